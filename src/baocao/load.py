@@ -1,0 +1,578 @@
+"""Stage 1 of the pipeline: read the content repository into the validated model.
+
+Reads organization.yaml, directives.yaml and every content/<yyyy>/<mm>/ folder, normalises text
+to NFC, validates against the schema classes, cross-checks (dates, task ids, section numbers,
+placeholders) and collects every problem with its file:line. Nothing is rendered here.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from markdown_it import MarkdownIt
+from pydantic import BaseModel, ValidationError
+
+from . import placeholders
+from .deadlines import DeadlineParseError
+from .directives import default_period_start
+from .model import (
+    DirectivesFile,
+    Extension,
+    Organization,
+    OrganizationFile,
+    Report,
+    ReportMeta,
+    Repository,
+    Section,
+    SectionMeta,
+    SourceRef,
+    Task,
+    TaskEntry,
+)
+from .problems import Problems
+from .vietnamese import DateParseError, nfc, parse_roman
+from .yamlio import Loaded, YamlSyntaxError, load_yaml, split_front_matter
+
+ORG_FILE = "organization.yaml"
+DIRECTIVES_FILE = "directives.yaml"
+CONTENT_DIR = "content"
+SECTION_NAME = re.compile(r"^(\d{2})-[a-z0-9][a-z0-9-]*\.md$")
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+_TYPE_NAMES = {
+    "string": "chuỗi văn bản",
+    "int": "số nguyên",
+    "bool": "true hoặc false",
+    "list": "danh sách",
+    "dict": "bảng khóa: giá trị",
+    "model": "bảng khóa: giá trị",
+    "date": "ngày",
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Reading files
+
+
+def read_text(path: Path, rel: str, problems: Problems) -> str | None:
+    """Read a UTF-8 text file: BOM dropped, CRLF made LF, NFC with a warning when it changes."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.add(rel, 1, 1, "E102", f"tệp quá lớn ({size // 1024 // 1024} MB; tối đa 5 MB)")
+            return None
+        raw = path.read_bytes()
+    except OSError as err:
+        problems.add(rel, 1, 1, "E102", f"không đọc được tệp: {err.strerror}")
+        return None
+    if b"\x00" in raw:
+        problems.add(rel, 1, 1, "E105", "tệp nhị phân, không phải văn bản")
+        return None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        problems.add(rel, line, 1, "E105", "tệp không được lưu bằng mã UTF-8; hãy lưu lại dạng UTF-8")
+        return None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    normal = nfc(text)
+    if normal != text:
+        first = next(i for i, (a, b) in enumerate(zip(text, normal, strict=False)) if a != b)
+        line = text.count("\n", 0, first) + 1
+        problems.add(
+            rel, line, 1, "W502",
+            "văn bản có dấu tổ hợp (Unicode NFD); đã tự chuẩn hóa sang dựng sẵn (NFC)",
+        )
+    return normal
+
+
+def _load_yaml_file(text: str, rel: str, problems: Problems, offset: int = 0) -> Loaded | None:
+    try:
+        return load_yaml(text)
+    except YamlSyntaxError as err:
+        problems.add(rel, err.line + offset, err.col, "E101", err.message)
+        return None
+
+
+# --------------------------------------------------------------------------------------------
+# Schema validation with positions
+
+
+def _suggest(key: str, allowed: Sequence[str]) -> str:
+    close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
+    return f" (có phải ý bạn là \"{close[0]}\"?)" if close else ""
+
+
+def _allowed_keys(model: type[BaseModel]) -> list[str]:
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if not isinstance(p, int)]
+    return ".".join(parts) if parts else "(giá trị)"
+
+
+def _drop(data: Any, loc: tuple[Any, ...]) -> None:
+    cur = data
+    for step in loc[:-1]:
+        cur = cur[step]
+    if isinstance(cur, dict):
+        cur.pop(loc[-1], None)
+
+
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The schema class that owns the last key of *loc* (for did-you-mean suggestions)."""
+    cur: Any = model
+    for step in loc[:-1]:
+        if isinstance(step, int):
+            continue
+        field = None
+        for name, f in cur.model_fields.items():
+            if step in (name, f.alias):
+                field = f
+        if field is None:
+            return None
+        ann = field.annotation
+        args = getattr(ann, "__args__", ()) or ()
+        candidates = [ann, *args]
+        nxt = next(
+            (c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None
+        )
+        if nxt is None:
+            for c in candidates:
+                for inner in getattr(c, "__args__", ()) or ():
+                    if isinstance(inner, type) and issubclass(inner, BaseModel):
+                        nxt = inner
+        if nxt is None:
+            return None
+        cur = nxt
+    return cur
+
+
+def validate(
+    model: type[BaseModel],
+    data: Any,
+    loaded: Loaded,
+    rel: str,
+    problems: Problems,
+    *,
+    offset: int = 0,
+    prefix: tuple[Any, ...] = (),
+) -> Any:
+    """Validate *data* with *model*; unknown keys become warnings; errors become problems.
+
+    Returns the model instance, or None when there were errors.
+    """
+    for _ in range(20):  # each round removes the unknown keys pydantic reported
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            errors = exc.errors()
+        extra = [e for e in errors if e["type"] == "extra_forbidden"]
+        if extra:
+            for e in extra:
+                loc = tuple(e["loc"])
+                line, col = loaded.pos((*prefix, *loc), offset)
+                owner = _model_at(model, loc)
+                hint = _suggest(str(loc[-1]), _allowed_keys(owner)) if owner else ""
+                problems.add(
+                    rel, line, col, "W201",
+                    f"trường \"{_field_name(loc)}\" không được hỗ trợ và bị bỏ qua{hint}",
+                )
+                _drop(data, loc)
+            continue
+        for e in errors:
+            _report_error(e, loaded, rel, problems, offset, prefix)
+        return None
+    return None
+
+
+def _report_error(
+    e: dict[str, Any], loaded: Loaded, rel: str, problems: Problems, offset: int,
+    prefix: tuple[Any, ...],
+) -> None:
+    loc = tuple(x for x in e["loc"] if not (isinstance(x, str) and x.startswith("function-")))
+    line, col = loaded.pos((*prefix, *loc), offset)
+    name = _field_name(loc)
+    etype: str = e["type"]
+    ctx = e.get("ctx") or {}
+    if etype == "missing":
+        problems.add(rel, line, col, "E201", f"thiếu trường bắt buộc \"{name}\"")
+    elif etype == "value_error":
+        err = ctx.get("error")
+        msg = str(err) if err is not None else e["msg"]
+        code = "E302" if isinstance(err, DeadlineParseError) else (
+            "E301" if isinstance(err, DateParseError) else "E203")
+        problems.add(rel, line, col, code, f"\"{name}\": {msg}")
+    elif etype == "literal_error":
+        problems.add(
+            rel, line, col, "E203",
+            f"\"{name}\": giá trị {e['input']!r} không hợp lệ; chọn một trong: {ctx.get('expected')}",
+        )
+    elif etype in ("string_too_short", "too_short"):
+        problems.add(rel, line, col, "E203", f"\"{name}\" không được để trống")
+    elif etype == "string_pattern_mismatch":
+        problems.add(
+            rel, line, col, "E203",
+            f"\"{name}\": {e['input']!r} chỉ được gồm chữ, số và các dấu . _ / -",
+        )
+    elif etype.endswith("_type") or etype.endswith("_parsing"):
+        kind = etype.split("_")[0]
+        want = _TYPE_NAMES.get(kind, kind)
+        problems.add(
+            rel, line, col, "E202", f"\"{name}\" phải là {want}, nhưng đang là {e['input']!r}"
+        )
+    else:
+        problems.add(rel, line, col, "E203", f"\"{name}\": {e['msg']}")
+
+
+# --------------------------------------------------------------------------------------------
+# organization.yaml and directives.yaml
+
+
+def load_organization(root: Path, problems: Problems) -> tuple[Organization, ...]:
+    path = root / ORG_FILE
+    if not path.is_file():
+        problems.add(ORG_FILE, 1, 1, "E104", "thiếu tệp organization.yaml (tên cơ quan, địa danh)")
+        return ()
+    text = read_text(path, ORG_FILE, problems)
+    loaded = _load_yaml_file(text, ORG_FILE, problems) if text is not None else None
+    if loaded is None:
+        return ()
+    parsed = validate(OrganizationFile, loaded.data, loaded, ORG_FILE, problems)
+    if parsed is None:
+        return ()
+    periods = sorted(parsed.periods, key=lambda p: p.valid_from.value)
+    return tuple(
+        Organization(p.valid_from.value, p.parent, p.name, p.place, p.symbol, p.head_title)
+        for p in periods
+    )
+
+
+def organization_on(orgs: Sequence[Organization], day: date) -> Organization | None:
+    """The identity in force on *day* (the latest period starting on or before it)."""
+    current = None
+    for org in orgs:
+        if org.valid_from <= day:
+            current = org
+    return current
+
+
+def load_tasks(root: Path, problems: Problems) -> tuple[Task, ...]:
+    path = root / DIRECTIVES_FILE
+    if not path.is_file():
+        return ()
+    text = read_text(path, DIRECTIVES_FILE, problems)
+    loaded = _load_yaml_file(text, DIRECTIVES_FILE, problems) if text is not None else None
+    if loaded is None:
+        return ()
+    if loaded.data is None:
+        return ()
+    top = validate(DirectivesFile, loaded.data, loaded, DIRECTIVES_FILE, problems)
+    if top is None:
+        return ()
+    tasks: list[Task] = []
+    seen: dict[str, int] = {}
+    seen_content: dict[tuple[str, str], int] = {}
+    for i, raw in enumerate(top.tasks):
+        prefix = ("tasks", i)
+        line, _ = loaded.pos(prefix)
+        entry = validate(TaskEntry, raw, loaded, DIRECTIVES_FILE, problems, prefix=prefix)
+        if entry is None:
+            continue
+        id_line, id_col = loaded.pos((*prefix, "id"))
+        if entry.id in seen:
+            problems.add(
+                DIRECTIVES_FILE, id_line, id_col, "E401",
+                f"mã nhiệm vụ \"{entry.id}\" bị trùng (đã dùng ở dòng {seen[entry.id]})",
+            )
+            continue
+        seen[entry.id] = id_line
+        content_key = (" ".join(entry.document.split()).lower(), " ".join(entry.summary.split()).lower())
+        if content_key in seen_content:
+            problems.add(
+                DIRECTIVES_FILE, line, 1, "W401",
+                f"nhiệm vụ \"{entry.id}\" trùng văn bản và nội dung với nhiệm vụ ở dòng "
+                f"{seen_content[content_key]}",
+            )
+        else:
+            seen_content[content_key] = line
+        _check_task_dates(entry, loaded, prefix, problems)
+        tasks.append(Task(
+            id=entry.id,
+            document=" ".join(entry.document.split()),
+            issued=entry.issued.value,
+            issued_text=entry.issued.text,
+            summary=entry.summary.strip(),
+            deadline=entry.deadline,
+            completed=entry.completed.value if entry.completed else None,
+            completed_text=entry.completed.text if entry.completed else "",
+            result=entry.result.strip(),
+            unit=entry.unit,
+            extensions=tuple(Extension(x.deadline, x.approved.value, x.document)
+                             for x in entry.extensions),
+            not_started=entry.not_started,
+            started=entry.started.value if entry.started else None,
+            notes=entry.notes,
+            src=SourceRef(DIRECTIVES_FILE, line),
+        ))
+    return tuple(tasks)
+
+
+def _check_task_dates(
+    entry: TaskEntry, loaded: Loaded, prefix: tuple[Any, ...], problems: Problems
+) -> None:
+    issued = entry.issued.value
+
+    def err(key: tuple[Any, ...], msg: str) -> None:
+        line, col = loaded.pos((*prefix, *key))
+        problems.add(DIRECTIVES_FILE, line, col, "E303", msg)
+
+    if entry.completed and entry.completed.value < issued:
+        err(("completed",), f"ngày hoàn thành {entry.completed.text} trước ngày giao "
+            f"{entry.issued.text}")
+    if entry.deadline.due and entry.deadline.due < issued:
+        err(("deadline",), f"thời hạn \"{entry.deadline.text}\" trước ngày giao {entry.issued.text}")
+    if entry.started and entry.started.value < issued:
+        err(("started",), f"ngày bắt đầu {entry.started.text} trước ngày giao {entry.issued.text}")
+    if entry.started and entry.completed and entry.completed.value < entry.started.value:
+        err(("completed",), "ngày hoàn thành trước ngày bắt đầu thực hiện")
+    for j, ext in enumerate(entry.extensions):
+        if ext.approved.value < issued:
+            err(("extensions", j, "approved"),
+                f"ngày gia hạn {ext.approved.text} trước ngày giao {entry.issued.text}")
+        if ext.deadline.due and ext.deadline.due < ext.approved.value:
+            err(("extensions", j, "deadline"),
+                f"thời hạn gia hạn \"{ext.deadline.text}\" trước ngày được gia hạn")
+
+
+# --------------------------------------------------------------------------------------------
+# content/<yyyy>/<mm>/
+
+
+_MD = MarkdownIt("commonmark")
+_LIST_ITEM = re.compile(r"^\s*(?:[-+*]|\d+[.)])\s+(.*)$")
+
+
+def _check_body(text: str, rel: str, body_line: int, problems: Problems) -> None:
+    """Placeholders, raw HTML, and list items written twice."""
+    found, bad = placeholders.find(text)
+    del found
+    for p in bad:
+        problems.add(rel, body_line + p.line, p.col + 1, "E501", p.message)
+    for tok in _MD.parse(text):
+        if tok.type == "html_block":
+            line = body_line + (tok.map[0] if tok.map else 0)
+            problems.add(rel, line, 1, "E503",
+                         "không được chèn mã HTML vào nội dung; hãy viết bằng Markdown")
+        for child in tok.children or []:
+            if child.type == "html_inline":
+                line = body_line + (tok.map[0] if tok.map else 0)
+                problems.add(rel, line, 1, "E503",
+                             f"không được chèn mã HTML ({child.content[:30]}) vào nội dung")
+    seen: dict[str, int] = {}
+    for i, line_text in enumerate(text.split("\n")):
+        m = _LIST_ITEM.match(line_text)
+        if not m:
+            continue
+        key = " ".join(m.group(1).split()).rstrip(";.,: ").lower()
+        if len(key) < 20:
+            continue
+        if key in seen:
+            problems.add(
+                rel, body_line + i, 1, "W501",
+                f"mục liệt kê này đã có ở dòng {seen[key]} của cùng tệp",
+            )
+        else:
+            seen[key] = body_line + i
+
+
+def _load_section(path: Path, rel: str, order: int, problems: Problems) -> Section | None:
+    text = read_text(path, rel, problems)
+    if text is None:
+        return None
+    if not text.strip():
+        problems.add(rel, 1, 1, "E103", "tệp rỗng; cần phần thông tin đầu tệp (---) và nội dung")
+        return None
+    try:
+        fm = split_front_matter(text)
+    except YamlSyntaxError as err:
+        problems.add(rel, err.line + 1, err.col, "E101", err.message)
+        return None
+    if fm is None:
+        problems.add(rel, 1, 1, "E103", "thiếu phần thông tin đầu tệp (bắt đầu và kết thúc bằng ---)")
+        return None
+    if not isinstance(fm.meta.data, dict):
+        problems.add(rel, 2, 1, "E202", "phần thông tin đầu tệp phải là các dòng \"khóa: giá trị\"")
+        return None
+    meta = validate(SectionMeta, fm.meta.data, fm.meta, rel, problems, offset=fm.meta_offset)
+    _check_body(fm.body, rel, fm.body_line, problems)
+    if meta is None:
+        return None
+    if meta.kind == "section":
+        for key in ("part", "number"):
+            if getattr(meta, key) is None:
+                problems.add(rel, 2, 1, "E201", f"thiếu trường bắt buộc \"{key}\"")
+                return None
+    return Section(
+        src=SourceRef(rel, 1), order=order, kind=meta.kind, part=meta.part,
+        number=str(meta.number) if meta.number is not None else None, title=meta.title.strip(),
+        unit=meta.unit, body=fm.body, body_line=fm.body_line,
+    )
+
+
+def _check_structure(meta: ReportMeta, sections: list[Section], problems: Problems) -> None:
+    parts = {p.number for p in meta.parts}
+    seen: dict[tuple[str | None, str | None], str] = {}
+    appendices = 0
+    for s in sections:
+        rel = s.src.path
+        if s.kind == "appendix":
+            appendices += 1
+            if appendices > 1:
+                problems.add(rel, 2, 1, "E502", "một báo cáo chỉ có một tệp phụ lục")
+            continue
+        if s.part not in parts:
+            problems.add(rel, 2, 1, "E502",
+                         f"Phần \"{s.part}\" không có trong index.md (các Phần: {', '.join(sorted(parts))})")
+        number = s.number or ""
+        head, _, tail = number.partition(".")
+        ok = (parse_roman(head) is not None and (not tail or tail.isdigit())) or number.isdigit()
+        if not ok:
+            problems.add(rel, 3, 1, "E502",
+                         f"số mục \"{number}\" không hợp lệ (dùng II, III.1 hoặc 1)")
+        key = (s.part, s.number)
+        if key in seen:
+            problems.add(rel, 3, 1, "E502",
+                         f"trùng số mục {s.part}.{s.number} với tệp {seen[key]}")
+        seen[key] = rel
+
+
+def load_report(
+    folder: Path, rel_folder: str, year: int, month: int, orgs: Sequence[Organization],
+    problems: Problems,
+) -> tuple[ReportMeta, Loaded, int, list[Section]] | None:
+    index = folder / "index.md"
+    rel_index = f"{rel_folder}/index.md"
+    if not index.is_file():
+        problems.add(rel_index, 1, 1, "E104", "thiếu tệp index.md (thông tin chung của báo cáo)")
+        return None
+    sections: list[Section] = []
+    orders: dict[int, str] = {}
+    for path in sorted(folder.iterdir()):
+        if path.name == "index.md" or path.is_dir() or path.suffix.lower() != ".md":
+            continue
+        rel = f"{rel_folder}/{path.name}"
+        m = SECTION_NAME.match(path.name)
+        if not m:
+            problems.add(rel, 1, 1, "E502",
+                         "tên tệp mục phải có dạng NN-ten-muc.md (ví dụ 03-nghien-cuu-khoa-hoc.md)")
+            continue
+        order = int(m.group(1))
+        if order in orders:
+            problems.add(rel, 1, 1, "E502", f"trùng số thứ tự {m.group(1)} với tệp {orders[order]}")
+        orders[order] = path.name
+        section = _load_section(path, rel, order, problems)
+        if section is not None:
+            sections.append(section)
+    text = read_text(index, rel_index, problems)
+    if text is None:
+        return None
+    try:
+        fm = split_front_matter(text)
+    except YamlSyntaxError as err:
+        problems.add(rel_index, err.line + 1, err.col, "E101", err.message)
+        return None
+    if fm is None or not isinstance(fm.meta.data, dict):
+        problems.add(rel_index, 1, 1, "E103", "thiếu phần thông tin đầu tệp (---) của báo cáo")
+        return None
+    meta = validate(ReportMeta, fm.meta.data, fm.meta, rel_index, problems, offset=fm.meta_offset)
+    if meta is None:
+        return None
+    if meta.status == "issued":
+        for key in ("number", "date"):
+            if getattr(meta, key) is None:
+                line, col = fm.meta.pos(("status",), fm.meta_offset)
+                problems.add(rel_index, line, col, "E201",
+                             f"báo cáo đã ban hành (issued) phải có \"{key}\"")
+    if organization_on(orgs, meta.cutoff.value) is None and orgs:
+        line, col = fm.meta.pos(("cutoff",), fm.meta_offset)
+        problems.add(rel_index, line, col, "E203",
+                     "không có thông tin cơ quan (organization.yaml) áp dụng cho ngày chốt này")
+    cut = meta.cutoff.value
+    if (cut.year, cut.month) not in ((year, month), (year + (month == 12), month % 12 + 1)):
+        line, col = fm.meta.pos(("cutoff",), fm.meta_offset)
+        problems.add(rel_index, line, col, "W301",
+                     f"ngày chốt {meta.cutoff.text} không thuộc tháng {month}/{year} hoặc tháng sau")
+    _check_structure(meta, sections, problems)
+    return meta, fm.meta, fm.meta_offset, sections
+
+
+def load_repository(root: Path) -> tuple[Repository, Problems]:
+    """Load and validate the whole repository at *root*; every problem is collected."""
+    problems = Problems()
+    root = root.resolve()
+    orgs = load_organization(root, problems)
+    tasks = load_tasks(root, problems)
+    task_ids = {t.id for t in tasks}
+    content = root / CONTENT_DIR
+    loaded: list[tuple[int, int, str, ReportMeta, Loaded, int, list[Section]]] = []
+    if not content.is_dir():
+        problems.add(CONTENT_DIR, 1, 1, "E104", "thiếu thư mục content/")
+    else:
+        for ydir in sorted(content.iterdir()):
+            if not ydir.is_dir() or not re.fullmatch(r"\d{4}", ydir.name):
+                continue
+            for mdir in sorted(ydir.iterdir()):
+                if not mdir.is_dir():
+                    continue
+                rel_folder = f"{CONTENT_DIR}/{ydir.name}/{mdir.name}"
+                if not re.fullmatch(r"0[1-9]|1[0-2]", mdir.name):
+                    problems.add(rel_folder, 1, 1, "E502",
+                                 "thư mục tháng phải có dạng 01 … 12")
+                    continue
+                year, month = int(ydir.name), int(mdir.name)
+                res = load_report(mdir, rel_folder, year, month, orgs, problems)
+                if res is not None:
+                    loaded.append((year, month, rel_folder, *res))
+    reports: list[Report] = []
+    prev_cutoff: date | None = None
+    prev_key = ""
+    for year, month, rel_folder, meta, fm_meta, off, sections in loaded:
+        rel_index = f"{rel_folder}/index.md"
+        start = meta.period_start.value if meta.period_start else default_period_start(
+            meta.cutoff.value, prev_cutoff)
+        if start > meta.cutoff.value:
+            line, col = fm_meta.pos(("period_start",), off)
+            problems.add(rel_index, line, col, "E303", "ngày đầu kỳ sau ngày chốt số liệu")
+        if prev_cutoff is not None and start <= prev_cutoff:
+            line, col = fm_meta.pos(("period_start",) if meta.period_start else ("cutoff",),
+                                    off)
+            problems.add(rel_index, line, col, "E303",
+                         f"kỳ báo cáo chồng lên kỳ của báo cáo {prev_key} (chốt ngày {prev_cutoff:%d/%m/%Y})")
+        for key in ("include", "exclude"):
+            for j, task_id in enumerate(getattr(meta.tasks, key)):
+                if task_id not in task_ids:
+                    line, col = fm_meta.pos(("tasks", key, j), off)
+                    hint = _suggest(task_id, sorted(task_ids))
+                    problems.add(rel_index, line, col, "E402",
+                                 f"không có nhiệm vụ mã \"{task_id}\" trong directives.yaml{hint}")
+        org = organization_on(orgs, meta.cutoff.value)
+        prev_cutoff, prev_key = meta.cutoff.value, f"{year}-{month:02d}"
+        if org is None:
+            continue
+        reports.append(Report(
+            key=f"{year}-{month:02d}", year=year, month=month, folder=rel_folder, meta=meta,
+            period_start=start, organization=org,
+            sections=tuple(sorted(sections, key=lambda s: s.order)),
+            index_src=SourceRef(rel_index, 1),
+        ))
+    repo = Repository(root=str(root), organization=orgs, tasks=tasks, reports=tuple(reports))
+    return repo, problems

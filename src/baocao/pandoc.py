@@ -1,0 +1,101 @@
+"""Runner for the pinned pandoc binary (the one pypandoc-binary ships).
+
+The only module that starts pandoc. pypandoc would pick the highest pandoc version found on the
+machine (a newer system pandoc would silently win), so the bundled binary is used by path.
+Every run uses ``--sandbox`` (content cannot read files outside what we pass in) and a fixed
+``SOURCE_DATE_EPOCH`` so that output is reproducible.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from functools import lru_cache
+from pathlib import Path
+
+#: Fixed timestamp for reproducible documents (2025-10-31 00:00 UTC), unless the caller overrides it.
+DEFAULT_EPOCH = 1761868800
+PANDOC_VERSION = "3.9"
+
+
+class PandocError(RuntimeError):
+    """pandoc is missing or failed; the message is Vietnamese and names what to do."""
+
+
+@lru_cache(maxsize=1)
+def pandoc_path() -> Path:
+    """Path of the pandoc binary bundled in pypandoc-binary (never a system pandoc)."""
+    override = os.environ.get("BAOCAO_PANDOC")
+    if override:
+        path = Path(override)
+    else:
+        try:
+            import pypandoc  # noqa: PLC0415
+        except ImportError as exc:  # pragma: no cover - dependency is required
+            raise PandocError("Thiếu gói pypandoc-binary: hãy chạy 'pip install -e .'") from exc
+        exe = "pandoc.exe" if os.name == "nt" else "pandoc"
+        path = Path(pypandoc.__file__).parent / "files" / exe
+    if not path.is_file():
+        raise PandocError(
+            f"Không tìm thấy chương trình pandoc tại {path}. "
+            "Hãy cài lại gói pypandoc-binary ('pip install --force-reinstall pypandoc-binary')."
+        )
+    return path
+
+
+def source_date_epoch() -> int:
+    """The timestamp written into documents: $SOURCE_DATE_EPOCH if set, else DEFAULT_EPOCH."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return int(raw) if raw.strip().isdigit() else DEFAULT_EPOCH
+
+
+def run_pandoc(
+    args: list[str],
+    *,
+    input_text: str | None = None,
+    cwd: Path | None = None,
+    epoch: int | None = None,
+    timeout: float = 120,
+) -> bytes:
+    """Run pandoc with ``--sandbox`` and return its standard output.
+
+    Arguments:
+        args: pandoc arguments (without the program name and without --sandbox).
+        input_text: text fed on standard input (UTF-8).
+        cwd: working directory.
+        epoch: SOURCE_DATE_EPOCH for the run (default: :func:`source_date_epoch`).
+        timeout: seconds before the run is abandoned.
+    """
+    exe = pandoc_path()
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "LANG": "C.UTF-8",
+        "SOURCE_DATE_EPOCH": str(epoch if epoch is not None else source_date_epoch()),
+    }
+    try:
+        proc = subprocess.run(
+            [str(exe), "--sandbox", *args],
+            input=input_text.encode("utf-8") if input_text is not None else None,
+            capture_output=True,
+            cwd=cwd,
+            env=env,
+            timeout=timeout,
+            check=False,
+        )
+    except FileNotFoundError as exc:
+        raise PandocError(f"Không chạy được pandoc ({exe}): {exc}") from exc
+    except subprocess.TimeoutExpired as exc:
+        raise PandocError(f"pandoc chạy quá {timeout:.0f} giây và đã bị dừng.") from exc
+    if proc.returncode != 0:
+        err = proc.stderr.decode("utf-8", "replace").strip()
+        raise PandocError(f"pandoc báo lỗi (mã {proc.returncode}): {err}")
+    return proc.stdout
+
+
+def pandoc_version() -> str:
+    """Version string of the pinned pandoc, e.g. '3.9'."""
+    out = subprocess.run(
+        [str(pandoc_path()), "--version"], capture_output=True, check=True
+    ).stdout.decode()
+    return out.split()[1]

@@ -1,0 +1,106 @@
+"""Problems found in content: one type for every stage, with file, line, column and a code.
+
+`check` and `build` collect all problems first and print them sorted, so a person sees every
+mistake in one run (DESIGN decision 8). Codes are stable: E… are errors (exit 1), W… warnings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem in one place. ``path`` is relative to the content repository, '/'-separated."""
+
+    path: str
+    line: int
+    col: int
+    code: str
+    message: str
+
+    @property
+    def severity(self) -> Severity:
+        return Severity.ERROR if self.code.startswith("E") else Severity.WARNING
+
+    def format(self) -> str:
+        """``path:line:col: CODE: message``, the form editors and CI logs understand."""
+        return f"{self.path}:{self.line}:{self.col}: {self.code}: {self.message}"
+
+
+# Stable codes. Keep messages Vietnamese; add new codes at the end of a block.
+CODES: dict[str, str] = {
+    # files and syntax
+    "E101": "lỗi cú pháp YAML",
+    "E102": "tệp không đọc được",
+    "E103": "thiếu phần thông tin đầu tệp (front matter)",
+    "E104": "thiếu tệp bắt buộc",
+    "E105": "tệp không phải văn bản UTF-8",
+    # schema
+    "E201": "thiếu trường bắt buộc",
+    "E202": "sai kiểu dữ liệu",
+    "E203": "giá trị không hợp lệ",
+    "W201": "trường không được hỗ trợ (bị bỏ qua)",
+    # dates
+    "E301": "ngày không hợp lệ",
+    "E302": "thời hạn không đọc được",
+    "E303": "ngày mâu thuẫn",
+    "W301": "ngày đáng ngờ",
+    # tasks
+    "E401": "trùng mã nhiệm vụ",
+    "E402": "nhiệm vụ không tồn tại",
+    "W401": "nhiệm vụ trùng lặp nội dung",
+    # report structure and body
+    "E501": "chỗ điền số liệu không hợp lệ",
+    "E502": "cấu trúc báo cáo không hợp lệ",
+    "E503": "nội dung không được phép",
+    "W501": "mục liệt kê lặp lại",
+    "W502": "văn bản chưa chuẩn hóa Unicode (NFC)",
+}
+
+
+@dataclass
+class Problems:
+    """Collector passed through loading and validation."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def add(self, path: str, line: int, col: int, code: str, message: str) -> None:
+        if code not in CODES:  # a programming error, not a content error
+            raise KeyError(f"unknown problem code {code}")
+        self.items.append(Problem(path, max(line, 1), max(col, 1), code, message))
+
+    def extend(self, other: Iterable[Problem]) -> None:
+        self.items.extend(other)
+
+    def sorted(self) -> list[Problem]:
+        return sorted(set(self.items))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.sorted() if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.sorted() if p.severity is Severity.WARNING]
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self.sorted())
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+class ContentError(Exception):
+    """Raised at a pipeline boundary when content has errors; carries every problem."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} lỗi trong nội dung")
+        self.problems = problems
