@@ -1,0 +1,247 @@
+"""The ``baocao`` command line: a thin layer over ``baocao.commands``.
+
+Content problems become a list of ``path:line:col: CODE: message`` lines and exit code 1; an
+unexpected failure becomes one Vietnamese line and exit code 2, never a traceback (set
+BAOCAO_DEBUG=1 to see it).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from datetime import date
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from .problems import ContentError, Problem
+from .repo import RepoNotFound, find_root, load_checked
+from .vietnamese import DateParseError, parse_date
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+err_console = Console(stderr=True, highlight=False)
+
+
+def _print_problems(problems: list[Problem], *, stream: Any = None) -> None:
+    out = stream or sys.stdout
+    for p in problems:
+        out.write(p.format() + "\n")
+    errors = sum(1 for p in problems if p.code.startswith("E"))
+    warnings = len(problems) - errors
+    if errors:
+        out.write(f"Có {errors} lỗi và {warnings} cảnh báo.\n")
+    elif warnings:
+        out.write(f"Không có lỗi ({warnings} cảnh báo).\n")
+    else:
+        out.write("Không có lỗi.\n")
+
+
+def guarded(fn: F) -> F:
+    """Turn domain errors into messages and exit codes at the CLI boundary."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ContentError as exc:
+            _print_problems(exc.problems, stream=sys.stderr)
+            sys.exit(1)
+        except RepoNotFound as exc:
+            err_console.print(f"[red]Lỗi:[/] {exc}")
+            sys.exit(1)
+        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the boundary that must never show a traceback
+            if os.environ.get("BAOCAO_DEBUG"):
+                raise
+            err_console.print(f"[red]Lỗi:[/] {exc}")
+            err_console.print("(Đặt biến môi trường BAOCAO_DEBUG=1 để xem chi tiết kỹ thuật.)")
+            sys.exit(2)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _root(ctx: click.Context) -> Path:
+    return find_root(ctx.obj["repo"])
+
+
+def _parse_day(value: str | None) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return parse_date(value)
+    except DateParseError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _month_key(value: str) -> str:
+    import re
+
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})|(\d{1,2})/(\d{4})", value.strip())
+    if not m:
+        raise click.BadParameter(f"tháng \"{value}\" không hợp lệ; viết dạng 2023-09 hoặc 9/2023")
+    year, month = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+    if not 1 <= int(month) <= 12:
+        raise click.BadParameter(f"tháng \"{value}\" không hợp lệ")
+    return f"{int(year)}-{int(month):02d}"
+
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.option(
+    "--repo", "-C", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+    show_default=True, help="Thư mục kho nội dung (có content/, directives.yaml).",
+)
+@click.version_option(package_name="baocao", message="baocao %(version)s")
+@click.pass_context
+def cli(ctx: click.Context, repo: Path) -> None:
+    """baocao: báo cáo tháng viết bằng Markdown → trang lưu trữ và văn bản DOCX/PDF.
+
+    Mỗi lệnh có --help riêng, ví dụ: baocao check --help
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["repo"] = repo
+
+
+@cli.command()
+@click.pass_context
+@guarded
+def check(ctx: click.Context) -> None:
+    """Kiểm tra toàn bộ nội dung và liệt kê mọi lỗi, cảnh báo (đường dẫn:dòng:cột).
+
+    Thoát với mã 1 nếu có lỗi, 0 nếu không có lỗi (có thể có cảnh báo).
+    """
+    from .commands.check import check as run_check
+
+    problems = run_check(_root(ctx))
+    _print_problems(problems)
+    if any(p.code.startswith("E") for p in problems):
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("month")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Ghi ra tệp thay vì in ra màn hình.")
+@click.pass_context
+@guarded
+def render(ctx: click.Context, month: str, output: Path | None) -> None:
+    """In toàn văn báo cáo tháng MONTH (ví dụ 2023-09) dạng Markdown, theo thứ tự văn bản."""
+    from .render.report_md import render_report_markdown
+
+    key = _month_key(month)
+    repo, _ = load_checked(_root(ctx))
+    report = repo.report(key)
+    if report is None:
+        raise click.ClickException(f"không có báo cáo tháng {key} trong content/")
+    text = render_report_markdown(repo, report)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        err_console.print(f"Đã ghi {output}")
+    else:
+        sys.stdout.write(text)
+
+
+@cli.command()
+@click.option("--as-of", "as_of", metavar="NGÀY", help="Tính tình trạng tại ngày này (mặc định: hôm nay).")
+@click.option("--report", "report_month", metavar="THÁNG",
+              help="Chỉ các nhiệm vụ trong phụ lục của báo cáo tháng này, tại ngày chốt của nó.")
+@click.option("--status", "statuses", multiple=True, metavar="TÌNH_TRẠNG",
+              help="Lọc theo tình trạng (lặp lại được): hoan-thanh, dung-han, cham, "
+                   "dang-thuc-hien, trong-han, qua-han, chua-thuc-hien.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "xlsx"]),
+              default="table", show_default=True, help="Dạng kết quả.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Tệp kết quả (bắt buộc với xlsx).")
+@click.pass_context
+@guarded
+def directives(
+    ctx: click.Context, as_of: str | None, report_month: str | None, statuses: tuple[str, ...],
+    fmt: str, output: Path | None,
+) -> None:
+    """Sổ theo dõi nhiệm vụ UBND tỉnh giao, với tình trạng tính tại một ngày.
+
+    Ví dụ: baocao directives --status qua-han; baocao directives --format xlsx -o nhiem-vu.xlsx
+    """
+    from .commands.directives import (
+        STATUS_ALIASES, export_csv, export_json, export_xlsx, row_record, select_rows,
+    )
+
+    for s in statuses:
+        if s not in STATUS_ALIASES:
+            raise click.BadParameter(
+                f"tình trạng \"{s}\" không hợp lệ; chọn: {', '.join(sorted(STATUS_ALIASES))}",
+                param_hint="--status",
+            )
+    repo, _ = load_checked(_root(ctx))
+    key = _month_key(report_month) if report_month else None
+    if key is not None:
+        report = repo.report(key)
+        if report is None:
+            raise click.ClickException(f"không có báo cáo tháng {key} trong content/")
+        day = report.cutoff
+    else:
+        day = _parse_day(as_of)
+    rows = select_rows(repo, day, statuses, key)
+    records = [row_record(r, day) for r in rows]
+    if fmt == "xlsx":
+        if output is None:
+            raise click.UsageError("dạng xlsx cần -o TỆP.xlsx")
+        export_xlsx(records, day, output)
+        err_console.print(f"Đã ghi {len(records)} nhiệm vụ vào {output}")
+        return
+    if fmt in ("csv", "json"):
+        data = export_csv(records) if fmt == "csv" else export_json(records, day)
+        if output:
+            output.write_bytes(data)
+            err_console.print(f"Đã ghi {len(records)} nhiệm vụ vào {output}")
+        else:
+            sys.stdout.buffer.write(data)
+        return
+    _print_table(records, rows, day, output)
+
+
+_STATUS_STYLE = {
+    "hoan-thanh-dung-han": "green",
+    "hoan-thanh-qua-han": "yellow",
+    "dang-thuc-hien-trong-han": "cyan",
+    "dang-thuc-hien-qua-han": "bold red",
+    "chua-thuc-hien": "magenta",
+}
+
+
+def _print_table(records: list[dict[str, str]], rows: list[Any], day: date,
+                 output: Path | None) -> None:
+    from .vietnamese import format_date_short
+
+    table = Table(title=f"Nhiệm vụ UBND tỉnh giao — tình trạng ngày {format_date_short(day)}",
+                  show_lines=False, expand=False)
+    for title, opts in (("Số/Ký hiệu", {"no_wrap": True}), ("Nội dung", {"ratio": 3}),
+                        ("Thời hạn", {}), ("Hoàn thành", {}), ("Tình trạng", {})):
+        table.add_column(title, **opts)
+    for rec, row in zip(records, rows, strict=True):
+        style = _STATUS_STYLE[row.status.value]
+        summary = rec["summary"] if len(rec["summary"]) <= 90 else rec["summary"][:87] + "…"
+        table.add_row(rec["document"], summary, rec["deadline"], rec["completed"],
+                      f"[{style}]{rec['status']}[/]")
+    console = Console(file=output.open("w", encoding="utf-8") if output else None,
+                      highlight=False)
+    console.print(table)
+    console.print(f"Tổng số: {len(records)} nhiệm vụ.")
+
+
+def main() -> None:
+    """Entry point of the ``baocao`` console script."""
+    cli(prog_name="baocao")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,162 @@
+"""PDF writer for the official report: pandoc input -> typst source -> PDF.
+
+Part of the *write* stage. ``render/official.py`` produces the pandoc input (a Markdown document
+with YAML metadata, see ``docs/dev/official-input.md``); this module turns it into the PDF:
+
+1. the pinned pandoc (``baocao.pandoc.run_pandoc``, sandboxed) converts it to typst with the
+   template ``templates/typst/report.typ`` and the Lua filters ``templates/filters/official.lua``
+   (shared with the DOCX) and ``templates/filters/typst.lua`` (PDF only);
+2. the ``typst`` Python package compiles the typst source in-process, with
+   ``templates/fonts/`` as the only font source (no system font, no LaTeX, no LibreOffice).
+
+Output is reproducible: the same input, templates and fonts give the same bytes (the creation
+date is the fixed epoch, never the current time).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from baocao.pandoc import PandocError, run_pandoc, source_date_epoch
+
+__all__ = ["DocumentError", "TypstResult", "compile_typst", "render_typst_source", "write_pdf"]
+
+TEMPLATE = Path("typst") / "report.typ"
+FILTERS = (Path("filters") / "official.lua", Path("filters") / "typst.lua")
+FONTS = Path("fonts")
+
+
+class DocumentError(PandocError):
+    """The PDF could not be produced; the message is Vietnamese and says what went wrong."""
+
+
+@dataclass(frozen=True)
+class TypstResult:
+    """A compiled PDF and the warnings typst reported (one line each)."""
+
+    pdf: bytes
+    warnings: tuple[str, ...]
+
+
+def _template_files(templates: Path) -> tuple[Path, list[Path], Path]:
+    template = templates / TEMPLATE
+    if not template.is_file():
+        raise DocumentError(f"Không tìm thấy mẫu trình bày PDF: {template}")
+    filters = [templates / f for f in FILTERS if (templates / f).is_file()]
+    if not (templates / FILTERS[0]).is_file():
+        raise DocumentError(f"Không tìm thấy bộ lọc Lua dùng chung: {templates / FILTERS[0]}")
+    fonts = templates / FONTS
+    if not any(fonts.glob("*.ttf")):
+        raise DocumentError(f"Không tìm thấy phông chữ trong thư mục {fonts}")
+    return template, filters, fonts
+
+
+def render_typst_source(
+    pandoc_input: str, *, templates: Path, epoch: int | None = None
+) -> str:
+    """Convert the pandoc input (Markdown + YAML metadata) to the typst source of the PDF.
+
+    Arguments:
+        pandoc_input: the document, as produced by ``render/official.py``.
+        templates: the project's ``templates/`` folder.
+        epoch: SOURCE_DATE_EPOCH for pandoc (default: :func:`baocao.pandoc.source_date_epoch`).
+
+    Raises:
+        PandocError: pandoc failed (the message is Vietnamese).
+    """
+    template, filters, _ = _template_files(templates)
+    args = [
+        "--from=markdown",
+        "--to=typst",
+        "--standalone",
+        f"--template={template}",
+        *[f"--lua-filter={f}" for f in filters],
+        "--wrap=none",
+    ]
+    text = unicodedata.normalize("NFC", pandoc_input)
+    return run_pandoc(args, input_text=text, epoch=epoch).decode("utf-8")
+
+
+def _format_diagnostic(diag: object) -> str:
+    message = getattr(diag, "message", None) or str(diag)
+    hints = getattr(diag, "hints", None) or []
+    return " ".join([message.strip(), *[f"(gợi ý: {h.strip()})" for h in hints]])
+
+
+def compile_typst(source: str, *, templates: Path, epoch: int | None = None) -> TypstResult:
+    """Compile typst source to PDF bytes with the project's fonts only.
+
+    Arguments:
+        source: typst source (from :func:`render_typst_source`).
+        templates: the project's ``templates/`` folder (fonts are taken from ``fonts/``).
+        epoch: creation date written into the PDF, in Unix seconds (default: SOURCE_DATE_EPOCH
+            or baocao's fixed default).
+
+    Raises:
+        DocumentError: typst failed to compile the document.
+    """
+    try:
+        import typst  # noqa: PLC0415 - heavy native module, only needed here
+    except ImportError as exc:  # pragma: no cover - dependency is required
+        raise DocumentError("Thiếu gói typst: hãy chạy 'pip install -e .'") from exc
+
+    _, _, fonts_dir = _template_files(templates)
+    fonts = typst.Fonts(
+        include_system_fonts=False,
+        include_embedded_fonts=False,
+        font_paths=[str(fonts_dir)],
+    )
+    timestamp = epoch if epoch is not None else source_date_epoch()
+    # An empty root: the document may not read any file.
+    with tempfile.TemporaryDirectory(prefix="baocao-typst-") as root:
+        try:
+            pdf, warnings = typst.compile_with_warnings(
+                source.encode("utf-8"),
+                root=root,
+                font_paths=fonts,
+                ignore_system_fonts=True,
+                format="pdf",
+                timestamp=timestamp,
+            )
+        except typst.TypstError as exc:
+            raise DocumentError(
+                "Không tạo được tệp PDF, typst báo lỗi: " + _format_diagnostic(exc)
+            ) from exc
+        except RuntimeError as exc:  # older typst-py versions raise plain RuntimeError
+            raise DocumentError(f"Không tạo được tệp PDF, typst báo lỗi: {exc}") from exc
+    if not isinstance(pdf, bytes):  # pragma: no cover - format="pdf" always gives bytes
+        raise DocumentError("typst không trả về tệp PDF.")
+    return TypstResult(pdf=pdf, warnings=tuple(_format_diagnostic(w) for w in warnings))
+
+
+def write_pdf(
+    pandoc_input: str, out: Path, *, templates: Path, epoch: int | None = None
+) -> None:
+    """Build the official PDF of one report and write it to ``out``.
+
+    Arguments:
+        pandoc_input: the document (Markdown with YAML metadata, ``docs/dev/official-input.md``).
+        out: where to write the PDF; written atomically (a temporary file, then a rename).
+        templates: the project's ``templates/`` folder.
+        epoch: SOURCE_DATE_EPOCH for the build (default: the environment, else baocao's default).
+
+    Raises:
+        PandocError: pandoc failed; DocumentError (a PandocError) when typst failed. Both carry
+            a Vietnamese message.
+    """
+    source = render_typst_source(pandoc_input, templates=templates, epoch=epoch)
+    result = compile_typst(source, templates=templates, epoch=epoch)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(result.pdf)
+        os.chmod(tmp_name, 0o644)  # mkstemp creates 0600; the PDF is published
+        os.replace(tmp_name, out)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise

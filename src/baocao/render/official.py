@@ -1,0 +1,107 @@
+"""The pandoc input of the official document (DOCX and PDF): YAML metadata + Markdown body.
+
+The format is the contract in docs/dev/official-input.md. Metadata strings are escaped so
+that text from content is never read as Markdown markup by pandoc.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from ..model import Report, Repository
+from .facts import TABLE_COLUMNS, TABLE_WIDTHS, TEN_LOAI, GroupRow, ReportFacts, compute_facts, \
+    summary_lines
+from .outline import MucHeading, PartHeading, SectionBlock, expand_body, outline
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|$^~@])")
+_PROGRESS_KEY = {
+    "hoan-thanh-dung-han": "dung-han",
+    "hoan-thanh-qua-han": "qua-han",
+    "dang-thuc-hien-trong-han": "chua-den-han",
+    "dang-thuc-hien-qua-han": "qua-han",
+    "chua-thuc-hien": "chua-thuc-hien",
+}
+
+
+def md_escape(text: str) -> str:
+    """Escape *text* so pandoc reads it literally as inline Markdown (spaces kept)."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", " ".join(text.split("\n")))
+    # Runs of spaces (draft blanks) would collapse: keep them as non-breaking spaces.
+    return re.sub(r" {2,}", lambda m: "\u00a0" * len(m.group(0)), escaped)
+
+
+def _appendix_meta(report: Report, facts: ReportFacts) -> dict[str, Any] | None:
+    appendix = report.appendix
+    if appendix is None:
+        return None
+    rows: list[dict[str, Any]] = []
+    for row in facts.table:
+        if isinstance(row, GroupRow):
+            rows.append({"nhom": row.number, "nhan": md_escape(row.label)})
+        else:
+            rows.append({
+                "o": [md_escape(c) for c in row.cells],
+                "tien-do": _PROGRESS_KEY[row.status.value],
+            })
+    return {
+        "tieu-de": "Phụ lục",
+        "ten": md_escape(appendix.title),
+        "kem-theo": md_escape(facts.kem_theo),
+        "cot": [md_escape(c) for c in TABLE_COLUMNS],
+        "do-rong": list(TABLE_WIDTHS),
+        "dong": rows,
+    }
+
+
+def official_metadata(repo: Repository, report: Report, facts: ReportFacts) -> dict[str, Any]:
+    meta = report.meta
+    signer = meta.signer
+    data: dict[str, Any] = {
+        "lang": "vi-VN",
+        "title": md_escape(f"Báo cáo {meta.title[:1].lower()}{meta.title[1:]}"),
+        "author": md_escape(report.organization.name),
+        "date": report.meta.date.value.isoformat() if report.meta.date else None,
+        "co-quan-chu-quan": md_escape(facts.parent),
+        "co-quan": md_escape(facts.agency_upper),
+        "so-ky-hieu": md_escape(facts.so_ky_hieu),
+        "dia-danh-ngay": md_escape(facts.dia_danh_ngay),
+        "ten-loai": TEN_LOAI,
+        "trich-yeu": md_escape(meta.title),
+        "draft": report.is_draft,
+        "noi-nhan": [md_escape(r) for r in meta.recipients],
+        "quyen-han": md_escape(signer.authority),
+        "chuc-vu": md_escape(signer.position),
+        "nguoi-ky": md_escape(signer.name),
+    }
+    if data["date"] is None:
+        del data["date"]
+    appendix = _appendix_meta(report, facts)
+    if appendix is not None:
+        data["phu-luc"] = appendix
+    return data
+
+
+def render_official_input(repo: Repository, report: Report) -> str:
+    """The complete pandoc input (Markdown with a YAML metadata block) of *report*."""
+    facts = compute_facts(repo, report)
+    # JSON is valid YAML and needs no further escaping rules.
+    meta = json.dumps(official_metadata(repo, report, facts), ensure_ascii=False, indent=1)
+    blocks = {
+        "tom_tat_nhiem_vu": lambda: "\n".join(summary_lines(facts.values)),
+        "bang_nhiem_vu": lambda: "",
+    }
+    out = ["---", meta, "---", ""]
+    for block in outline(report):
+        if isinstance(block, PartHeading):
+            out += ["::: {.phan}", block.label, "", md_escape(block.title), ":::", ""]
+        elif isinstance(block, MucHeading):
+            out += [f"## {md_escape(block.text)}", ""]
+        elif isinstance(block, SectionBlock):
+            hashes = "##" if block.level == "muc" else "###"
+            out += [f"{hashes} {md_escape(block.text)}", ""]
+            body = expand_body(block.section.body, facts.values, blocks)
+            if body:
+                out += [body, ""]
+    return "\n".join(out).rstrip("\n") + "\n"

@@ -1,0 +1,82 @@
+"""The reading order of a report: Phần headings, Mục headings and section bodies.
+
+Renderers walk this outline and only decide how each kind of block looks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+
+from .. import placeholders
+from ..model import Report, Section
+
+
+@dataclass(frozen=True)
+class PartHeading:
+    number: str
+    title: str
+
+    @property
+    def label(self) -> str:
+        return f"Phần {self.number}"
+
+
+@dataclass(frozen=True)
+class MucHeading:
+    """A Mục that groups several section files (e.g. "III. Hoạt động KH&CN")."""
+
+    number: str
+    title: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+@dataclass(frozen=True)
+class SectionBlock:
+    section: Section
+    #: "muc" or "khoan"
+    level: str
+
+    @property
+    def label(self) -> str:
+        n = self.section.number or ""
+        return n.rsplit(".", 1)[-1]
+
+    @property
+    def text(self) -> str:
+        return f"{self.label}. {self.section.title}"
+
+
+Block = PartHeading | MucHeading | SectionBlock
+
+
+def outline(report: Report) -> Iterator[Block]:
+    """Blocks of the report body in document order."""
+    for part in report.meta.parts:
+        yield PartHeading(part.number, part.title)
+        opened: set[str] = set()
+        for s in report.body_sections:
+            if s.part != part.number:
+                continue
+            number = s.number or ""
+            if "." in number:
+                muc = number.split(".", 1)[0]
+                if muc not in opened:
+                    opened.add(muc)
+                    yield MucHeading(muc, part.headings.get(muc, ""))
+            yield SectionBlock(s, s.level)
+
+
+def expand_body(
+    body: str, values: Mapping[str, str], blocks: Mapping[str, Callable[[], str]]
+) -> str:
+    """Replace placeholders in a section body (inline values and block renderings)."""
+    table: dict[str, str | Callable[[], str]] = dict(values)
+    table.update(blocks)
+    known = set(placeholders.INLINE) | set(placeholders.BLOCK)
+    for name in known - set(table):
+        table[name] = ""
+    return placeholders.expand(body, table).strip("\n")

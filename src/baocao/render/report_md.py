@@ -1,0 +1,87 @@
+"""The whole report as one readable Markdown document (``baocao render``).
+
+Header facts, Phần I, Phần II, Nơi nhận, signature and the appendix with its grouped table,
+in document order. Used for review in merge requests and as the reference text in tests.
+"""
+
+from __future__ import annotations
+
+from ..model import Report, Repository
+from .facts import QUOC_HIEU, TABLE_COLUMNS, TEN_LOAI, TIEU_NGU, GroupRow, ReportFacts, \
+    compute_facts, summary_lines
+from .outline import MucHeading, PartHeading, SectionBlock, expand_body, outline
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.replace("|", "\\|").split())
+
+
+def table_markdown(facts: ReportFacts) -> str:
+    """The appendix table as a Markdown pipe table."""
+    lines = [
+        "| " + " | ".join(TABLE_COLUMNS) + " |",
+        "|" + "|".join(["---"] * len(TABLE_COLUMNS)) + "|",
+    ]
+    for row in facts.table:
+        if isinstance(row, GroupRow):
+            cells = [f"**{row.number}**", f"**{_cell(row.label)}**"] + [""] * 5
+        else:
+            cells = [_cell(c) for c in row.cells]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def render_report_markdown(repo: Repository, report: Report) -> str:
+    """Markdown of the whole report."""
+    facts = compute_facts(repo, report)
+    blocks = {
+        "tom_tat_nhiem_vu": lambda: "\n".join(summary_lines(facts.values)),
+        "bang_nhiem_vu": lambda: table_markdown(facts),
+    }
+    out: list[str] = [
+        f"{facts.parent}  ",
+        f"**{facts.agency_upper}**  ",
+        f"Số: {facts.so_ky_hieu}",
+        "",
+        f"**{QUOC_HIEU}**  ",
+        f"**{TIEU_NGU}**  ",
+        f"*{facts.dia_danh_ngay}*",
+        "",
+        f"# {TEN_LOAI}",
+        "",
+        f"**{report.meta.title}**",
+        "",
+    ]
+    for block in outline(report):
+        if isinstance(block, PartHeading):
+            out += [f"## {block.label} {block.title}", ""]
+        elif isinstance(block, MucHeading):
+            out += [f"### {block.text}", ""]
+        elif isinstance(block, SectionBlock):
+            hashes = "###" if block.level == "muc" else "####"
+            out += [f"{hashes} {block.text}", ""]
+            body = expand_body(block.section.body, facts.values, blocks)
+            if body:
+                out += [body, ""]
+    out += ["**Nơi nhận:**", ""]
+    out += [f"- {r}" for r in report.meta.recipients]
+    signer = report.meta.signer
+    out += [""]
+    if signer.authority:
+        out += [f"**{signer.authority}**  "]
+    out += [f"**{signer.position}**", "", f"**{signer.name}**", ""]
+    appendix = report.appendix
+    if appendix is not None:
+        out += [
+            "---",
+            "",
+            "## Phụ lục",
+            "",
+            f"**{appendix.title}**",
+            "",
+            f"*{facts.kem_theo}*",
+            "",
+            expand_body(appendix.body, facts.values, blocks),
+            "",
+        ]
+    return "\n".join(out).rstrip("\n") + "\n"
