@@ -45,11 +45,38 @@ class Loaded:
         return line + 1 + offset, col + 1
 
 
+_EXPLAIN = [
+    ("cannot start any token", "có ký tự không hợp lệ (thường là phím Tab); chỉ thụt lề bằng dấu cách"),
+    ("mapping values are not allowed", "dấu hai chấm ':' không đúng chỗ; giá trị có ': ' phải đặt "
+     "trong ngoặc kép"),
+    ("expected <block end>", "thụt lề không khớp hoặc thiếu dấu ngoặc kép đóng ở dòng trên"),
+    ("could not find expected ':'", "thiếu dấu hai chấm ':' sau tên trường"),
+    ("found unexpected end of stream", "thiếu dấu ngoặc kép đóng"),
+    ("found duplicate key", "một trường được ghi hai lần"),
+    ("expected ',' or ']'", "thiếu dấu ']' hoặc ',' trong danh sách [ … ]"),
+    ("expected ',' or '}'", "thiếu dấu '}' hoặc ',' trong { … }"),
+    ("found undefined tag", "dùng thẻ YAML (!) không được hỗ trợ"),
+    ("found unknown escape character", "ký tự thoát '\\' không hợp lệ trong ngoặc kép"),
+]
+
+
 def _translate(err: YAMLError) -> YamlSyntaxError:
     mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-    return YamlSyntaxError(f"lỗi cú pháp YAML: {problem}", line, col)
+    problem = str(getattr(err, "problem", None) or str(err).splitlines()[0])
+    for needle, text in _EXPLAIN:
+        if needle in problem:
+            return YamlSyntaxError(f"lỗi cú pháp YAML: {text}", line, col)
+    return YamlSyntaxError(f"lỗi cú pháp YAML ({problem})", line, col)
+
+
+def _new_yaml() -> YAML:
+    yaml = YAML(typ="rt", pure=True)
+    # Dates stay text: the schema parses them, so an impossible date is a located content error.
+    yaml.constructor.add_constructor(
+        "tag:yaml.org,2002:timestamp", lambda c, node: c.construct_scalar(node)
+    )
+    return yaml
 
 
 def _plain(node: Any, path: Path_, positions: dict[Path_, tuple[int, int]]) -> Any:
@@ -81,7 +108,7 @@ def _plain(node: Any, path: Path_, positions: dict[Path_, tuple[int, int]]) -> A
 
 def load_yaml(text: str) -> Loaded:
     """Parse *text* (one YAML document) into :class:`Loaded`. Raises :class:`YamlSyntaxError`."""
-    yaml = YAML(typ="rt", pure=True)
+    yaml = _new_yaml()
     try:
         for event in yaml.parse(text):
             if isinstance(event, AliasEvent):
