@@ -209,6 +209,71 @@ def directives(
     _print_table(records, rows, day, output)
 
 
+@cli.command()
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Thư mục kết quả (mặc định: site/ trong kho).")
+@click.pass_context
+@guarded
+def build(ctx: click.Context, out_dir: Path | None) -> None:
+    """Dựng văn bản DOCX, PDF của mọi báo cáo vào site/ (chỉ thay site/ khi mọi bước thành công)."""
+    from .commands.build import build as run_build
+
+    root = _root(ctx)
+    repo, problems = load_checked(root)
+    for p in problems.warnings:
+        err_console.print(p.format(), markup=False)
+    target = out_dir or root / "site"
+    result = run_build(repo, root, target, progress=_progress_printer())
+    err_console.print(f"Đã dựng {len(repo.reports)} báo cáo vào {target}")
+    del result
+
+
+def _progress_printer():  # type: ignore[no-untyped-def]
+    return lambda msg: err_console.print(msg, markup=False, highlight=False)
+
+
+def _one_document(ctx: click.Context, month: str, output: Path | None, fmt: str) -> None:
+    from .commands.build import document_name, report_epoch, templates_dir
+    from .render.official import render_official_input
+
+    root = _root(ctx)
+    repo, _ = load_checked(root)
+    key = _month_key(month)
+    report = repo.report(key)
+    if report is None:
+        raise click.ClickException(f"không có báo cáo tháng {key} trong content/")
+    out = output or Path(document_name(report, fmt))
+    source = render_official_input(repo, report)
+    if fmt == "docx":
+        from .docx import write_docx as write
+    else:
+        from .pdf import write_pdf as write
+    write(source, out, templates=templates_dir(root), epoch=report_epoch(report))
+    err_console.print(f"Đã ghi {out}")
+
+
+@cli.command()
+@click.argument("month")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Tệp DOCX kết quả (mặc định: bao-cao-<tháng>.docx).")
+@click.pass_context
+@guarded
+def docx(ctx: click.Context, month: str, output: Path | None) -> None:
+    """Ghi văn bản DOCX chính thức của báo cáo tháng MONTH (ví dụ 2023-09)."""
+    _one_document(ctx, month, output, "docx")
+
+
+@cli.command()
+@click.argument("month")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Tệp PDF kết quả (mặc định: bao-cao-<tháng>.pdf).")
+@click.pass_context
+@guarded
+def pdf(ctx: click.Context, month: str, output: Path | None) -> None:
+    """Ghi văn bản PDF chính thức của báo cáo tháng MONTH (ví dụ 2023-09)."""
+    _one_document(ctx, month, output, "pdf")
+
+
 _STATUS_STYLE = {
     "hoan-thanh-dung-han": "green",
     "hoan-thanh-qua-han": "yellow",
