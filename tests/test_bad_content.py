@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import FIXTURES, make_repo
 
 from baocao.cli import cli
-from conftest import FIXTURES, make_repo
 
 CASES = sorted(p.name for p in (FIXTURES / "bad").iterdir() if p.is_dir())
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT
 
 from baocao.cli import cli
-from conftest import ROOT
 
 
 def invoke(*args: str):

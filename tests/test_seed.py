@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import SEED
 
 from baocao.render.facts import GroupRow, compute_facts
 from baocao.render.report_md import render_report_markdown
-from conftest import SEED
 
 SEED_LINES = SEED.read_text(encoding="utf-8").splitlines()
 TABLE_START = next(i for i, ln in enumerate(SEED_LINES) if ln.startswith("TT\t"))
@@ -94,8 +94,9 @@ def test_appendix_rows_equal_the_seed(shipped_repo):
 
 
 def test_check_warns_only_about_the_duplicated_item(shipped_repo):
-    from baocao.load import load_repository
     from conftest import ROOT
+
+    from baocao.load import load_repository
 
     _, problems = load_repository(ROOT)
     assert not problems.errors

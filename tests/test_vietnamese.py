@@ -9,8 +9,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from baocao.vietnamese import (
-    DIEM_LETTERS, DateParseError, diem_label, fold, format_count, format_date_long,
-    format_date_short, nfc, parse_date, parse_roman, roman,
+    DIEM_LETTERS,
+    DateParseError,
+    diem_label,
+    fold,
+    format_count,
+    format_date_long,
+    format_date_short,
+    nfc,
+    parse_date,
+    parse_roman,
+    roman,
 )
 
 

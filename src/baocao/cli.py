@@ -172,7 +172,12 @@ def directives(
     Ví dụ: baocao directives --status qua-han; baocao directives --format xlsx -o nhiem-vu.xlsx
     """
     from .commands.directives import (
-        STATUS_ALIASES, export_csv, export_json, export_xlsx, row_record, select_rows,
+        STATUS_ALIASES,
+        export_csv,
+        export_json,
+        export_xlsx,
+        row_record,
+        select_rows,
     )
 
     for s in statuses:
@@ -228,7 +233,7 @@ def build(ctx: click.Context, out_dir: Path | None) -> None:
     del result
 
 
-def _progress_printer():  # type: ignore[no-untyped-def]
+def _progress_printer() -> Callable[[str], None]:
     return lambda msg: err_console.print(msg, markup=False, highlight=False)
 
 

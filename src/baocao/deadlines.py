@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 
 from .vietnamese import (
     DateParseError,
@@ -23,7 +23,7 @@ from .vietnamese import (
 )
 
 
-class DeadlineKind(str, Enum):
+class DeadlineKind(StrEnum):
     DATE = "date"
     MONTH = "month"
     QUARTER = "quarter"

@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from enum import Enum
+from enum import StrEnum
 
 from .deadlines import Deadline
 from .model import Report, Repository, Task
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """The five statuses of a listed task."""
 
     DONE_ON_TIME = "hoan-thanh-dung-han"

@@ -189,7 +189,7 @@ def validate(
                 _drop(data, loc)
             continue
         for e in errors:
-            _report_error(e, loaded, rel, problems, offset, prefix)
+            _report_error(dict(e), loaded, rel, problems, offset, prefix)
         return None
     return None
 

@@ -11,8 +11,15 @@ import re
 from typing import Any
 
 from ..model import Report, Repository
-from .facts import TABLE_COLUMNS, TABLE_WIDTHS, TEN_LOAI, GroupRow, ReportFacts, compute_facts, \
-    summary_lines
+from .facts import (
+    TABLE_COLUMNS,
+    TABLE_WIDTHS,
+    TEN_LOAI,
+    GroupRow,
+    ReportFacts,
+    compute_facts,
+    summary_lines,
+)
 from .outline import MucHeading, PartHeading, SectionBlock, expand_body, outline
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|$^~@])")

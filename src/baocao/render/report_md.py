@@ -7,8 +7,16 @@ in document order. Used for review in merge requests and as the reference text i
 from __future__ import annotations
 
 from ..model import Report, Repository
-from .facts import QUOC_HIEU, TABLE_COLUMNS, TEN_LOAI, TIEU_NGU, GroupRow, ReportFacts, \
-    compute_facts, summary_lines
+from .facts import (
+    QUOC_HIEU,
+    TABLE_COLUMNS,
+    TEN_LOAI,
+    TIEU_NGU,
+    GroupRow,
+    ReportFacts,
+    compute_facts,
+    summary_lines,
+)
 from .outline import MucHeading, PartHeading, SectionBlock, expand_body, outline
 
 
