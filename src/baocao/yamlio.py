@@ -1,8 +1,10 @@
 """Reading YAML and front matter while keeping the line and column of every value.
 
-ruamel.yaml's round-trip loader records positions on the containers it builds; it constructs
-only plain containers and scalars (no Python objects), so it is safe for untrusted content.
-Anchors and aliases are refused: editors never need them and they allow "billion laughs".
+PyYAML's composer (the C one from libyaml when available) builds a node graph with the position
+of every node and constructs nothing, so it is safe for untrusted content and fast. Plain data is
+built from the nodes here: dates stay text (the schema parses them, so an impossible date is a
+located content error), and anchors/aliases are refused: editors never need them and they allow
+"billion laughs" attacks. A key written twice is an error (YAML would silently keep the last).
 """
 
 from __future__ import annotations
@@ -11,14 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import frontmatter
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .vietnamese import nfc
 
 Path_ = tuple[str | int, ...]
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class YamlSyntaxError(Exception):
@@ -52,15 +54,19 @@ _EXPLAIN = [
     ("expected <block end>", "thụt lề không khớp hoặc thiếu dấu ngoặc kép đóng ở dòng trên"),
     ("could not find expected ':'", "thiếu dấu hai chấm ':' sau tên trường"),
     ("found unexpected end of stream", "thiếu dấu ngoặc kép đóng"),
-    ("found duplicate key", "một trường được ghi hai lần"),
+    ("did not find expected key", "thụt lề không khớp hoặc thiếu dấu ngoặc kép đóng ở dòng trên"),
+    ("did not find expected ',' or ']'", "thiếu dấu ']' hoặc ',' trong danh sách [ … ]"),
     ("expected ',' or ']'", "thiếu dấu ']' hoặc ',' trong danh sách [ … ]"),
+    ("did not find expected ',' or '}'", "thiếu dấu '}' hoặc ',' trong { … }"),
     ("expected ',' or '}'", "thiếu dấu '}' hoặc ',' trong { … }"),
     ("found undefined tag", "dùng thẻ YAML (!) không được hỗ trợ"),
-    ("found unknown escape character", "ký tự thoát '\\' không hợp lệ trong ngoặc kép"),
+    ("found unknown escape character", "ký tự thoát '\\\\' không hợp lệ trong ngoặc kép"),
+    ("control characters are not allowed", "tệp chứa ký tự điều khiển không hợp lệ"),
+    ("found character that cannot start any token", "có ký tự không hợp lệ (thường là phím Tab)"),
 ]
 
 
-def _translate(err: YAMLError) -> YamlSyntaxError:
+def _translate(err: yaml.YAMLError) -> YamlSyntaxError:
     mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = str(getattr(err, "problem", None) or str(err).splitlines()[0])
@@ -70,63 +76,84 @@ def _translate(err: YAMLError) -> YamlSyntaxError:
     return YamlSyntaxError(f"lỗi cú pháp YAML ({problem})", line, col)
 
 
-def _new_yaml() -> YAML:
-    yaml = YAML(typ="rt", pure=True)
-    # Dates stay text: the schema parses them, so an impossible date is a located content error.
-    yaml.constructor.add_constructor(
-        "tag:yaml.org,2002:timestamp", lambda c, node: c.construct_scalar(node)
+_BOOL = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
+
+
+def _scalar(node: ScalarNode) -> Any:
+    tag, value = node.tag, node.value
+    if tag.endswith(":null"):
+        return None
+    if tag.endswith(":bool"):
+        return _BOOL.get(value.lower(), value)
+    if tag.endswith(":int"):
+        try:
+            return int(value.replace("_", ""), 0)
+        except ValueError:
+            return value
+    if tag.endswith(":float"):
+        try:
+            return float(value.replace("_", ""))
+        except ValueError:
+            return value
+    if tag.endswith((":str", ":timestamp")):
+        return nfc(value)
+    raise YamlSyntaxError(
+        f"lỗi cú pháp YAML: thẻ \"{tag}\" không được hỗ trợ",
+        node.start_mark.line + 1, node.start_mark.column + 1,
     )
-    return yaml
 
 
-def _plain(node: Any, path: Path_, positions: dict[Path_, tuple[int, int]]) -> Any:
-    if isinstance(node, CommentedMap):
-        out: dict[Any, Any] = {}
-        for key, value in node.items():
-            k = nfc(key) if isinstance(key, str) else key
-            try:
-                line, col = node.lc.key(key)
-            except (KeyError, TypeError):
-                line, col = node.lc.line, node.lc.col
-            positions[(*path, k)] = (line, col)
-            out[k] = _plain(value, (*path, k), positions)
-        return out
-    if isinstance(node, CommentedSeq):
-        items = []
-        for i, value in enumerate(node):
-            try:
-                line, col = node.lc.item(i)
-            except (KeyError, TypeError):
-                line, col = node.lc.line, node.lc.col
-            positions[(*path, i)] = (line, col)
-            items.append(_plain(value, (*path, i), positions))
-        return items
-    if isinstance(node, str):
-        return nfc(str(node))
-    return node
+class _Builder:
+    def __init__(self) -> None:
+        self.positions: dict[Path_, tuple[int, int]] = {}
+        self.seen: set[int] = set()
+
+    def build(self, node: Node, path: Path_) -> Any:
+        if id(node) in self.seen:
+            line, col = self.positions.get(path, (node.start_mark.line, node.start_mark.column))
+            raise YamlSyntaxError(
+                "không dùng tham chiếu YAML (anchor/alias '*'); hãy viết giá trị trực tiếp",
+                line + 1, col + 1,
+            )
+        self.seen.add(id(node))
+        if isinstance(node, MappingNode):
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, ScalarNode):
+                    raise YamlSyntaxError("lỗi cú pháp YAML: tên trường phải là chữ",
+                                          key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                key = _scalar(key_node)
+                key = nfc(key) if isinstance(key, str) else key
+                if key in out:
+                    raise YamlSyntaxError(
+                        f"lỗi cú pháp YAML: trường \"{key}\" được ghi hai lần",
+                        key_node.start_mark.line + 1, key_node.start_mark.column + 1,
+                    )
+                self.positions[(*path, key)] = (key_node.start_mark.line, key_node.start_mark.column)
+                out[key] = self.build(value_node, (*path, key))
+            return out
+        if isinstance(node, SequenceNode):
+            items = []
+            for i, item in enumerate(node.value):
+                self.positions[(*path, i)] = (item.start_mark.line, item.start_mark.column)
+                items.append(self.build(item, (*path, i)))
+            return items
+        assert isinstance(node, ScalarNode)
+        return _scalar(node)
 
 
 def load_yaml(text: str) -> Loaded:
     """Parse *text* (one YAML document) into :class:`Loaded`. Raises :class:`YamlSyntaxError`."""
-    yaml = _new_yaml()
     try:
-        for event in yaml.parse(text):
-            if isinstance(event, AliasEvent):
-                mark = event.start_mark
-                raise YamlSyntaxError(
-                    "không dùng tham chiếu YAML (anchor/alias '*'); hãy viết giá trị trực tiếp",
-                    mark.line + 1,
-                    mark.column + 1,
-                )
-        node = yaml.load(text)
-    except MarkedYAMLError as err:
+        node = yaml.compose(text, Loader=_Loader)  # noqa: S506 - compose constructs nothing
+    except yaml.YAMLError as err:
         raise _translate(err) from None
-    except YAMLError as err:
-        raise _translate(err) from None
-    positions: dict[Path_, tuple[int, int]] = {}
-    if isinstance(node, CommentedMap | CommentedSeq):
-        positions[()] = (node.lc.line, node.lc.col)
-    return Loaded(_plain(node, (), positions), positions)
+    if node is None:
+        return Loaded(None, {})
+    builder = _Builder()
+    builder.positions[()] = (node.start_mark.line, node.start_mark.column)
+    data = builder.build(node, ())
+    return Loaded(data, builder.positions)
 
 
 @dataclass(frozen=True)
