@@ -25,7 +25,8 @@ SOURCE = ROOT / "content" / "2023" / "09"
 
 SECTIONS_I = [
     ("02", "II", "Xây dựng cơ chế, chính sách, pháp luật về KH&CN", "02-co-che-chinh-sach.md"),
-    ("03", "III.1", "Hoạt động nghiên cứu khoa học và phát triển công nghệ", "03-nghien-cuu-khoa-hoc.md"),
+    ("03", "III.1", "Hoạt động nghiên cứu khoa học và phát triển công nghệ",
+     "03-nghien-cuu-khoa-hoc.md"),
     ("04", "III.2", "Hoạt động đánh giá, thẩm định và chuyển giao công nghệ; an toàn bức xạ hạt nhân",
      "04-danh-gia-tham-dinh.md"),
     ("05", "III.3", "Hoạt động thông tin KH&CN; dịch vụ KH&CN", "05-thong-tin-dich-vu.md"),
@@ -35,7 +36,8 @@ SECTIONS_I = [
     ("09", "III.7", "Một số công tác khác", "09-cong-tac-khac.md"),
 ]
 SECTIONS_II = [
-    ("10", "1", "Hoạt động nghiên cứu khoa học và phát triển công nghệ", "10-nhiem-vu-nghien-cuu-khoa-hoc.md"),
+    ("10", "1", "Hoạt động nghiên cứu khoa học và phát triển công nghệ",
+     "10-nhiem-vu-nghien-cuu-khoa-hoc.md"),
     ("11", "2", "Hoạt động đánh giá, thẩm định và chuyển giao công nghệ; an toàn bức xạ hạt nhân",
      "11-nhiem-vu-danh-gia-tham-dinh.md"),
     ("12", "3", "Hoạt động thông tin KH&CN; dịch vụ KH&CN", "12-nhiem-vu-thong-tin-dich-vu.md"),
