@@ -2,8 +2,9 @@
 
 The only module that starts pandoc. pypandoc would pick the highest pandoc version found on the
 machine (a newer system pandoc would silently win), so the bundled binary is used by path.
-Every run uses ``--sandbox`` (content cannot read files outside what we pass in) and a fixed
-``SOURCE_DATE_EPOCH`` so that output is reproducible.
+Every run uses ``--sandbox`` (content cannot read files outside what we pass in) and sets
+``SOURCE_DATE_EPOCH``. Note: under ``--sandbox`` pandoc 3.9 ignores SOURCE_DATE_EPOCH for the
+DOCX writer (it writes 1970/1980 stamps), so ``baocao.docx`` re-stamps and re-zips its output.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ import time
 import zipfile
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
@@ -53,7 +54,8 @@ LINE_BODY = 276
 #: Room left for the signature above the signer's name (R39), twips (≈ 2.5 cm).
 SIGN_SPACE = 1418
 
-_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+#: python-docx/lxml element (python-docx's oxml classes carry no usable static types).
+Element = Any
 _ZIP_MIN_EPOCH = 315532800  # 1980-01-01: zip cannot store earlier dates
 
 
@@ -61,7 +63,7 @@ _ZIP_MIN_EPOCH = 315532800  # 1980-01-01: zip cannot store earlier dates
 # small XML helpers
 
 
-def _child(parent, tag: str, *, first: bool = False):  # type: ignore[no-untyped-def]
+def _child(parent: Element, tag: str, *, first: bool = False) -> Element:
     """Return the child element ``tag`` of ``parent``, creating it if missing."""
     el = parent.find(qn(tag))
     if el is None:
@@ -73,13 +75,13 @@ def _child(parent, tag: str, *, first: bool = False):  # type: ignore[no-untyped
     return el
 
 
-def _remove(parent, *tags: str) -> None:  # type: ignore[no-untyped-def]
+def _remove(parent: Element, *tags: str) -> None:
     for tag in tags:
         for el in parent.findall(qn(tag)):
             parent.remove(el)
 
 
-def _set(el, **attrs: str) -> None:  # type: ignore[no-untyped-def]
+def _set(el: Element, **attrs: str) -> None:
     for key, value in attrs.items():
         el.set(qn(f"w:{key}"), value)
 
@@ -103,7 +105,7 @@ _PPR_ORDER = [
 ]
 
 
-def _sort_children(el, order: list[str]) -> None:  # type: ignore[no-untyped-def]
+def _sort_children(el: Element, order: list[str]) -> None:
     rank = {qn(tag): i for i, tag in enumerate(order)}
     children = list(el)
     children.sort(key=lambda c: rank.get(c.tag, len(rank)))
@@ -113,7 +115,7 @@ def _sort_children(el, order: list[str]) -> None:  # type: ignore[no-untyped-def
 
 
 def _rpr(
-    rpr,  # type: ignore[no-untyped-def]
+    rpr: Element,
     *,
     size: float | None = None,
     bold: bool | None = None,
@@ -141,7 +143,7 @@ def _rpr(
 
 
 def _ppr(
-    ppr,  # type: ignore[no-untyped-def]
+    ppr: Element,
     *,
     jc: str | None = None,
     first_line: int | None = None,
@@ -181,7 +183,9 @@ def _ppr(
     _sort_children(ppr, _PPR_ORDER)
 
 
-def _style_el(doc, style_id: str, kind: str = "paragraph", *, based_on: str | None = "Normal"):  # type: ignore[no-untyped-def]
+def _style_el(
+    doc: Element, style_id: str, kind: str = "paragraph", *, based_on: str | None = "Normal"
+) -> Element:
     """The w:style element with ``style_id``; created (custom style) if missing."""
     root = doc.styles.element
     for st in root.findall(qn("w:style")):
@@ -205,7 +209,7 @@ def _style_el(doc, style_id: str, kind: str = "paragraph", *, based_on: str | No
 
 
 def _para_style(
-    doc,  # type: ignore[no-untyped-def]
+    doc: Element,
     style_id: str,
     *,
     size: float,
@@ -236,7 +240,7 @@ def _para_style(
                         "w:tblPr", "w:trPr", "w:tcPr", "w:tblStylePr"])
 
 
-def _borders(parent_tag: str, val: str, sz: str = "4"):  # type: ignore[no-untyped-def]
+def _borders(parent_tag: str, val: str, sz: str = "4") -> Element:
     el = OxmlElement(parent_tag)
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
         b = OxmlElement(f"w:{side}")
@@ -248,7 +252,7 @@ def _borders(parent_tag: str, val: str, sz: str = "4"):  # type: ignore[no-untyp
     return el
 
 
-def _cell_margins(left: int, right: int, top: int = 0, bottom: int = 0):  # type: ignore[no-untyped-def]
+def _cell_margins(left: int, right: int, top: int = 0, bottom: int = 0) -> Element:
     mar = OxmlElement("w:tblCellMar")
     for side, value in (("top", top), ("left", left), ("bottom", bottom), ("right", right)):
         m = OxmlElement(f"w:{side}")
@@ -257,7 +261,7 @@ def _cell_margins(left: int, right: int, top: int = 0, bottom: int = 0):  # type
     return mar
 
 
-def _table_style(doc, style_id: str, *, borders: bool, margin: int) -> None:  # type: ignore[no-untyped-def]
+def _table_style(doc: Element, style_id: str, *, borders: bool, margin: int) -> None:
     st = _style_el(doc, style_id, "table", based_on=None)
     # pandoc's "Table" is based on a "TableNormal" its reference doc does not define: drop that.
     _remove(st, "w:basedOn", "w:tblStylePr", "w:tblPr", "w:pPr", "w:rPr", "w:trPr", "w:tcPr")
@@ -280,7 +284,7 @@ def _table_style(doc, style_id: str, *, borders: bool, margin: int) -> None:  # 
 # the build
 
 
-def _fix_all_fonts_and_colours(doc) -> None:  # type: ignore[no-untyped-def]
+def _fix_all_fonts_and_colours(doc: Element) -> None:
     """Drop theme font/colour references everywhere in styles.xml: TNR and black win."""
     root = doc.styles.element
     for fonts in root.iter(qn("w:rFonts")):
@@ -293,7 +297,7 @@ def _fix_all_fonts_and_colours(doc) -> None:  # type: ignore[no-untyped-def]
         _set(color, val="000000")
 
 
-def _doc_defaults(doc) -> None:  # type: ignore[no-untyped-def]
+def _doc_defaults(doc: Element) -> None:
     root = doc.styles.element
     defaults = _child(root, "w:docDefaults", first=True)
     rpr = _child(_child(defaults, "w:rPrDefault"), "w:rPr")
@@ -305,13 +309,12 @@ def _doc_defaults(doc) -> None:  # type: ignore[no-untyped-def]
     _sort_children(defaults, ["w:rPrDefault", "w:pPrDefault"])
 
 
-def _styles(doc) -> None:  # type: ignore[no-untyped-def]
-    body = {"size": SIZE_BODY, "jc": "both", "first_line": FIRST_LINE, "before": SPACE_BEFORE,
-            "after": 0, "line": LINE_BODY}
+def _styles(doc: Element) -> None:
     _para_style(doc, "Normal", size=SIZE_BODY, jc="left", based_on=None)
-    _para_style(doc, "BodyText", **body)  # type: ignore[arg-type]
-    _para_style(doc, "FirstParagraph", based_on="BodyText", **body)  # type: ignore[arg-type]
-    _para_style(doc, "BlockText", based_on="BodyText", **body)  # type: ignore[arg-type]
+    for sid, base in (("BodyText", "Normal"), ("FirstParagraph", "BodyText"),
+                      ("BlockText", "BodyText")):
+        _para_style(doc, sid, size=SIZE_BODY, jc="both", first_line=FIRST_LINE,
+                    before=SPACE_BEFORE, after=0, line=LINE_BODY, based_on=base)
     # Compact is what pandoc gives table cells (and tight lists, which the Lua filter removes).
     _para_style(doc, "Compact", size=SIZE_TABLE, jc="left", before=40, after=40, line=240,
                 based_on="Normal")
@@ -370,7 +373,7 @@ def _styles(doc) -> None:  # type: ignore[no-untyped-def]
     _table_style(doc, "HeaderBlock", borders=False, margin=0)
 
 
-def _page_field(paragraph) -> None:  # type: ignore[no-untyped-def]
+def _page_field(paragraph: Element) -> None:
     """Append a complex PAGE field (14 pt) to a header paragraph."""
     for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "2"),
                        ("end", None)):
@@ -390,7 +393,7 @@ def _page_field(paragraph) -> None:  # type: ignore[no-untyped-def]
             run.text = text
 
 
-def _section(doc) -> None:  # type: ignore[no-untyped-def]
+def _section(doc: Element) -> None:
     sec = doc.sections[0]
     sec.page_width = Twips(PAGE_W)
     sec.page_height = Twips(PAGE_H)

@@ -19,7 +19,7 @@ TABLE_COLUMNS = (
     "TT", "Số/Ký hiệu VBCĐ", "Nội dung công việc", "Thời hạn", "Ngày hoàn thành", "Tiến độ",
     "Kết quả xử lý",
 )
-TABLE_WIDTHS = (5, 15, 36, 10, 10, 9, 15)
+TABLE_WIDTHS = (4, 17, 32, 10, 10, 12, 15)
 #: Blank left for the number in a draft ("Số:      /BC-KHCN") and for the day.
 NUMBER_BLANK = " " * 6
 DAY_BLANK = " " * 4
