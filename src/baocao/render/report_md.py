@@ -47,12 +47,15 @@ def render_report_markdown(repo: Repository, report: Report) -> str:
         "bang_nhiem_vu": lambda: table_markdown(facts),
     }
     out: list[str] = [
+        # The header block as the document lays it out: agency | Quốc hiệu, then Số | date.
         f"{facts.parent}  ",
-        f"**{facts.agency_upper}**  ",
-        f"Số: {facts.so_ky_hieu}",
+        f"**{facts.agency_upper}**",
         "",
         f"**{QUOC_HIEU}**  ",
-        f"**{TIEU_NGU}**  ",
+        f"**{TIEU_NGU}**",
+        "",
+        f"Số: {facts.so_ky_hieu}",
+        "",
         f"*{facts.dia_danh_ngay}*",
         "",
         f"# {TEN_LOAI}",

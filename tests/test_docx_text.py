@@ -1,0 +1,58 @@
+"""The shipped report's DOCX, read back by pandoc's DOCX reader, has the assembled report's text."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from baocao.commands.build import report_epoch
+from baocao.docx import write_docx
+from baocao.pandoc import run_pandoc
+from baocao.render.official import render_official_input
+from baocao.render.report_md import render_report_markdown
+from conftest import ROOT
+
+
+def _words(doc: dict) -> str:
+    """All text of a pandoc AST in document order, keeping only letters and digits."""
+    out: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("t") == "Str":
+                out.append(node["c"])
+            elif "c" in node:
+                walk(node["c"])
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(doc["blocks"])
+    return re.sub(r"\W", "", "".join(out))
+
+
+@pytest.fixture(scope="module")
+def shipped_docx(shipped_repo, tmp_path_factory) -> Path:
+    report = shipped_repo.report("2023-09")
+    out = tmp_path_factory.mktemp("docx") / "r.docx"
+    write_docx(render_official_input(shipped_repo, report), out, templates=ROOT / "templates",
+               epoch=report_epoch(report))
+    return out
+
+
+def test_docx_text_equals_assembled_report(shipped_repo, shipped_docx):
+    md = render_report_markdown(shipped_repo, shipped_repo.report("2023-09"))
+    expected = _words(json.loads(run_pandoc(["-f", "markdown", "-t", "json"], input_text=md)))
+    got = _words(json.loads(run_pandoc(["-f", "docx", "-t", "json", str(shipped_docx)])))
+    assert len(expected) > 20000
+    assert got == expected
+
+
+def test_docx_has_the_fourteen_task_rows(shipped_docx):
+    doc = json.loads(run_pandoc(["-f", "docx", "-t", "json", str(shipped_docx)]))
+    text = json.dumps(doc, ensure_ascii=False)
+    for number in ("4502/UBND-KGVX", "339/TB-UBND", "3149/UBND-NC", "31/KH-UBND"):
+        assert number in text
