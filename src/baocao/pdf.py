@@ -16,6 +16,7 @@ date is the fixed epoch, never the current time).
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import unicodedata
 from dataclasses import dataclass
@@ -55,9 +56,7 @@ def _template_files(templates: Path) -> tuple[Path, list[Path], Path]:
     return template, filters, fonts
 
 
-def render_typst_source(
-    pandoc_input: str, *, templates: Path, epoch: int | None = None
-) -> str:
+def render_typst_source(pandoc_input: str, *, templates: Path, epoch: int | None = None) -> str:
     """Convert the pandoc input (Markdown + YAML metadata) to the typst source of the PDF.
 
     Arguments:
@@ -68,6 +67,8 @@ def render_typst_source(
     Raises:
         PandocError: pandoc failed (the message is Vietnamese).
     """
+    from baocao.docx import keep_draft_blanks  # noqa: PLC0415 - shared input preparation
+
     template, filters, _ = _template_files(templates)
     args = [
         "--from=markdown",
@@ -77,14 +78,25 @@ def render_typst_source(
         *[f"--lua-filter={f}" for f in filters],
         "--wrap=none",
     ]
-    text = unicodedata.normalize("NFC", pandoc_input)
+    # Same preparation as the DOCX: NFC, and draft blanks typed as runs of ordinary spaces in
+    # so-ky-hieu / dia-danh-ngay / kem-theo become no-break spaces (pandoc would collapse them).
+    text = keep_draft_blanks(unicodedata.normalize("NFC", pandoc_input))
     return run_pandoc(args, input_text=text, epoch=epoch).decode("utf-8")
 
 
+_FAILED = "Không tạo được tệp PDF, typst báo lỗi:"
+_LOCATION = re.compile(r"┌─ \S+?:(\d+):(\d+)")
+
+
 def _format_diagnostic(diag: object) -> str:
-    message = getattr(diag, "message", None) or str(diag)
-    hints = getattr(diag, "hints", None) or []
-    return " ".join([message.strip(), *[f"(gợi ý: {h.strip()})" for h in hints]])
+    """One line: typst's message, the line:column in the typst source, and its hints."""
+    message = str(getattr(diag, "message", None) or diag).strip()
+    parts = [message]
+    where = _LOCATION.search(str(getattr(diag, "diagnostic", "") or ""))
+    if where:
+        parts.append(f"(dòng {where.group(1)}, cột {where.group(2)} của mã typst)")
+    parts += [f"(gợi ý: {h.strip()})" for h in getattr(diag, "hints", None) or []]
+    return " ".join(parts)
 
 
 def compile_typst(source: str, *, templates: Path, epoch: int | None = None) -> TypstResult:
@@ -114,7 +126,8 @@ def compile_typst(source: str, *, templates: Path, epoch: int | None = None) -> 
     # An empty root: the document may not read any file.
     with tempfile.TemporaryDirectory(prefix="baocao-typst-") as root:
         try:
-            pdf, warnings = typst.compile_with_warnings(
+            # (the stub's TypeVar wants `input` and `root` of one type; bytes + str is valid)
+            pdf, warnings = typst.compile_with_warnings(  # type: ignore[call-overload]
                 source.encode("utf-8"),
                 root=root,
                 font_paths=fonts,
@@ -123,19 +136,15 @@ def compile_typst(source: str, *, templates: Path, epoch: int | None = None) -> 
                 timestamp=timestamp,
             )
         except typst.TypstError as exc:
-            raise DocumentError(
-                "Không tạo được tệp PDF, typst báo lỗi: " + _format_diagnostic(exc)
-            ) from exc
+            raise DocumentError(f"{_FAILED} {_format_diagnostic(exc)}") from exc
         except RuntimeError as exc:  # older typst-py versions raise plain RuntimeError
-            raise DocumentError(f"Không tạo được tệp PDF, typst báo lỗi: {exc}") from exc
+            raise DocumentError(f"{_FAILED} {exc}") from exc
     if not isinstance(pdf, bytes):  # pragma: no cover - format="pdf" always gives bytes
         raise DocumentError("typst không trả về tệp PDF.")
     return TypstResult(pdf=pdf, warnings=tuple(_format_diagnostic(w) for w in warnings))
 
 
-def write_pdf(
-    pandoc_input: str, out: Path, *, templates: Path, epoch: int | None = None
-) -> None:
+def write_pdf(pandoc_input: str, out: Path, *, templates: Path, epoch: int | None = None) -> None:
     """Build the official PDF of one report and write it to ``out``.
 
     Arguments:

@@ -1,0 +1,148 @@
+--[[
+typst.lua: typst-only adjustments, run AFTER official.lua (PDF route only).
+
+  * Plain-text title/author for the PDF document properties (typst `document()` wants strings).
+  * Headers: a LineBreak becomes `#linebreak()`; pandoc writes `\` + newline, and a newline ends a
+    typst heading, which would push the Phần title out of the heading.
+  * The last body paragraph is kept on the page of the signature block (a signature page must not
+    be empty of content): it is wrapped in a sticky typst block.
+  * Appendix table (phu-luc.bang) written as raw typst instead of pandoc's `#figure(table(…))`:
+    no figure wrapper (a figure does not break across pages), relative widths as `fr`, the header
+    row repeated on every page, and each group row ("I", "ĐÃ THỰC HIỆN: …", recognised as a row
+    with a cell spanning several columns) kept on the page of the row after it. typst keeps rows
+    together only when one unbreakable cell spans them, so the table gets an extra first column
+    of zero width whose cell spans the group row and the next one. Cell contents are written by
+    pandoc's own typst writer (escaping included). Rows never split: the template sets
+    `table.cell(breakable: false)`.
+]]
+
+local stringify = pandoc.utils.stringify
+
+--- A typst string literal with the plain text of a metadata value.
+local function typst_string(value)
+  local s = stringify(value or ""):gsub("%s+", " ")
+  s = s:gsub("\\", "\\\\"):gsub('"', '\\"')
+  return pandoc.MetaInlines{pandoc.RawInline("typst", '"' .. s .. '"')}
+end
+
+local ALIGN = {
+  AlignLeft = "left",
+  AlignRight = "right",
+  AlignCenter = "center",
+}
+
+local function cell_markup(cell)
+  local text = pandoc.write(pandoc.Pandoc(cell.contents), "typst", {wrap_text = "none"})
+  return "[" .. text:gsub("%s+$", "") .. "]"
+end
+
+local function cell_args(cell, header)
+  local args = {}
+  local align = ALIGN[cell.alignment]
+  if header then
+    -- header cells are centred vertically too, as the DOCX shows them
+    args[#args + 1] = "align: " .. (align or "center") .. " + horizon"
+  elseif align then
+    args[#args + 1] = "align: " .. align
+  end
+  if cell.col_span > 1 then args[#args + 1] = "colspan: " .. cell.col_span end
+  if cell.row_span > 1 then args[#args + 1] = "rowspan: " .. cell.row_span end
+  return args
+end
+
+local function cell_code(cell, header)
+  local args = cell_args(cell, header)
+  if #args == 0 then return cell_markup(cell) end
+  return "table.cell(" .. table.concat(args, ", ") .. ")" .. cell_markup(cell)
+end
+
+-- The zero-width first column (see the header comment).
+local function spacer(rows)
+  local span = rows > 1 and (", rowspan: " .. rows) or ""
+  return "table.cell(inset: 0pt, stroke: none, breakable: false" .. span .. ")[]"
+end
+
+local function is_group(row)
+  for _, c in ipairs(row.cells) do
+    if c.col_span > 1 then return true end
+  end
+  return false
+end
+
+--- The appendix table as raw typst.
+local function table_code(tbl)
+  local cols = {"0pt"}
+  for _, spec in ipairs(tbl.colspecs) do
+    local w = spec[2]
+    cols[#cols + 1] = (type(w) == "number" and w > 0) and string.format("%.4gfr", w * 100) or "auto"
+  end
+  local aligns = {"left"}
+  for _, spec in ipairs(tbl.colspecs) do
+    aligns[#aligns + 1] = ALIGN[spec[1]] or "auto"
+  end
+  local out = {
+    "#table(",
+    "  columns: (" .. table.concat(cols, ", ") .. "),",
+    "  align: (" .. table.concat(aligns, ", ") .. "),",
+  }
+  for _, row in ipairs(tbl.head.rows) do
+    local cells = {spacer(1)}
+    for _, c in ipairs(row.cells) do cells[#cells + 1] = cell_code(c, true) end
+    out[#out + 1] = "  table.header(" .. table.concat(cells, ", ") .. "),"
+  end
+  for _, body in ipairs(tbl.bodies) do
+    local rows = body.body
+    local spanned = false
+    for i, row in ipairs(rows) do
+      local cells = {}
+      if spanned then
+        spanned = false
+      elseif is_group(row) and i < #rows then
+        cells[1] = spacer(2)
+        spanned = true
+      else
+        cells[1] = spacer(1)
+      end
+      for _, c in ipairs(row.cells) do cells[#cells + 1] = cell_code(c) end
+      out[#out + 1] = "  " .. table.concat(cells, ", ") .. ","
+    end
+  end
+  out[#out + 1] = ")"
+  return pandoc.RawBlock("typst", table.concat(out, "\n"))
+end
+
+local function Meta(m)
+  m["pdf-title"] = typst_string(m.title)
+  m["pdf-author"] = typst_string(m.author)
+
+  local pl = m["phu-luc"]
+  if pl and pl["bang"] then
+    pl["bang"] = pandoc.MetaBlocks(pandoc.Blocks(pl["bang"]):walk{Table = table_code})
+    m["phu-luc"] = pl
+  end
+  return m
+end
+
+local function Header(h)
+  return h:walk{
+    LineBreak = function()
+      return pandoc.RawInline("typst", "#linebreak();")
+    end,
+  }
+end
+
+local function Pandoc(doc)
+  local last = doc.blocks[#doc.blocks]
+  if last and (last.t == "Para" or last.t == "Plain") then
+    -- width: without it the block shrinks to its content and the lines are not justified
+    local attrs = {{"typst:sticky", "true"}, {"typst:width", "100%"}}
+    doc.blocks[#doc.blocks] = pandoc.Div({last}, pandoc.Attr("", {}, attrs))
+  end
+  return doc
+end
+
+return {
+  {Meta = Meta},
+  {Header = Header},
+  {Pandoc = Pandoc},
+}
