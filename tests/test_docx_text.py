@@ -7,13 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from baocao.commands.build import report_epoch
 from baocao.docx import write_docx
 from baocao.pandoc import run_pandoc
 from baocao.render.official import render_official_input
 from baocao.render.report_md import render_report_markdown
-from conftest import ROOT
 
 
 def _words(doc: dict) -> str:
