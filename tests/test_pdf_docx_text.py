@@ -1,0 +1,81 @@
+"""PDF and DOCX of the shipped report carry the same text (NFC, normalised)."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from baocao.commands.build import report_epoch
+from baocao.docx import write_docx
+from baocao.pandoc import run_pandoc
+from baocao.pdf import write_pdf
+from baocao.render.facts import TABLE_COLUMNS
+from baocao.render.official import render_official_input
+from conftest import ROOT
+
+HEADER_ROW = re.sub(r"\W", "", "".join(TABLE_COLUMNS)).casefold()
+
+
+def _norm(text: str) -> str:
+    # Case is folded: Mục headings are capitals by formatting in the DOCX (w:caps, the text
+    # keeps its case) and by upper() in the PDF (the text itself is in capitals).
+    return re.sub(r"\W", "", unicodedata.normalize("NFC", text)).casefold()
+
+
+@pytest.fixture(scope="module")
+def documents(shipped_repo, tmp_path_factory) -> tuple[Path, Path]:
+    report = shipped_repo.report("2023-09")
+    source = render_official_input(shipped_repo, report)
+    folder = tmp_path_factory.mktemp("docs")
+    docx, pdf = folder / "r.docx", folder / "r.pdf"
+    write_docx(source, docx, templates=ROOT / "templates", epoch=report_epoch(report))
+    write_pdf(source, pdf, templates=ROOT / "templates", epoch=report_epoch(report))
+    return docx, pdf
+
+
+def _docx_text(path: Path) -> str:
+    out: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("t") == "Str":
+                out.append(node["c"])
+            elif "c" in node:
+                walk(node["c"])
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(json.loads(run_pandoc(["-f", "docx", "-t", "json", str(path)]))["blocks"])
+    return _norm("".join(out))
+
+
+def _pdf_text(path: Path) -> str:
+    """Page text without page numbers and without the repeated header row of the appendix."""
+    reader = PdfReader(path)
+    parts = []
+    seen_header = False
+    for i, page in enumerate(reader.pages):
+        lines = unicodedata.normalize("NFC", page.extract_text()).split("\n")
+        if i > 0 and lines and lines[0].strip().isdigit():
+            lines = lines[1:]  # the page number in the top margin
+        text = _norm("".join(lines))
+        if HEADER_ROW in text:
+            if seen_header:
+                text = text.replace(HEADER_ROW, "", 1)
+            seen_header = True
+        parts.append(text)
+    return "".join(parts)
+
+
+def test_pdf_text_equals_docx_text(documents):
+    docx, pdf = documents
+    expected = _docx_text(docx)
+    got = _pdf_text(pdf)
+    assert len(expected) > 20000
+    assert got == expected
