@@ -8,6 +8,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from pypdf import PdfReader
 
 from baocao.commands.build import report_epoch
@@ -16,7 +17,6 @@ from baocao.pandoc import run_pandoc
 from baocao.pdf import write_pdf
 from baocao.render.facts import TABLE_COLUMNS
 from baocao.render.official import render_official_input
-from conftest import ROOT
 
 HEADER_ROW = re.sub(r"\W", "", "".join(TABLE_COLUMNS)).casefold()
 
