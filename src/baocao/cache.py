@@ -1,0 +1,109 @@
+"""A content-addressed cache of built documents (DOCX, PDF).
+
+The key of a document is the SHA-256 of everything its bytes depend on: the pandoc input
+(which already contains the report's text, its tasks' facts up to its cut-off and the agency's
+identity), the output format, the timestamp written into it, every file under templates/ (filters,
+templates, fonts) and the versions of baocao, pandoc and typst. Editing one section changes one
+report's input, so only that report's documents are rebuilt.
+
+Each entry is stored with the SHA-256 of its bytes; an entry whose bytes do not match (corrupt,
+truncated, or written by something else) is removed and rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+CACHE_DIR = ".baocao-cache"
+_SCHEMA = "baocao-doc-cache/1"
+
+
+@lru_cache(maxsize=8)
+def _tree_digest(folder: str, stamp: tuple[tuple[str, int, int], ...]) -> str:
+    h = hashlib.sha256()
+    for rel, _size, _mtime in stamp:
+        h.update(rel.encode())
+        h.update(b"\0")
+        h.update(hashlib.sha256((Path(folder) / rel).read_bytes()).digest())
+    return h.hexdigest()
+
+
+def templates_digest(templates: Path) -> str:
+    """Digest of every file under *templates* (names and contents)."""
+    files = sorted(p for p in templates.rglob("*") if p.is_file())
+    stamp = tuple(
+        (p.relative_to(templates).as_posix(), p.stat().st_size, p.stat().st_mtime_ns) for p in files
+    )
+    return _tree_digest(str(templates.resolve()), stamp)
+
+
+@lru_cache(maxsize=1)
+def tool_versions() -> str:
+    """Versions of everything that turns the input into bytes."""
+    from importlib.metadata import version
+
+    from . import __version__
+    from .pandoc import pandoc_version
+
+    return json.dumps({
+        "baocao": __version__,
+        "pandoc": pandoc_version(),
+        "typst": version("typst"),
+        "python-docx": version("python-docx"),
+    }, sort_keys=True)
+
+
+def document_key(pandoc_input: str, fmt: str, epoch: int, templates: Path) -> str:
+    """Cache key of one document."""
+    h = hashlib.sha256()
+    for part in (_SCHEMA, fmt, str(epoch), templates_digest(templates), tool_versions()):
+        h.update(part.encode())
+        h.update(b"\0")
+    h.update(pandoc_input.encode("utf-8"))
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class DocumentCache:
+    """Entries live in ``<root>/<key[:2]>/<key>.<fmt>`` with a ``.sha256`` beside each."""
+
+    root: Path
+
+    def _paths(self, key: str, fmt: str) -> tuple[Path, Path]:
+        base = self.root / key[:2] / f"{key}.{fmt}"
+        return base, base.with_name(base.name + ".sha256")
+
+    def get(self, key: str, fmt: str) -> bytes | None:
+        """The cached bytes, or None on a miss or a corrupt/foreign entry (which is removed)."""
+        data_path, sum_path = self._paths(key, fmt)
+        try:
+            data = data_path.read_bytes()
+            expected = sum_path.read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+        if hashlib.sha256(data).hexdigest() != expected:
+            data_path.unlink(missing_ok=True)
+            sum_path.unlink(missing_ok=True)
+            return None
+        return data
+
+    def put(self, key: str, fmt: str, data: bytes) -> None:
+        """Store *data* atomically (a crash never leaves a half-written entry that verifies)."""
+        data_path, sum_path = self._paths(key, fmt)
+        data_path.parent.mkdir(parents=True, exist_ok=True)
+        for path, blob in ((data_path, data),
+                           (sum_path, hashlib.sha256(data).hexdigest().encode("ascii"))):
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(blob)
+                os.replace(tmp, path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise

@@ -1,0 +1,133 @@
+"""The document cache: hits on unchanged reports, misses on every input that affects them."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, ROOT
+
+from baocao import cache as cache_mod
+from baocao.cache import DocumentCache, document_key
+from baocao.commands.documents import build_documents, plan_jobs
+from baocao.load import load_repository
+
+
+@pytest.fixture
+def repo_dir(tmp_path: Path) -> Path:
+    """The minimal fixture repository with its own copy of the templates (so tests may edit them)."""
+    dest = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "minimal", dest)
+    shutil.copytree(ROOT / "templates", dest / "templates")
+    return dest
+
+
+def keys(root: Path, staging: Path | None = None) -> dict[tuple[str, str], str]:
+    repo, problems = load_repository(root)
+    assert not problems.errors, [p.format() for p in problems.errors]
+    jobs = plan_jobs(repo, repo.reports, staging or root / "_s", root / "templates")
+    return {(j.report_key, j.fmt): j.key for j in jobs}
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_key_is_stable(repo_dir: Path):
+    assert keys(repo_dir) == keys(repo_dir)
+
+
+def test_key_changes_with_a_section(repo_dir: Path):
+    before = keys(repo_dir)
+    edit(repo_dir / "content/2024/01/02-ke-hoach.md", "Tiếp tục", "Tiếp tục triển khai")
+    after = keys(repo_dir)
+    assert all(before[k] != after[k] for k in before)
+
+
+def test_key_changes_with_report_metadata(repo_dir: Path):
+    before = keys(repo_dir)
+    edit(repo_dir / "content/2024/01/index.md", "Nguyễn Văn A", "Nguyễn Văn B")
+    assert keys(repo_dir) != before
+
+
+def test_key_changes_with_task_facts_up_to_the_cutoff_only(repo_dir: Path):
+    before = keys(repo_dir)
+    # A completion after the report's cut-off (25/01/2024) does not change its documents...
+    edit(repo_dir / "directives.yaml", '    deadline: "Quý II/2024"\n',
+         '    deadline: "Quý II/2024"\n    completed: "10/02/2024"\n')
+    assert keys(repo_dir) == before
+    # ... one before the cut-off does.
+    edit(repo_dir / "directives.yaml", 'completed: "10/02/2024"', 'completed: "20/01/2024"')
+    assert keys(repo_dir) != before
+
+
+def test_key_changes_with_organization(repo_dir: Path):
+    before = keys(repo_dir)
+    edit(repo_dir / "organization.yaml", 'symbol: "KHCN"', 'symbol: "SKHCN"')
+    assert keys(repo_dir) != before
+
+
+def test_key_changes_with_templates_and_fonts(repo_dir: Path):
+    before = keys(repo_dir)
+    with (repo_dir / "templates/typst/report.typ").open("a", encoding="utf-8") as fh:
+        fh.write("\n// changed\n")
+    after_template = keys(repo_dir)
+    assert after_template != before
+    font = repo_dir / "templates/fonts/LiberationSerif-Bold.ttf"
+    font.write_bytes(font.read_bytes() + b"\0")
+    assert keys(repo_dir) != after_template
+
+
+def test_key_changes_with_tool_versions(repo_dir: Path, monkeypatch: pytest.MonkeyPatch):
+    before = keys(repo_dir)
+    monkeypatch.setattr(cache_mod, "tool_versions", lambda: '{"pandoc": "9.9"}')
+    assert keys(repo_dir) != before
+
+
+def test_key_changes_with_format_and_timestamp(repo_dir: Path):
+    k = keys(repo_dir)
+    assert k[("2024-01", "docx")] != k[("2024-01", "pdf")]
+    src, templates = "---\n{}\n---\n", repo_dir / "templates"
+    assert document_key(src, "pdf", 1, templates) != document_key(src, "pdf", 2, templates)
+
+
+def test_cache_hits_and_rebuilds_corrupt_entries(repo_dir: Path, tmp_path: Path):
+    repo, _ = load_repository(repo_dir)
+    cache = DocumentCache(tmp_path / "cache")
+    first = build_documents(repo, repo.reports, tmp_path / "a", repo_dir / "templates", cache=cache, jobs=1)
+    assert (first.built, first.cached) == (2, 0)
+    second = build_documents(repo, repo.reports, tmp_path / "b", repo_dir / "templates", cache=cache, jobs=1)
+    assert (second.built, second.cached) == (0, 2)
+    for name in ("bao-cao-2024-01.docx", "bao-cao-2024-01.pdf"):
+        assert (tmp_path / "a/2024/01" / name).read_bytes() == (tmp_path / "b/2024/01" / name).read_bytes()
+    # Corrupt one entry and plant a foreign one: the first is detected and rebuilt.
+    entry = next(p for p in (tmp_path / "cache").rglob("*.pdf"))
+    entry.write_bytes(b"%PDF-garbage")
+    third = build_documents(repo, repo.reports, tmp_path / "c", repo_dir / "templates", cache=cache, jobs=1)
+    assert (third.built, third.cached) == (1, 1)
+    pdf = (tmp_path / "c/2024/01/bao-cao-2024-01.pdf").read_bytes()
+    assert pdf == (tmp_path / "a/2024/01/bao-cao-2024-01.pdf").read_bytes()
+
+
+def test_parallel_and_serial_builds_are_identical(shipped_repo, tmp_path: Path):
+    """Several reports (the shipped one twice under other months) built with 1 and 2 workers."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    shutil.copytree(ROOT / "content", root / "content")
+    for name in ("directives.yaml", "organization.yaml"):
+        shutil.copy(ROOT / name, root / name)
+    (root / "templates").symlink_to(ROOT / "templates")
+    shutil.copytree(root / "content/2023/09", root / "content/2023/10")
+    edit(root / "content/2023/10/index.md", "cutoff: 2023-09-14", "cutoff: 2023-10-14")
+    repo, problems = load_repository(root)
+    assert not problems.errors
+    serial = build_documents(repo, repo.reports, tmp_path / "s", root / "templates", cache=None, jobs=1)
+    parallel = build_documents(repo, repo.reports, tmp_path / "p", root / "templates", cache=None, jobs=2)
+    assert serial.built == parallel.built == 4
+    files = sorted(p.relative_to(tmp_path / "s") for p in (tmp_path / "s").rglob("*.*"))
+    assert len(files) == 4
+    for rel in files:
+        assert (tmp_path / "s" / rel).read_bytes() == (tmp_path / "p" / rel).read_bytes(), rel
