@@ -53,3 +53,12 @@ def test_problem_lines_point_at_the_value(tmp_path: Path):
     text = (repo / path).read_text(encoding="utf-8").splitlines()[int(line) - 1]
     assert "31/02/2024" in text
     assert text[int(col) - 1:].startswith("completed")
+
+
+def test_appendix_file_holds_only_the_table(tmp_path: Path):
+    repo = make_repo(tmp_path, "unknown-key")
+    path = repo / "content/2024/01/90-phu-luc.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nGhi chú thêm.\n", encoding="utf-8")
+    result = run_check(repo)
+    assert result.exit_code == 1
+    assert "content/2024/01/90-phu-luc.md:5:1: E502: nội dung tệp phụ lục chỉ gồm dòng" in result.output

@@ -439,6 +439,10 @@ def _check_structure(meta: ReportMeta, sections: list[Section], problems: Proble
             appendices += 1
             if appendices > 1:
                 problems.add(rel, 2, 1, "E502", "một báo cáo chỉ có một tệp phụ lục")
+            if re.sub(r"\s", "", s.body) != "{{bang_nhiem_vu}}":
+                problems.add(rel, s.body_line, 1, "E502",
+                             "nội dung tệp phụ lục chỉ gồm dòng {{ bang_nhiem_vu }} "
+                             "(tên phụ lục ghi ở trường title)")
             continue
         if s.part not in parts:
             problems.add(rel, 2, 1, "E502",
