@@ -57,3 +57,65 @@ def make_repo(tmp_path: Path, case: str) -> Path:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(src, target)
     return dest
+
+
+# --------------------------------------------------------------------------------------------
+# The website, built once per test session (tests/test_site.py, tests/test_site_browser.py)
+
+#: A task that is only in the register and in October's appendix, whose text tries to be markup.
+HOSTILE_TASK = """
+  - id: 2023-9999-UBND-KGVX
+    document: "9999/<i>UBND</i>"
+    issued: "02/10/2023"
+    summary: "<script>window.__xss = 1</script> & <b>đậm</b> {: onclick=alert(1) } *nghiêng*"
+    deadline: "05/10/2023"
+"""
+HOSTILE_TITLE = 'Cơ chế <img src=x onerror="window.__xss=2"> {: onclick=alert(1) } *x*'
+
+
+def edit_text(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def make_site_repo(dest: Path) -> Path:
+    """The shipped content plus October 2023 (a copy of September with hostile bits), the
+    shipped mkdocs.yml with edit links, and the editors' guide."""
+    dest.mkdir(parents=True)
+    shutil.copytree(ROOT / "content", dest / "content")
+    for name in ("directives.yaml", "organization.yaml", "mkdocs.yml"):
+        shutil.copy(ROOT / name, dest / name)
+    (dest / "templates").symlink_to(ROOT / "templates")
+    (dest / "docs").mkdir()
+    shutil.copy(ROOT / "docs" / "huong-dan-bien-tap.md", dest / "docs" / "huong-dan-bien-tap.md")
+    with (dest / "mkdocs.yml").open("a", encoding="utf-8") as fh:
+        fh.write("repo_url: https://git.example.gov.vn/so-khcn/bao-cao\nedit_uri: -/edit/main/\n")
+    with (dest / "directives.yaml").open("a", encoding="utf-8") as fh:
+        fh.write(HOSTILE_TASK)
+    october = dest / "content/2023/10"
+    shutil.copytree(dest / "content/2023/09", october)
+    edit_text(october / "index.md", "cutoff: 2023-09-14", "cutoff: 2023-10-14")
+    edit_text(october / "02-co-che-chinh-sach.md",
+              'title: "Xây dựng cơ chế, chính sách, pháp luật về KH&CN"',
+              f"title: '{HOSTILE_TITLE}'")
+    with (october / "02-co-che-chinh-sach.md").open("a", encoding="utf-8") as fh:
+        fh.write("\n- Liên kết [bấm vào đây](javascript:window.__xss=3).\n")
+    return dest
+
+
+@pytest.fixture(scope="session")
+def site_build(tmp_path_factory: pytest.TempPathFactory):
+    """``build()`` of make_site_repo() with the register as of 20/10/2023; the tree is kept."""
+    from datetime import date
+    from types import SimpleNamespace
+
+    from baocao.commands.build import build
+    from baocao.repo import load_checked
+
+    base = tmp_path_factory.mktemp("site")
+    root = make_site_repo(base / "repo")
+    repo, _ = load_checked(root)
+    result = build(repo, root, root / "site", as_of=date(2023, 10, 20), tree_dir=base / "tree")
+    return SimpleNamespace(root=root, site=root / "site", tree=base / "tree", result=result,
+                           repo=repo)

@@ -217,20 +217,36 @@ def directives(
 @cli.command()
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Thư mục kết quả (mặc định: site/ trong kho).")
+@click.option("--as-of", "as_of", metavar="NGÀY",
+              help="Ngày tính tình trạng trong sổ theo dõi nhiệm vụ của trang web (mặc định: hôm nay).")
+@click.option("--tree", "tree_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Giữ cây Markdown và mkdocs.yml đã sinh trong thư mục này (để kiểm tra, "
+                   "hoặc dựng thử bằng Zensical).")
 @click.pass_context
 @guarded
-def build(ctx: click.Context, out_dir: Path | None) -> None:
-    """Dựng văn bản DOCX, PDF của mọi báo cáo vào site/ (chỉ thay site/ khi mọi bước thành công)."""
+def build(ctx: click.Context, out_dir: Path | None, as_of: str | None, tree_dir: Path | None) -> None:
+    """Dựng trang web lưu trữ và văn bản DOCX, PDF của mọi báo cáo vào site/.
+
+    site/ chỉ được thay khi mọi bước thành công; nếu có lỗi, trang cũ được giữ nguyên.
+    """
+    from .commands.build import SiteBuildError
     from .commands.build import build as run_build
 
     root = _root(ctx)
+    day = _parse_day(as_of) if as_of else None
     repo, problems = load_checked(root)
     for p in problems.warnings:
         err_console.print(p.format(), markup=False)
     target = out_dir or root / "site"
-    result = run_build(repo, root, target, progress=_progress_printer())
-    err_console.print(f"Đã dựng {len(repo.reports)} báo cáo vào {target}")
-    del result
+    try:
+        run_build(repo, root, target, progress=_progress_printer(), as_of=day, tree_dir=tree_dir)
+    except SiteBuildError as exc:
+        # The engine's output may contain [brackets]: print it as plain text.
+        err_console.print(f"Lỗi: {exc}", markup=False, highlight=False, soft_wrap=True)
+        err_console.print(f"{target} được giữ nguyên.", markup=False, highlight=False, soft_wrap=True)
+        sys.exit(1)
+    err_console.print(f"Đã dựng trang web và văn bản của {len(repo.reports)} báo cáo vào {target}",
+                      markup=False, highlight=False)
 
 
 def _progress_printer() -> Callable[[str], None]:

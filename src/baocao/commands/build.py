@@ -1,7 +1,18 @@
 """``baocao build`` / ``docx`` / ``pdf``: stage 4, the only place that writes output.
 
 A build renders everything into a fresh staging folder beside ``site/`` and swaps it in only
-when every step succeeded, so a failed or interrupted build leaves the previous site as it was.
+when every step succeeded, so a failed or interrupted build leaves the previous site as it was::
+
+    .site.new-XXXX/
+      tree/                 the generated site tree (or --tree DIR, kept for inspection/Zensical)
+        mkdocs.yml          derived from the repository's mkdocs.yml (render.site.site_config)
+        docs/               pages (render.site.render_site), theme assets, each report's DOCX/PDF
+        overrides/          theme overrides (templates/site/overrides)
+      site/                 `python -m mkdocs build --strict` output + the assembled Markdown
+                            -> swapped in as site/
+
+Everything the site renderer needs from outside (git history, document sizes, the editors'
+guide, mkdocs.yml) is read here and handed over in a ``SiteContext``.
 """
 
 from __future__ import annotations
@@ -9,14 +20,29 @@ from __future__ import annotations
 import calendar
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from ..model import Report, Repository
-from ..render.official import render_official_input
 from ..render.report_md import render_report_markdown
+from ..render.site import (
+    DIRECTIVES_SOURCE,
+    GUIDE_SOURCE,
+    Revision,
+    SiteContext,
+    edit_base_from_config,
+    render_nav,
+    render_site,
+    site_config,
+)
 
 Progress = Callable[[str], None]
 
@@ -42,36 +68,13 @@ def document_name(report: Report, ext: str) -> str:
     return f"bao-cao-{report.key}.{ext}"
 
 
-def write_report_documents(
-    repo: Repository, report: Report, folder: Path, templates: Path, *,
-    formats: tuple[str, ...] = ("docx", "pdf"),
-) -> list[Path]:
-    """DOCX and/or PDF (and the assembled Markdown) of one report into *folder*."""
-    from ..docx import write_docx
-    from ..pdf import write_pdf
-
-    folder.mkdir(parents=True, exist_ok=True)
-    source = render_official_input(repo, report)
-    epoch = report_epoch(report)
-    written = []
-    if "docx" in formats:
-        out = folder / document_name(report, "docx")
-        write_docx(source, out, templates=templates, epoch=epoch)
-        written.append(out)
-    if "pdf" in formats:
-        out = folder / document_name(report, "pdf")
-        write_pdf(source, out, templates=templates, epoch=epoch)
-        written.append(out)
-    md = folder / document_name(report, "md")
-    md.write_text(render_report_markdown(repo, report), encoding="utf-8")
-    written.append(md)
-    return written
-
-
 @dataclass
 class BuildResult:
+    """What a build wrote: the documents (under *out_dir*) and what the site engine printed."""
+
     out_dir: Path
     files: list[Path] = field(default_factory=list)
+    engine_output: str = ""
 
 
 def swap_in(staging: Path, out_dir: Path) -> None:
@@ -85,23 +88,212 @@ def swap_in(staging: Path, out_dir: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def build(repo: Repository, root: Path, out_dir: Path, progress: Progress | None = None) -> BuildResult:
-    """Build every report's documents into *out_dir*, atomically."""
+class SiteBuildError(Exception):
+    """The site could not be built (bad mkdocs.yml, or the engine failed); message in Vietnamese."""
+
+
+SITE_CONFIG = "mkdocs.yml"
+#: Marks a folder written by ``build(tree_dir=…)``, which a later build may replace.
+TREE_MARKER = ".baocao-tree"
+
+
+def read_site_config(root: Path) -> dict[str, Any]:
+    """The repository's mkdocs.yml (empty when absent). Only plain YAML is accepted: no
+    ``!!python`` or ``!ENV`` tags, which Zensical does not read and which would run code."""
+    path = root / SITE_CONFIG
+    if not path.is_file():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"{SITE_CONFIG}:{mark.line + 1}:{mark.column + 1}" if mark else SITE_CONFIG
+        raise SiteBuildError(
+            f"{where}: không đọc được cấu hình trang web ({exc.problem}); tệp chỉ được dùng YAML "
+            "thường, không dùng thẻ như !!python/name hay !ENV"
+        ) from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise SiteBuildError(f"{SITE_CONFIG}: không đọc được cấu hình trang web: {exc}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise SiteBuildError(f"{SITE_CONFIG}: cấu hình trang web phải là các dòng \"khóa: giá trị\"")
+    return data
+
+
+def revision_group(path: str) -> str:
+    """The source a changed file belongs to: its report folder, or the file itself."""
+    parts = path.split("/")
+    if len(parts) >= 4 and parts[0] == "content":
+        return "/".join(parts[:3])
+    return path
+
+
+def parse_git_log(text: str) -> dict[str, Revision]:
+    """Revisions from ``git log --format=%x1e%cs%x1f%aN --name-only`` output (newest first)."""
+    days: dict[str, date] = {}
+    authors: dict[str, list[str]] = {}
+    for record in text.split("\x1e"):
+        head, _, files = record.partition("\n")
+        if "\x1f" not in head:
+            continue
+        day_text, author = head.split("\x1f", 1)
+        try:
+            day = date.fromisoformat(day_text.strip())
+        except ValueError:
+            continue
+        author = author.strip()
+        for name in files.split("\n"):
+            name = name.strip()
+            if not name:
+                continue
+            group = revision_group(name)
+            days.setdefault(group, day)
+            seen = authors.setdefault(group, [])
+            if author and author not in seen:
+                seen.append(author)
+    return {g: Revision(days[g], tuple(authors[g])) for g in days}
+
+
+def read_git_history(root: Path) -> dict[str, Revision]:
+    """Last change and authors of each report folder, directives.yaml and the guide.
+
+    Empty outside a git work tree or without git: the site then shows no update dates.
+    """
+    cmd = ["git", "-C", str(root), "-c", "core.quotepath=off", "log", "--relative",
+           "--no-renames", "--format=%x1e%cs%x1f%aN", "--name-only", "--",
+           "content", DIRECTIVES_SOURCE, GUIDE_SOURCE]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8",
+                              errors="replace", timeout=120, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    if proc.returncode != 0:
+        return {}
+    return parse_git_log(proc.stdout)
+
+
+def engine_command(config: Path, site_dir: Path) -> list[str]:
+    """The site engine's command line (mkdocs-material; strict: any warning fails the build)."""
+    return [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
+            "--config-file", str(config), "--site-dir", str(site_dir)]
+
+
+def run_engine(tree: Path, site_dir: Path) -> str:
+    """Build *tree* into *site_dir*; return the engine's output, raise SiteBuildError on failure."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONIOENCODING="utf-8")
+    try:
+        proc = subprocess.run(engine_command(tree / SITE_CONFIG, site_dir), capture_output=True,
+                              text=True, encoding="utf-8", errors="replace", cwd=tree, env=env,
+                              check=False)
+    except OSError as exc:
+        raise SiteBuildError(f"không chạy được mkdocs: {exc}") from None
+    output = (proc.stdout + proc.stderr).strip()
+    if proc.returncode != 0:
+        lines = [ln for ln in output.splitlines() if ln.strip()]
+        important = [ln for ln in lines if "WARNING" in ln or "ERROR" in ln] or lines[-15:]
+        raise SiteBuildError("dựng trang web thất bại (mkdocs):\n" + "\n".join(important))
+    return output
+
+
+def _prepare_tree(tree: Path) -> None:
+    """An empty folder for the tree; a folder left by an earlier build is replaced."""
+    if tree.exists():
+        if not (tree / TREE_MARKER).is_file() and any(tree.iterdir()):
+            raise SiteBuildError(
+                f"thư mục {tree} không trống và không phải cây trang web do baocao tạo; "
+                "hãy chọn thư mục khác"
+            )
+        shutil.rmtree(tree)
+    tree.mkdir(parents=True)
+    (tree / TREE_MARKER).write_text("baocao build\n", encoding="utf-8")
+
+
+def write_tree(tree: Path, pages: Mapping[str, str], config: Mapping[str, Any],
+               templates: Path) -> None:
+    """Pages, theme assets, overrides and mkdocs.yml into *tree* (documents are already there)."""
+    docs = tree / "docs"
+    for rel, text in pages.items():
+        path = docs / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    theme = templates / "site"
+    shutil.copytree(theme / "assets", docs / "assets", dirs_exist_ok=True)
+    shutil.copytree(theme / "overrides", tree / "overrides", dirs_exist_ok=True)
+    header = ("# Generated by `baocao build` from the repository's mkdocs.yml; do not edit.\n"
+              "# Builds with `mkdocs build` or `zensical build` in this folder.\n")
+    body = yaml.safe_dump(dict(config), allow_unicode=True, sort_keys=False, width=100)
+    (tree / SITE_CONFIG).write_text(header + body, encoding="utf-8")
+
+
+def _write_documents(repo: Repository, root: Path, docs: Path, templates: Path,
+                     say: Progress) -> dict[str, dict[str, int]]:
+    """Each report's DOCX and PDF beside its page (cached, in parallel); their sizes."""
+    from ..cache import CACHE_DIR, DocumentCache
+    from .documents import FORMATS, build_documents
+
+    build_documents(repo, repo.reports, docs, templates, cache=DocumentCache(root / CACHE_DIR),
+                    progress=say)
+    sizes: dict[str, dict[str, int]] = {}
+    for report in repo.reports:
+        folder = docs / str(report.year) / f"{report.month:02d}"
+        sizes[report.key] = {
+            fmt: (folder / document_name(report, fmt)).stat().st_size for fmt in FORMATS
+        }
+    return sizes
+
+
+def build(
+    repo: Repository, root: Path, out_dir: Path, progress: Progress | None = None, *,
+    as_of: date | None = None, tree_dir: Path | None = None,
+) -> BuildResult:
+    """Build the website and every report's documents into *out_dir*, atomically.
+
+    *as_of* is the day the task register computes statuses for (default: today). With
+    *tree_dir*, the generated site tree is written there and kept (it is replaced by the next
+    build with the same folder), e.g. to build it with Zensical as well.
+    """
     say = progress or (lambda _msg: None)
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    base_config = read_site_config(root)  # a bad mkdocs.yml fails before any work
+    templates = templates_dir(root)
+    if not (templates / "site" / "pages").is_dir():
+        raise SiteBuildError(f"thiếu thư mục {templates / 'site'} (mẫu trang web); hãy lấy lại "
+                             "thư mục templates/ của công cụ")
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
     result = BuildResult(out_dir)
     try:
-        templates = templates_dir(root)
-        for i, report in enumerate(repo.reports, 1):
-            say(f"[{i}/{len(repo.reports)}] Báo cáo {report.month}/{report.year}: DOCX, PDF")
-            folder = staging / str(report.year) / f"{report.month:02d}"
-            files = write_report_documents(repo, report, folder, templates)
-            result.files += [out_dir / f.relative_to(staging) for f in files]
-        os.chmod(staging, 0o755)
-        swap_in(staging, out_dir)
-    except BaseException:
+        tree = tree_dir.resolve() if tree_dir is not None else staging / "tree"
+        site = staging / "site"
+        _prepare_tree(tree)
+        docs = tree / "docs"
+        sizes = _write_documents(repo, root, docs, templates, say)
+        guide_path = root / GUIDE_SOURCE
+        ctx = SiteContext(
+            repo=repo,
+            as_of=as_of or date.today(),
+            site_name=str(base_config.get("site_name") or "Lưu trữ báo cáo"),
+            edit_base=edit_base_from_config(base_config),
+            revisions=read_git_history(root),
+            documents=sizes,
+            guide=guide_path.read_text(encoding="utf-8") if guide_path.is_file() else None,
+        )
+        pages = render_site(ctx, templates)
+        write_tree(tree, pages, site_config(base_config, render_nav(ctx)), templates)
+        say(f"Dựng trang web: {len(pages)} trang (mkdocs)")
+        result.engine_output = run_engine(tree, site)
+        # The assembled Markdown is a download, not a page: it goes in after the engine ran.
+        for report in repo.reports:
+            folder = site / str(report.year) / f"{report.month:02d}"
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / document_name(report, "md")).write_text(
+                render_report_markdown(repo, report), encoding="utf-8")
+            result.files += [out_dir / str(report.year) / f"{report.month:02d}" /
+                             document_name(report, ext) for ext in ("docx", "pdf", "md")]
+        # Search: the Pagefind index of `site` is written here (a later issue).
+        os.chmod(site, 0o755)
+        swap_in(site, out_dir)
+    finally:
         shutil.rmtree(staging, ignore_errors=True)
-        raise
     return result

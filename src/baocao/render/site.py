@@ -1,0 +1,1058 @@
+"""Stage 3 for the website: the plain Markdown tree that a Material-compatible engine builds.
+
+``render_site`` returns ``{docs-relative path: text}`` for every page (home, archive, one page per
+year and per report, the task register, the editors' guide); ``render_nav`` and ``site_config``
+return the navigation and the engine configuration that go with it. Nothing here reads content
+or runs a program: the build (``commands/build.py``) gathers what the pages need (git history,
+document sizes, the guide's text, ``mkdocs.yml``) into a :class:`SiteContext` and writes the
+result. The tree uses no plugin or hook of our own, so mkdocs-material and Zensical build it
+alike (DESIGN decision 1).
+
+Content safety (DESIGN decision 9). Every value that comes from content and is placed in a page
+is escaped where it lands: page templates are Jinja2 with HTML autoescaping, and the ``md`` filter
+additionally escapes Markdown punctuation in the few Markdown contexts (headings). Section bodies
+are rendered to HTML here, by the same CommonMark parser the loader checks them with, with raw
+HTML disabled and unsafe link schemes dropped, so the engine only passes them through. No content
+value goes into front matter or the navigation: titles there are built from numbers.
+
+Links inside the generated HTML are written relative to the page (directory URLs), and a test
+checks that every one of them resolves inside the tree.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import posixpath
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from ..directives import REGISTER_ORDER, Status, Summary, TaskRow, register_rows
+from ..model import Report, Repository, Section, Task
+from ..vietnamese import fold, format_count, format_date_short
+from .facts import TABLE_COLUMNS, GroupRow, ReportFacts, TaskTableRow, compute_facts, summary_lines
+from .outline import MucHeading, PartHeading, SectionBlock, expand_body, outline
+
+# --------------------------------------------------------------------------------------------
+# Where pages live in the tree (docs-relative paths; every page is a folder's index.md, so its
+# URL is the folder with directory URLs)
+
+HOME = "index.md"
+ARCHIVE = "luu-tru/index.md"
+REGISTER = "nhiem-vu/index.md"
+GUIDE = "huong-dan-bien-tap/index.md"
+#: Theme files copied from templates/site/assets into the tree, and linked from the config.
+STYLESHEET = "assets/baocao.css"
+SCRIPT = "assets/baocao.js"
+#: The editors' guide in the content repository (the site page is generated from it).
+GUIDE_SOURCE = "docs/huong-dan-bien-tap.md"
+DIRECTIVES_SOURCE = "directives.yaml"
+
+
+def report_page(report: Report) -> str:
+    return f"{report.year}/{report.month:02d}/index.md"
+
+
+def year_page(year: int) -> str:
+    return f"{year}/index.md"
+
+
+def document_path(report: Report, ext: str) -> str:
+    """Where a report's DOCX/PDF sits in the tree (beside its page)."""
+    return f"{report.year}/{report.month:02d}/bao-cao-{report.key}.{ext}"
+
+
+def page_url_dir(page: str) -> str:
+    """The folder a page is served from: "2023/09/index.md" -> "2023/09"; "index.md" -> "."."""
+    folder = posixpath.dirname(page)
+    return folder or "."
+
+
+def rel_url(from_page: str, target: str, anchor: str = "") -> str:
+    """URL of *target* (a page or a file of the tree) relative to the page *from_page*."""
+    base = page_url_dir(from_page)
+    if target.endswith("index.md"):
+        dest = page_url_dir(target)
+        url = posixpath.relpath(dest, base)
+        url = "./" if url == "." else url + "/"
+    else:
+        url = posixpath.relpath(target, base)
+    return url + (f"#{anchor}" if anchor else "")
+
+
+# --------------------------------------------------------------------------------------------
+# The context the build hands to the renderer
+
+
+@dataclass(frozen=True)
+class Revision:
+    """What git history says about a group of source files.
+
+    Attributes:
+        date: day of the most recent commit that touched them (committer date).
+        authors: distinct author names, most recent first.
+    """
+
+    date: date
+    authors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SiteContext:
+    """Everything the site renderer needs; the build computes it, the renderer only reads it.
+
+    Attributes:
+        repo: the validated content repository.
+        as_of: the day the task register computes statuses for (the build date by default).
+        site_name: the site's name (``site_name`` of mkdocs.yml), shown on the home page.
+        edit_base: URL that a repository-relative path is appended to for "edit" links, i.e.
+            ``repo_url`` + ``edit_uri`` of mkdocs.yml; None when either is unset (no links).
+        revisions: git history by source: a report folder ("content/2023/09"),
+            "directives.yaml" or "docs/huong-dan-bien-tap.md"; missing outside git.
+        documents: sizes in bytes of each report's documents: report key -> {"docx": n, "pdf": n}.
+        guide: Markdown text of docs/huong-dan-bien-tap.md, or None when the file is absent.
+    """
+
+    repo: Repository
+    as_of: date
+    site_name: str = "Lưu trữ báo cáo"
+    edit_base: str | None = None
+    revisions: Mapping[str, Revision] = field(default_factory=dict)
+    documents: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    guide: str | None = None
+
+
+def edit_base_from_config(config: Mapping[str, Any]) -> str | None:
+    """``repo_url`` + ``edit_uri`` (MkDocs semantics: edit_uri is relative to repo_url)."""
+    repo_url = config.get("repo_url")
+    edit_uri = config.get("edit_uri")
+    if not isinstance(repo_url, str) or not repo_url.strip():
+        return None
+    if not isinstance(edit_uri, str) or not edit_uri.strip():
+        return None
+    edit_uri = edit_uri.strip()
+    if re.match(r"^[a-z][a-z0-9+.-]*://", edit_uri, re.I):
+        base = edit_uri
+    else:
+        base = repo_url.strip().rstrip("/") + "/" + edit_uri.lstrip("/")
+    return base if base.endswith("/") else base + "/"
+
+
+# --------------------------------------------------------------------------------------------
+# Escaping and small text helpers
+
+# Python-Markdown's backslash escapes that matter inside one line of text: emphasis, code, links,
+# attribute lists, table cells and closing hashes of a heading.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|#])")
+
+
+def md_escape(text: object) -> Markup:
+    """Text for a Markdown context (a heading): one line, HTML-escaped, punctuation escaped."""
+    one_line = " ".join(str(text).split())
+    return Markup(_MD_SPECIAL.sub(r"\\\1", html.escape(one_line, quote=False)))
+
+
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())
+
+
+def _yaml_string(text: object) -> Markup:
+    """A front-matter scalar: JSON strings are valid YAML."""
+    return Markup(json.dumps(str(text), ensure_ascii=False))
+
+
+def capitalize(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def status_text(status: Status) -> str:
+    """The status as shown on the site: "Đang thực hiện quá hạn"."""
+    return capitalize(status.label)
+
+
+def task_anchor(task_id: str) -> str:
+    """HTML id of a task's row: ASCII letters, digits and dashes ("nv-2023-4502-ubnd-kgvx")."""
+    return "nv-" + (re.sub(r"[^a-z0-9]+", "-", fold(task_id)).strip("-") or "x")
+
+
+def _anchors(tasks: Sequence[Task]) -> dict[str, str]:
+    """A unique anchor per task id (two ids may fold to the same text)."""
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for t in tasks:
+        base = task_anchor(t.id)
+        anchor, n = base, 2
+        while anchor in used:
+            anchor, n = f"{base}-{n}", n + 1
+        used.add(anchor)
+        out[t.id] = anchor
+    return out
+
+
+def size_text(size: int) -> str:
+    """File size as Vietnamese readers write it: "27 KB", "1,2 MB"."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
+
+
+def month_title(report: Report) -> str:
+    return f"Tháng {report.month}/{report.year}"
+
+
+def report_title(report: Report) -> str:
+    return f"Báo cáo tháng {report.month}/{report.year}"
+
+
+# --------------------------------------------------------------------------------------------
+# Section bodies: CommonMark to HTML, no raw HTML, no unsafe links, no remote images
+
+_SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
+#: Stand-in for a block placeholder while the body goes through the Markdown parser.
+_SLOT = "bcslot{}x7f3a9c"
+
+
+def _is_remote(url: str) -> bool:
+    return bool(re.match(r"^\s*(?:[a-z][a-z0-9+.-]*:|//)", url, re.I))
+
+
+@cache
+def _body_parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False}).enable("table")
+
+    def validate_link(url: str) -> bool:
+        lowered = url.strip().lower()
+        return not _is_remote(lowered) or lowered.startswith(_SAFE_SCHEMES)
+
+    md.validateLink = validate_link  # type: ignore[method-assign]
+    default_image = md.renderer.rules["image"]  # type: ignore[attr-defined]
+
+    def image(renderer: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+        # A remote image would make the reader's browser leave the intranet: show a link instead.
+        token = tokens[idx]
+        src = str(token.attrGet("src") or "")
+        if _is_remote(src):
+            label = html.escape(token.content or src)
+            return f'<a href="{html.escape(src)}">{label}</a>'
+        return str(default_image(tokens, idx, options, env))
+
+    md.add_render_rule("image", image)
+    return md
+
+
+def render_body(markdown: str, blocks: Mapping[str, str] | None = None) -> str:
+    """HTML of a section body; *blocks* maps a slot name to trusted HTML put in its place."""
+    out = _body_parser().render(markdown)
+    for name, block in (blocks or {}).items():
+        out = out.replace(f"<p>{name}</p>", block)
+    return out.strip()
+
+
+# --------------------------------------------------------------------------------------------
+# View models: what the page templates receive (precomputed text and URLs; templates only lay out)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link in a page. Attributes: text (plain text, escaped by the template); url."""
+
+    text: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Download:
+    """A download button. Attributes: kind ("docx"/"pdf"); label; url; size ("27 KB" or "")."""
+
+    kind: str
+    label: str
+    url: str
+    size: str
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    """One status with a count. Attributes: status (enum value, used as CSS class); text; count."""
+
+    status: str
+    text: str
+    count: int
+
+
+@dataclass(frozen=True)
+class TaskCell:
+    """One cell of a task table.
+
+    Attributes: label (the column's name, shown before the value on phones); text; notes (extra
+    lines under the text, e.g. "Kết quả: …").
+    """
+
+    label: str
+    text: str
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TaskLine:
+    """A task row of a task table.
+
+    Attributes:
+        anchor: HTML id of the row (reports and the register link to it).
+        status: Status value (CSS class and filter key). status_text: the status in words.
+        cells: the cells before the status cell, in column order.
+        links: the reports that list the task (register only).
+    """
+
+    anchor: str
+    status: str
+    status_text: str
+    cells: tuple[TaskCell, ...]
+    links: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True)
+class TaskGroup:
+    """A group of rows under a heading row ("I. ĐÃ THỰC HIỆN: 04 nhiệm vụ").
+
+    Attributes: key (HTML id of the group: a status value in the register); heading; lines.
+    """
+
+    key: str
+    heading: str
+    lines: tuple[TaskLine, ...]
+
+
+@dataclass(frozen=True)
+class TaskTable:
+    """A task table (templates/site/pages/_task_table.html.j2).
+
+    Attributes: kind ("appendix" or "register"); caption (for screen readers); headers (column
+    names, the status column last but one for the register); groups.
+    """
+
+    kind: str
+    caption: str
+    headers: tuple[str, ...]
+    groups: tuple[TaskGroup, ...]
+
+
+@dataclass(frozen=True)
+class ReportBlock:
+    """A heading of the report body with the section below it.
+
+    Attributes:
+        level: heading level (2 Phần, 3 Mục, 4 khoản).
+        heading: heading text (plain; the template escapes it for Markdown).
+        html: the section body as HTML (trusted: rendered and sanitised here); may be "".
+        edit_url: link to edit the section's file, or "".
+    """
+
+    level: int
+    heading: str
+    html: str = ""
+    edit_url: str = ""
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    """A report in a listing (home, year page, archive).
+
+    Attributes:
+        key: "2023-09". month: 9. year: 2023.
+        title: "Báo cáo tháng 9/2023". month_title: "Tháng 9/2023".
+        subject: the trích yếu. draft: True for a draft.
+        number_text: "Số 123/BC-KHCN, ngày 15/9/2023" or "Dự thảo, chưa cấp số".
+        url: URL of the report page from the listing page.
+        downloads: the DOCX/PDF buttons.
+    """
+
+    key: str
+    year: int
+    month: int
+    title: str
+    month_title: str
+    subject: str
+    draft: bool
+    number_text: str
+    url: str
+    downloads: tuple[Download, ...]
+
+
+@dataclass(frozen=True)
+class ReportPageContext:
+    """Template context of a report page (templates/site/pages/report.md.j2).
+
+    Attributes:
+        title: "Báo cáo tháng 9/2023" (page title and H1).
+        subject: the trích yếu.
+        draft: True for a draft: the page shows the "Dự thảo" banner.
+        meta: (label, value) pairs shown at the top (agency, number, dates, signer, updates).
+        meta_edit_url: link to edit index.md, or "".
+        downloads: DOCX/PDF buttons.
+        previous: link to the previous month's report, or None. next: the next one, or None.
+        blocks: the body in reading order.
+        recipients: Nơi nhận lines. signer: lines of the signature block.
+        appendix_title: the appendix's title, or "" without appendix.
+        appendix_note: "(Kèm theo Báo cáo số …)". appendix_html: the appendix body (with the table).
+        appendix_edit_url: link to edit the appendix file, or "".
+        legend: the status colours, for the legend above the table.
+        revision_date: last update from git ("15/9/2023"), or "".
+    """
+
+    title: str
+    subject: str
+    draft: bool
+    meta: tuple[tuple[str, str], ...]
+    meta_edit_url: str
+    downloads: tuple[Download, ...]
+    previous: Link | None
+    next: Link | None
+    blocks: tuple[ReportBlock, ...]
+    recipients: tuple[str, ...]
+    signer: tuple[str, ...]
+    appendix_title: str
+    appendix_note: str
+    appendix_html: str
+    appendix_edit_url: str
+    legend: tuple[StatusCount, ...]
+    revision_date: str
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    """One month of the on-time chart.
+
+    Attributes: label ("9/2023"); rate (0..1, or None when nothing was due); done_on_time;
+    done_late; overdue; url (the report page).
+    """
+
+    label: str
+    rate: float | None
+    done_on_time: int
+    done_late: int
+    overdue: int
+    url: str
+
+
+@dataclass(frozen=True)
+class HomePageContext:
+    """Template context of the home page (templates/site/pages/home.md.j2).
+
+    Attributes:
+        site_name: the site's name (H1).
+        latest: the latest report, or None for an empty archive.
+        latest_outline: the Phần of the latest report ("Phần I. …").
+        as_of_text: the cut-off date of the latest report ("14/9/2023").
+        counts: tasks by status as of that cut-off (the dashboard); total: their number.
+        chart_svg: the on-time chart as inline SVG (trusted: built here), or "".
+        chart_summary: one sentence describing the chart (its text equivalent).
+        chart: the chart's numbers (the data table under it).
+        recent: the most recent reports, newest first.
+        archive_url, register_url, guide_url: links to the other parts ("" when absent).
+    """
+
+    site_name: str
+    latest: ReportSummary | None
+    latest_outline: tuple[str, ...]
+    as_of_text: str
+    counts: tuple[StatusCount, ...]
+    total: int
+    chart_svg: str
+    chart_summary: str
+    chart: tuple[ChartBar, ...]
+    recent: tuple[ReportSummary, ...]
+    archive_url: str
+    register_url: str
+    guide_url: str
+
+
+@dataclass(frozen=True)
+class YearPageContext:
+    """Template context of a year page. Attributes: year; reports (in month order)."""
+
+    year: int
+    reports: tuple[ReportSummary, ...]
+
+
+@dataclass(frozen=True)
+class ArchiveYear:
+    """A year of the archive grid. Attributes: year; url (the year page); months: 12 entries of
+    (month number, URL or "" when that month has no report, draft flag)."""
+
+    year: int
+    url: str
+    months: tuple[tuple[int, str, bool], ...]
+
+
+@dataclass(frozen=True)
+class ArchivePageContext:
+    """Template context of the archive page. Attributes: years (newest first); count."""
+
+    years: tuple[ArchiveYear, ...]
+    count: int
+
+
+@dataclass(frozen=True)
+class RegisterPageContext:
+    """Template context of the task register (templates/site/pages/register.md.j2).
+
+    Attributes:
+        as_of_text: the day statuses are computed for ("28/11/2026").
+        counts: tasks by status, in register order (overdue first); total: their number.
+        table: the tasks, one group per non-empty status, in register order.
+        edit_url: link to edit directives.yaml, or "".
+        revision_date: last update of directives.yaml from git, or "".
+        updated_text: "15/9/2023, Nguyễn Văn A" for the page, or "".
+    """
+
+    as_of_text: str
+    counts: tuple[StatusCount, ...]
+    total: int
+    table: TaskTable
+    edit_url: str
+    revision_date: str
+    updated_text: str
+
+
+@dataclass(frozen=True)
+class GuidePageContext:
+    """Template context of the editors' guide. Attributes: markdown (the guide, trusted: it is
+    part of the repository's documentation, not content); revision_date."""
+
+    markdown: str
+    revision_date: str
+
+
+PAGE_CONTEXTS = (
+    TaskTable, ReportPageContext, HomePageContext, YearPageContext, ArchivePageContext, RegisterPageContext,
+    GuidePageContext,
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Building the view models
+
+
+def _edit_url(ctx: SiteContext, path: str) -> str:
+    if not ctx.edit_base:
+        return ""
+    from urllib.parse import quote
+
+    return ctx.edit_base + quote(path)
+
+
+def _downloads(ctx: SiteContext, report: Report, from_page: str) -> tuple[Download, ...]:
+    sizes = ctx.documents.get(report.key, {})
+    out = []
+    for kind, label in (("docx", "Tải DOCX"), ("pdf", "Tải PDF")):
+        if kind in sizes:
+            size = size_text(sizes[kind])
+            out.append(Download(kind, label, rel_url(from_page, document_path(report, kind)), size))
+    return tuple(out)
+
+
+def _number_text(report: Report) -> str:
+    meta = report.meta
+    if report.is_draft or meta.number is None:
+        return "Dự thảo, chưa cấp số"
+    n = f"{meta.number:02d}" if meta.number < 10 else str(meta.number)
+    text = f"Số {n}/BC-{report.organization.symbol}"
+    if meta.date is not None:
+        text += f", ngày {format_date_short(meta.date.value)}"
+    return text
+
+
+def _summary(ctx: SiteContext, report: Report, from_page: str) -> ReportSummary:
+    return ReportSummary(
+        key=report.key, year=report.year, month=report.month, title=report_title(report),
+        month_title=month_title(report), subject=_one_line(report.meta.title),
+        draft=report.is_draft, number_text=_number_text(report),
+        url=rel_url(from_page, report_page(report)), downloads=_downloads(ctx, report, from_page),
+    )
+
+
+def _counts(summary: Summary) -> tuple[StatusCount, ...]:
+    values = {
+        Status.OVERDUE: summary.overdue, Status.NOT_STARTED: summary.not_started,
+        Status.IN_PROGRESS: summary.in_progress, Status.DONE_LATE: summary.done_late,
+        Status.DONE_ON_TIME: summary.done_on_time,
+    }
+    return tuple(StatusCount(s.value, status_text(s), values[s]) for s in REGISTER_ORDER)
+
+
+def _legend() -> tuple[StatusCount, ...]:
+    return tuple(StatusCount(s.value, status_text(s), 0) for s in REGISTER_ORDER)
+
+
+def _chip_text(row: TaskTableRow) -> str:
+    text = status_text(row.status)
+    if row.status is Status.NOT_STARTED and row.cells[5] == "Quá hạn":
+        text += " (quá hạn)"
+    return text
+
+
+APPENDIX_HEADERS = tuple(c for i, c in enumerate(TABLE_COLUMNS) if i != 5) + (TABLE_COLUMNS[5],)
+REGISTER_HEADERS = ("TT", "Số/Ký hiệu VBCĐ", "Nội dung công việc", "Thời hạn", "Ngày hoàn thành",
+                    "Tình trạng", "Báo cáo")
+
+
+def appendix_table(facts: ReportFacts, anchors: Mapping[str, str]) -> TaskTable:
+    """The appendix table as the site shows it: the official rows and groups, with the status
+    shown by colour and in words (the "Tiến độ" column, moved last)."""
+    groups: list[TaskGroup] = []
+    heading, key = "", ""
+    lines: list[TaskLine] = []
+    for row in [*facts.table, None]:
+        if row is None or isinstance(row, GroupRow):
+            if key:
+                groups.append(TaskGroup(key, heading, tuple(lines)))
+            if row is not None:
+                key, lines = f"nhom-{row.number.lower()}", []
+                heading = f"{row.number}. {_one_line(row.label)}"
+            continue
+        assert isinstance(row, TaskTableRow)
+        cells = tuple(
+            TaskCell(label, _one_line(text))
+            for i, (label, text) in enumerate(zip(TABLE_COLUMNS, row.cells, strict=True)) if i != 5
+        )
+        lines.append(TaskLine(anchors.get(row.task_id, task_anchor(row.task_id)), row.status.value,
+                              _chip_text(row), cells))
+    return TaskTable("appendix", "Các nhiệm vụ của phụ lục, nhóm theo tình trạng tại ngày chốt "
+                     "số liệu", APPENDIX_HEADERS, tuple(groups))
+
+
+def _deadline_text(row: TaskRow) -> str:
+    t = row.task
+    text = row.deadline.text or "Không có hạn"
+    if row.deadline is not t.deadline and t.deadline.text:
+        text += f" (gia hạn, hạn cũ {t.deadline.text})"
+    return text
+
+
+def _revision_texts(rev: Revision | None) -> tuple[str, str]:
+    """(date, "date, authors") of a revision, or empty strings."""
+    if rev is None:
+        return "", ""
+    day = format_date_short(rev.date)
+    return day, day + (", " + ", ".join(rev.authors) if rev.authors else "")
+
+
+class _Renderer:
+    """Renders every page of one site; computes each report's facts once."""
+
+    def __init__(self, ctx: SiteContext, env: jinja2.Environment) -> None:
+        self.ctx = ctx
+        self.env = env
+        self.repo = ctx.repo
+        self.anchors = _anchors(ctx.repo.tasks)
+        self._facts: dict[str, ReportFacts] = {}
+
+    def facts(self, report: Report) -> ReportFacts:
+        if report.key not in self._facts:
+            self._facts[report.key] = compute_facts(self.repo, report)
+        return self._facts[report.key]
+
+    def render(self, template: str, page: Any) -> str:
+        return self.env.get_template(template).render(page=page)
+
+    # -- report pages ---------------------------------------------------------------------
+
+    def _table_html(self, facts: ReportFacts) -> str:
+        table = appendix_table(facts, self.anchors)
+        return self.env.get_template("_task_table.html.j2").render(table=table).strip()
+
+    def _body_html(self, section: Section, facts: ReportFacts) -> str:
+        slots: dict[str, str] = {}
+
+        def table() -> str:
+            name = _SLOT.format(len(slots))
+            slots[name] = self._table_html(facts)
+            return f"\n\n{name}\n\n"
+
+        blocks: dict[str, Callable[[], str]] = {
+            "tom_tat_nhiem_vu": lambda: "\n".join(summary_lines(facts.values)),
+            "bang_nhiem_vu": table,
+        }
+        markdown = expand_body(section.body, facts.values, blocks)
+        return render_body(markdown, slots)
+
+    def report_page(self, report: Report) -> str:
+        ctx, page = self.ctx, report_page(report)
+        facts = self.facts(report)
+        meta = report.meta
+        org = report.organization
+        rev = ctx.revisions.get(report.folder)
+        signer = meta.signer
+        signer_line = ", ".join(x for x in (signer.authority, signer.position) if x)
+        rows: list[tuple[str, str]] = [
+            ("Cơ quan ban hành", f"{org.name}, {org.parent}"),
+            ("Số, ký hiệu", "Chưa cấp số (dự thảo)" if report.is_draft or meta.number is None
+             else facts.so_ky_hieu),
+            ("Ngày ban hành", format_date_short(meta.date.value)
+             if meta.date is not None and not report.is_draft else "Chưa ban hành"),
+            ("Tình trạng", "Dự thảo" if report.is_draft else "Đã ban hành"),
+            ("Kỳ báo cáo", f"{format_date_short(report.period_start)} – "
+                           f"{format_date_short(report.cutoff)}"),
+            ("Ngày chốt số liệu nhiệm vụ", format_date_short(report.cutoff)),
+            ("Người ký", f"{signer.name} ({signer_line})" if signer_line else signer.name),
+        ]
+        revision_date = ""
+        if rev is not None:
+            revision_date = format_date_short(rev.date)
+            rows.append(("Cập nhật lần cuối", revision_date))
+            if rev.authors:
+                rows.append(("Người cập nhật", ", ".join(rev.authors)))
+        blocks: list[ReportBlock] = []
+        for block in outline(report):
+            if isinstance(block, PartHeading):
+                blocks.append(ReportBlock(2, f"{block.label}. {block.title}"))
+            elif isinstance(block, MucHeading):
+                blocks.append(ReportBlock(3, block.text))
+            elif isinstance(block, SectionBlock):
+                s = block.section
+                # "III.1" sits under its Mục heading; "II" and Phần II's "1" directly under Phần.
+                level = 4 if "." in (s.number or "") else 3
+                blocks.append(ReportBlock(level, block.text, self._body_html(s, facts),
+                                          _edit_url(ctx, s.src.path)))
+        prev, nxt = self.repo.previous(report), self.repo.next(report)
+        appendix = report.appendix
+        context = ReportPageContext(
+            title=report_title(report),
+            subject=_one_line(meta.title),
+            draft=report.is_draft,
+            meta=tuple((k, _one_line(v)) for k, v in rows),
+            meta_edit_url=_edit_url(ctx, report.index_src.path),
+            downloads=_downloads(ctx, report, page),
+            previous=Link(report_title(prev), rel_url(page, report_page(prev))) if prev else None,
+            next=Link(report_title(nxt), rel_url(page, report_page(nxt))) if nxt else None,
+            blocks=tuple(blocks),
+            recipients=tuple(_one_line(r) for r in meta.recipients),
+            signer=tuple(_one_line(x) for x in (signer.authority, signer.position, signer.name) if x),
+            appendix_title=_one_line(appendix.title) if appendix else "",
+            # A draft's blanks for the number and day (spaces in the document) read as "…".
+            appendix_note=re.sub(r" {2,}", " …", facts.kem_theo) if appendix else "",
+            appendix_html=self._body_html(appendix, facts) if appendix else "",
+            appendix_edit_url=_edit_url(ctx, appendix.src.path) if appendix else "",
+            legend=_legend(),
+            revision_date=revision_date,
+        )
+        return self.render("report.md.j2", context)
+
+    # -- listings ---------------------------------------------------------------------------
+
+    def year_page(self, year: int) -> str:
+        page = year_page(year)
+        reports = tuple(_summary(self.ctx, r, page) for r in self.repo.reports if r.year == year)
+        return self.render("year.md.j2", YearPageContext(year, reports))
+
+    def archive_page(self, years: Sequence[int]) -> str:
+        by_key = {(r.year, r.month): r for r in self.repo.reports}
+        out = []
+        for year in years:
+            months = []
+            for m in range(1, 13):
+                r = by_key.get((year, m))
+                months.append((m, rel_url(ARCHIVE, report_page(r)) if r else "",
+                               bool(r and r.is_draft)))
+            out.append(ArchiveYear(year, rel_url(ARCHIVE, year_page(year)), tuple(months)))
+        return self.render("archive.md.j2", ArchivePageContext(tuple(out), len(self.repo.reports)))
+
+    def chart(self) -> tuple[ChartBar, ...]:
+        bars = []
+        for r in self.repo.reports:
+            s = self.facts(r).summary
+            bars.append(ChartBar(f"{r.month}/{r.year}", s.on_time_rate, s.done_on_time, s.done_late,
+                                 s.overdue, rel_url(HOME, report_page(r))))
+        return tuple(bars)
+
+    def home_page(self, has_guide: bool) -> str:
+        ctx = self.ctx
+        reports = self.repo.reports
+        latest = reports[-1] if reports else None
+        counts: tuple[StatusCount, ...] = ()
+        total = 0
+        outline_lines: tuple[str, ...] = ()
+        as_of_text = ""
+        if latest is not None:
+            facts = self.facts(latest)
+            counts, total = _counts(facts.summary), facts.summary.total
+            as_of_text = format_date_short(latest.cutoff)
+            outline_lines = tuple(f"Phần {p.number}. {_one_line(p.title)}" for p in latest.meta.parts)
+            if latest.appendix is not None:
+                outline_lines += (f"Phụ lục: {_one_line(latest.appendix.title)}",)
+        bars = self.chart()
+        context = HomePageContext(
+            site_name=ctx.site_name,
+            latest=_summary(ctx, latest, HOME) if latest else None,
+            latest_outline=outline_lines,
+            as_of_text=as_of_text,
+            counts=counts,
+            total=total,
+            chart_svg=chart_svg(bars),
+            chart_summary=chart_summary(bars),
+            chart=bars,
+            recent=tuple(_summary(ctx, r, HOME) for r in reversed(reports[-7:-1])),
+            archive_url=rel_url(HOME, ARCHIVE),
+            register_url=rel_url(HOME, REGISTER),
+            guide_url=rel_url(HOME, GUIDE) if has_guide else "",
+        )
+        return self.render("home.md.j2", context)
+
+    # -- the task register --------------------------------------------------------------------
+
+    def register_page(self) -> str:
+        ctx = self.ctx
+        listed: dict[str, list[Report]] = {}
+        for r in self.repo.reports:
+            for row in self.facts(r).rows:
+                listed.setdefault(row.task.id, []).append(r)
+        rows = register_rows(self.repo, ctx.as_of)
+        groups = []
+        counts = []
+        for status in REGISTER_ORDER:
+            group = [row for row in rows if row.status is status]
+            counts.append(StatusCount(status.value, status_text(status), len(group)))
+            if not group:
+                continue
+            lines = []
+            for i, row in enumerate(group, 1):
+                t = row.task
+                done = row.status.done
+                notes = []
+                if t.unit:
+                    notes.append(f"Đơn vị chủ trì: {_one_line(t.unit)}")
+                if done and t.result:
+                    notes.append(f"Kết quả: {_one_line(t.result)}")
+                cells = (
+                    TaskCell("TT", str(i)),
+                    TaskCell("Số/Ký hiệu VBCĐ", f"{t.document} ngày {t.issued_text}"),
+                    TaskCell("Nội dung công việc", _one_line(t.summary), tuple(notes)),
+                    TaskCell("Thời hạn", _deadline_text(row)),
+                    TaskCell("Ngày hoàn thành", t.completed_text if done else ""),
+                )
+                links = tuple(
+                    Link(f"{r.month}/{r.year}", rel_url(REGISTER, report_page(r), self.anchors[t.id]))
+                    for r in listed.get(t.id, [])
+                )
+                lines.append(TaskLine(self.anchors[t.id], status.value, status_text(status), cells,
+                                      links))
+            heading = f"{status_text(status)}: {format_count(len(group))} nhiệm vụ"
+            groups.append(TaskGroup(status.value, heading, tuple(lines)))
+        table = TaskTable("register", f"Các nhiệm vụ UBND tỉnh giao, tình trạng đến ngày "
+                          f"{format_date_short(ctx.as_of)}", REGISTER_HEADERS, tuple(groups))
+        day, updated = _revision_texts(ctx.revisions.get(DIRECTIVES_SOURCE))
+        context = RegisterPageContext(
+            as_of_text=format_date_short(ctx.as_of),
+            counts=tuple(counts),
+            total=len(rows),
+            table=table,
+            edit_url=_edit_url(ctx, DIRECTIVES_SOURCE),
+            revision_date=day,
+            updated_text=updated,
+        )
+        return self.render("register.md.j2", context)
+
+    def guide_page(self, text: str) -> str:
+        day, _ = _revision_texts(self.ctx.revisions.get(GUIDE_SOURCE))
+        return self.render("guide.md.j2", GuidePageContext(_strip_front_matter(text), day))
+
+
+def _strip_front_matter(text: str) -> str:
+    if text.startswith("---\n"):
+        end = text.find("\n---\n", 4)
+        if end >= 0:
+            return text[end + 5:]
+    return text
+
+
+# --------------------------------------------------------------------------------------------
+# The on-time chart (SVG, drawn at build time)
+
+_CHART_W, _CHART_H = 640, 260
+_PLOT_L, _PLOT_R, _PLOT_T, _PLOT_B = 48, 12, 16, 44
+
+
+def chart_summary(bars: Sequence[ChartBar]) -> str:
+    """One sentence that says what the chart shows (its short text equivalent)."""
+    rated = [b for b in bars if b.rate is not None]
+    if not bars:
+        return "Chưa có báo cáo nào."
+    if not rated:
+        return "Chưa có nhiệm vụ nào đến hạn trong các báo cáo."
+    pct = [round(b.rate * 100) for b in rated if b.rate is not None]
+    last = rated[-1]
+    assert last.rate is not None
+    text = (f"Tỷ lệ nhiệm vụ hoàn thành đúng hạn theo tháng, từ {bars[0].label} đến "
+            f"{bars[-1].label}: tháng gần nhất ({last.label}) đạt {round(last.rate * 100)}%")
+    if len(pct) > 1:
+        text += f"; thấp nhất {min(pct)}%, cao nhất {max(pct)}%"
+    return text + "."
+
+
+def chart_svg(bars: Sequence[ChartBar]) -> str:
+    """A bar chart of the on-time rate per report month, as inline SVG (styled by CSS classes).
+
+    The bar of a month with nothing due is absent and its label says so; the data table under the
+    chart (home page) carries the same numbers as text.
+    """
+    if not bars:
+        return ""
+    esc = html.escape
+    plot_w = _CHART_W - _PLOT_L - _PLOT_R
+    plot_h = _CHART_H - _PLOT_T - _PLOT_B
+    step = plot_w / len(bars)
+    bar_w = max(1.0, min(48.0, step * 0.7))
+    out = [
+        f'<svg class="bc-chart__svg" viewBox="0 0 {_CHART_W} {_CHART_H}" role="img" '
+        f'aria-labelledby="bc-chart-title" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="bc-chart-title">{esc(chart_summary(bars))}</title>',
+    ]
+    for pct in (0, 25, 50, 75, 100):
+        y = _PLOT_T + plot_h * (1 - pct / 100)
+        out.append(f'<line class="bc-chart__grid" x1="{_PLOT_L}" x2="{_CHART_W - _PLOT_R}" '
+                   f'y1="{y:.1f}" y2="{y:.1f}"/>')
+        out.append(f'<text class="bc-chart__axis" x="{_PLOT_L - 6}" y="{y + 4:.1f}" '
+                   f'text-anchor="end">{pct}%</text>')
+    # Label every month when few, else the first month of each year (and the first bar).
+    dense = len(bars) > 12
+    for i, b in enumerate(bars):
+        x = _PLOT_L + step * i + (step - bar_w) / 2
+        cx = _PLOT_L + step * (i + 0.5)
+        if b.rate is not None:
+            h = plot_h * b.rate
+            y = _PLOT_T + plot_h - max(h, 2)
+            tip = f"{b.label}: {round(b.rate * 100)}% đúng hạn"
+            out.append(f'<rect class="bc-chart__bar" x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" '
+                       f'height="{max(h, 2):.1f}"><title>{esc(tip)}</title></rect>')
+            if not dense:
+                out.append(f'<text class="bc-chart__value" x="{cx:.1f}" y="{y - 4:.1f}" '
+                           f'text-anchor="middle">{round(b.rate * 100)}%</text>')
+        elif not dense:
+            out.append(f'<text class="bc-chart__value" x="{cx:.1f}" y="{_PLOT_T + plot_h - 4:.1f}" '
+                       'text-anchor="middle">–</text>')
+        month, year = b.label.split("/")
+        if not dense:
+            out.append(f'<text class="bc-chart__axis" x="{cx:.1f}" y="{_CHART_H - _PLOT_B + 18}" '
+                       f'text-anchor="middle">{esc(b.label)}</text>')
+        elif i == 0 or month == "1":
+            out.append(f'<text class="bc-chart__axis" x="{_PLOT_L + step * i:.1f}" '
+                       f'y="{_CHART_H - _PLOT_B + 18}">{esc(year)}</text>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------------------------
+# Entry points
+
+
+@cache
+def _environment(templates: str) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(Path(templates) / "site" / "pages")),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["md"] = md_escape
+    env.filters["yaml"] = _yaml_string
+    return env
+
+
+def render_site(ctx: SiteContext, templates: Path) -> dict[str, str]:
+    """Every page of the site: ``{docs-relative path: Markdown text}``.
+
+    *templates* is the repository's templates/ folder (page templates in templates/site/pages).
+    Theme assets (templates/site/assets, templates/site/overrides) are copied by the build.
+    """
+    r = _Renderer(ctx, _environment(str(templates.resolve())))
+    years = sorted({rep.year for rep in ctx.repo.reports}, reverse=True)
+    pages: dict[str, str] = {
+        HOME: r.home_page(ctx.guide is not None),
+        ARCHIVE: r.archive_page(years),
+        REGISTER: r.register_page(),
+    }
+    for year in years:
+        pages[year_page(year)] = r.year_page(year)
+    for report in ctx.repo.reports:
+        pages[report_page(report)] = r.report_page(report)
+    if ctx.guide is not None:
+        pages[GUIDE] = r.guide_page(ctx.guide)
+    return pages
+
+
+def render_nav(ctx: SiteContext) -> list[Any]:
+    """The ``nav`` of the engine config: home, archive (years newest first), register, guide."""
+    archive: list[Any] = [ARCHIVE]
+    years = sorted({r.year for r in ctx.repo.reports}, reverse=True)
+    for year in years:
+        months: list[Any] = [year_page(year)]
+        months += [{f"Tháng {r.month}": report_page(r)} for r in ctx.repo.reports if r.year == year]
+        archive.append({f"Năm {year}": months})
+    nav: list[Any] = [{"Trang chủ": HOME}, {"Lưu trữ": archive}, {"Nhiệm vụ": REGISTER}]
+    if ctx.guide is not None:
+        nav.append({"Hướng dẫn biên tập": GUIDE})
+    return nav
+
+
+#: Markdown extensions of the generated tree: only what the pages need. In particular no
+#: attr_list or md_in_html, which would let text in a page add attributes such as onclick.
+MARKDOWN_EXTENSIONS: list[Any] = [
+    {"toc": {"permalink": True, "permalink_title": "Liên kết đến mục này"}},
+    "tables",
+    "admonition",
+]
+#: Keys of the top-level mkdocs.yml that the generator sets itself (the user's values are ignored).
+OWNED_KEYS = (
+    "docs_dir", "site_dir", "nav", "plugins", "hooks", "markdown_extensions", "extra_css",
+    "extra_javascript", "repo_url", "repo_name", "edit_uri", "edit_uri_template",
+    "use_directory_urls", "exclude_docs", "not_in_nav", "strict", "validation",
+)
+_DEFAULT_PALETTE = [
+    {"media": "(prefers-color-scheme: light)", "scheme": "default", "primary": "indigo",
+     "accent": "indigo",
+     "toggle": {"icon": "material/weather-night", "name": "Chuyển sang giao diện tối"}},
+    {"media": "(prefers-color-scheme: dark)", "scheme": "slate", "primary": "indigo",
+     "accent": "indigo",
+     "toggle": {"icon": "material/weather-sunny", "name": "Chuyển sang giao diện sáng"}},
+]
+
+
+def site_config(base: Mapping[str, Any], nav: list[Any]) -> dict[str, Any]:
+    """The engine config of the generated tree, derived from the repository's mkdocs.yml.
+
+    Paths are relative to the tree (mkdocs.yml, docs/, overrides/ side by side), so the tree can
+    be built where it is by MkDocs or Zensical. Intranet safety is not left to the user's file:
+    the theme never loads web fonts, the built-in search is off (Pagefind replaces it later) and
+    repo_url is dropped, because the theme would ask the git host's API for repository facts.
+    """
+    cfg = {k: v for k, v in base.items() if k not in OWNED_KEYS}
+    cfg.setdefault("site_name", "Lưu trữ báo cáo")
+    theme = dict(base.get("theme") or {}) if isinstance(base.get("theme"), Mapping) else {}
+    theme["name"] = "material"
+    theme["custom_dir"] = "overrides"
+    theme["font"] = False
+    theme.setdefault("language", "vi")
+    theme.setdefault("palette", _DEFAULT_PALETTE)
+    cfg["theme"] = theme
+    cfg.update({
+        "docs_dir": "docs",
+        "site_dir": "site",
+        "use_directory_urls": True,
+        "nav": nav,
+        "plugins": [{"search": {"enabled": False}}],
+        "markdown_extensions": MARKDOWN_EXTENSIONS,
+        "extra_css": [STYLESHEET],
+        "extra_javascript": [SCRIPT],
+    })
+    return cfg
