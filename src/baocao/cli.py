@@ -222,9 +222,12 @@ def directives(
 @click.option("--tree", "tree_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Giữ cây Markdown và mkdocs.yml đã sinh trong thư mục này (để kiểm tra, "
                    "hoặc dựng thử bằng Zensical).")
+@click.option("--force", is_flag=True,
+              help="Dựng lại trang web cả khi không có thay đổi (văn bản vẫn lấy từ bộ nhớ đệm).")
 @click.pass_context
 @guarded
-def build(ctx: click.Context, out_dir: Path | None, as_of: str | None, tree_dir: Path | None) -> None:
+def build(ctx: click.Context, out_dir: Path | None, as_of: str | None, tree_dir: Path | None,
+          force: bool) -> None:
     """Dựng trang web lưu trữ và văn bản DOCX, PDF của mọi báo cáo vào site/.
 
     site/ chỉ được thay khi mọi bước thành công; nếu có lỗi, trang cũ được giữ nguyên.
@@ -239,12 +242,15 @@ def build(ctx: click.Context, out_dir: Path | None, as_of: str | None, tree_dir:
         err_console.print(p.format(), markup=False)
     target = out_dir or root / "site"
     try:
-        run_build(repo, root, target, progress=_progress_printer(), as_of=day, tree_dir=tree_dir)
+        result = run_build(repo, root, target, progress=_progress_printer(), as_of=day,
+                           tree_dir=tree_dir, force=force)
     except SiteBuildError as exc:
         # The engine's output may contain [brackets]: print it as plain text.
         err_console.print(f"Lỗi: {exc}", markup=False, highlight=False, soft_wrap=True)
         err_console.print(f"{target} được giữ nguyên.", markup=False, highlight=False, soft_wrap=True)
         sys.exit(1)
+    if result.unchanged:
+        return
     err_console.print(f"Đã dựng trang web và văn bản của {len(repo.reports)} báo cáo vào {target}",
                       markup=False, highlight=False)
 

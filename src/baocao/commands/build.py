@@ -18,6 +18,8 @@ guide, mkdocs.yml) is read here and handed over in a ``SiteContext``.
 from __future__ import annotations
 
 import calendar
+import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -75,6 +77,7 @@ class BuildResult:
     out_dir: Path
     files: list[Path] = field(default_factory=list)
     engine_output: str = ""
+    unchanged: bool = False
 
 
 def swap_in(staging: Path, out_dir: Path) -> None:
@@ -243,15 +246,64 @@ def _write_documents(repo: Repository, root: Path, docs: Path, templates: Path,
     return sizes
 
 
+BUILD_RECORD = ".baocao-build.json"
+
+
+def _cached_sizes(repo: Repository, root: Path, templates: Path) -> dict[str, dict[str, int]] | None:
+    """Sizes of every report's documents when all of them are in the cache, else None."""
+    from ..cache import CACHE_DIR, DocumentCache
+    from .documents import plan_jobs
+
+    cache = DocumentCache(root / CACHE_DIR)
+    sizes: dict[str, dict[str, int]] = {}
+    for job in plan_jobs(repo, repo.reports, root / "_", templates):
+        data = cache.get(job.key, job.fmt)
+        if data is None:
+            return None
+        sizes.setdefault(job.report_key, {})[job.fmt] = len(data)
+    return sizes
+
+
+def build_fingerprint(pages: Mapping[str, str], sizes: Mapping[str, Mapping[str, int]],
+                      config: Mapping[str, Any], templates: Path, tree_dir: Path | None) -> str:
+    """Digest of everything the published site is made of."""
+    from importlib.metadata import version
+
+    from ..cache import templates_digest, tool_versions
+
+    h = hashlib.sha256()
+    for name in sorted(pages):
+        h.update(name.encode() + b"\0" + pages[name].encode() + b"\0")
+    h.update(json.dumps(sizes, sort_keys=True).encode())
+    h.update(json.dumps(config, sort_keys=True, default=str).encode())
+    h.update(templates_digest(templates).encode())
+    h.update(tool_versions().encode())
+    h.update(f"{version('mkdocs')} {version('mkdocs-material')} {tree_dir}".encode())
+    return h.hexdigest()
+
+
+def _recorded_fingerprint(out_dir: Path) -> str | None:
+    try:
+        data = json.loads((out_dir / BUILD_RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    value = data.get("fingerprint") if isinstance(data, dict) else None
+    return value if isinstance(value, str) else None
+
+
 def build(
     repo: Repository, root: Path, out_dir: Path, progress: Progress | None = None, *,
-    as_of: date | None = None, tree_dir: Path | None = None,
+    as_of: date | None = None, tree_dir: Path | None = None, force: bool = False,
 ) -> BuildResult:
     """Build the website and every report's documents into *out_dir*, atomically.
 
     *as_of* is the day the task register computes statuses for (default: today). With
     *tree_dir*, the generated site tree is written there and kept (it is replaced by the next
     build with the same folder), e.g. to build it with Zensical as well.
+
+    When every document is in the cache and the fingerprint of everything the site is made of
+    equals the one recorded in *out_dir* by the previous build, nothing is written (unless
+    *force*): a rebuild with no change does almost nothing.
     """
     say = progress or (lambda _msg: None)
     out_dir = out_dir.resolve()
@@ -261,25 +313,42 @@ def build(
     if not (templates / "site" / "pages").is_dir():
         raise SiteBuildError(f"thiếu thư mục {templates / 'site'} (mẫu trang web); hãy lấy lại "
                              "thư mục templates/ của công cụ")
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
     result = BuildResult(out_dir)
+    guide_path = root / GUIDE_SOURCE
+    revisions = read_git_history(root)
+
+    def context(sizes: dict[str, dict[str, int]]) -> SiteContext:
+        return SiteContext(
+            repo=repo,
+            as_of=as_of or date.today(),
+            site_name=str(base_config.get("site_name") or "Lưu trữ báo cáo"),
+            edit_base=edit_base_from_config(base_config),
+            revisions=revisions,
+            documents=sizes,
+            guide=guide_path.read_text(encoding="utf-8") if guide_path.is_file() else None,
+        )
+
+    fingerprint, pages = None, None
+    cached_sizes = _cached_sizes(repo, root, templates)
+    if cached_sizes is not None:
+        pages = render_site(context(cached_sizes), templates)
+        fingerprint = build_fingerprint(pages, cached_sizes, base_config, templates, tree_dir)
+        if not force and _recorded_fingerprint(out_dir) == fingerprint:
+            say("Không có thay đổi: trang web và văn bản trong "
+                f"{out_dir.name}/ đã đúng với nội dung hiện tại.")
+            result.unchanged = True
+            return result
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
     try:
         tree = tree_dir.resolve() if tree_dir is not None else staging / "tree"
         site = staging / "site"
         _prepare_tree(tree)
         docs = tree / "docs"
         sizes = _write_documents(repo, root, docs, templates, say)
-        guide_path = root / GUIDE_SOURCE
-        ctx = SiteContext(
-            repo=repo,
-            as_of=as_of or date.today(),
-            site_name=str(base_config.get("site_name") or "Lưu trữ báo cáo"),
-            edit_base=edit_base_from_config(base_config),
-            revisions=read_git_history(root),
-            documents=sizes,
-            guide=guide_path.read_text(encoding="utf-8") if guide_path.is_file() else None,
-        )
-        pages = render_site(ctx, templates)
+        ctx = context(sizes)
+        if pages is None or sizes != cached_sizes:
+            pages = render_site(ctx, templates)
+            fingerprint = build_fingerprint(pages, sizes, base_config, templates, tree_dir)
         write_tree(tree, pages, site_config(base_config, render_nav(ctx)), templates)
         say(f"Dựng trang web: {len(pages)} trang (mkdocs)")
         result.engine_output = run_engine(tree, site)
@@ -292,6 +361,8 @@ def build(
             result.files += [out_dir / str(report.year) / f"{report.month:02d}" /
                              document_name(report, ext) for ext in ("docx", "pdf", "md")]
         # Search: the Pagefind index of `site` is written here (a later issue).
+        (site / BUILD_RECORD).write_text(
+            json.dumps({"fingerprint": fingerprint}, indent=1) + "\n", encoding="utf-8")
         os.chmod(site, 0o755)
         swap_in(site, out_dir)
     finally:
