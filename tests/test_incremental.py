@@ -6,9 +6,10 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+from conftest import ROOT
+
 from baocao.commands.build import BUILD_RECORD, build
 from baocao.load import load_repository
-from conftest import ROOT
 
 
 def test_rebuilds(repo_copy: Path):
