@@ -278,7 +278,8 @@ def build_fingerprint(pages: Mapping[str, str], sizes: Mapping[str, Mapping[str,
     h.update(json.dumps(config, sort_keys=True, default=str).encode())
     h.update(templates_digest(templates).encode())
     h.update(tool_versions().encode())
-    h.update(f"{version('mkdocs')} {version('mkdocs-material')} {tree_dir}".encode())
+    # tree_dir is where the generated tree is kept; it does not change what is published.
+    h.update(f"{version('mkdocs')} {version('mkdocs-material')}".encode())
     return h.hexdigest()
 
 

@@ -21,6 +21,7 @@ from ..render.official import render_official_input
 from .build import document_name, report_epoch
 
 FORMATS = ("docx", "pdf")
+TASKS_PER_WORKER = 40
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,10 @@ def build_documents(
         # "spawn", not fork: typst keeps a native thread pool, and a forked copy of a process
         # that already compiled a PDF deadlocks.
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        # Workers are replaced after a number of documents: typst memoises every compilation
+        # in-process, so a long-lived worker's memory only grows.
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                 max_tasks_per_child=TASKS_PER_WORKER) as pool:
             futures = [pool.submit(_work, job, str(templates), cache_root) for job in todo]
             done_count = 0
             pending = set(futures)
