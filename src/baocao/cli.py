@@ -8,8 +8,10 @@ BAOCAO_DEBUG=1 to see it).
 from __future__ import annotations
 
 import os
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from functools import wraps
 from pathlib import Path
@@ -242,8 +244,9 @@ def build(ctx: click.Context, out_dir: Path | None, as_of: str | None, tree_dir:
         err_console.print(p.format(), markup=False)
     target = out_dir or root / "site"
     try:
-        result = run_build(repo, root, target, progress=_progress_printer(), as_of=day,
-                           tree_dir=tree_dir, force=force)
+        with _progress() as say:
+            result = run_build(repo, root, target, progress=say, as_of=day,
+                               tree_dir=tree_dir, force=force)
     except SiteBuildError as exc:
         # The engine's output may contain [brackets]: print it as plain text.
         err_console.print(f"Lỗi: {exc}", markup=False, highlight=False, soft_wrap=True)
@@ -255,8 +258,30 @@ def build(ctx: click.Context, out_dir: Path | None, as_of: str | None, tree_dir:
                       markup=False, highlight=False)
 
 
-def _progress_printer() -> Callable[[str], None]:
-    return lambda msg: err_console.print(msg, markup=False, highlight=False)
+@contextmanager
+def _progress() -> Iterator[Callable[[str], None]]:
+    """Progress of a long build: a live rich bar on a terminal, plain lines otherwise (CI logs).
+
+    Messages of the form "[i/n] …" move the bar; other messages are printed above it.
+    """
+    if not err_console.is_terminal:
+        yield lambda msg: err_console.print(msg, markup=False, highlight=False)
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err_console, transient=True) as bar:
+        task = bar.add_task("Đang dựng", total=None)
+
+        def say(msg: str) -> None:
+            m = re.match(r"\[(\d+)/(\d+)\]\s*(.*)", msg)
+            if m:
+                bar.update(task, completed=int(m.group(1)), total=int(m.group(2)),
+                           description=f"Văn bản {m.group(3)}")
+            else:
+                bar.console.print(msg, markup=False, highlight=False)
+
+        yield say
 
 
 def _one_document(ctx: click.Context, month: str, output: Path | None, fmt: str) -> None:
