@@ -112,24 +112,25 @@ def build_documents(
             say(f"[{i}/{total}] {job.report_key} {job.fmt.upper()}")
     elif todo:
         # "spawn", not fork: typst keeps a native thread pool, and a forked copy of a process
-        # that already compiled a PDF deadlocks.
+        # that already compiled a PDF deadlocks. A fresh pool per batch bounds memory (typst
+        # memoises every compilation in-process); max_tasks_per_child is not used because it
+        # can hang ProcessPoolExecutor on Python 3.11.
         context = multiprocessing.get_context("spawn")
-        # Workers are replaced after a number of documents: typst memoises every compilation
-        # in-process, so a long-lived worker's memory only grows.
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                 max_tasks_per_child=TASKS_PER_WORKER) as pool:
-            futures = [pool.submit(_work, job, str(templates), cache_root) for job in todo]
-            done_count = 0
-            pending = set(futures)
-            try:
-                while pending:
-                    done, pending = wait(pending, return_when=FIRST_EXCEPTION)
-                    for fut in done:
-                        name = fut.result()  # re-raises a worker's error here
-                        done_count += 1
-                        say(f"[{done_count}/{total}] {name.replace('.', ' ').upper()}")
-            except BaseException:
-                pool.shutdown(wait=True, cancel_futures=True)
-                raise
+        done_count = 0
+        batch = TASKS_PER_WORKER * workers
+        for first in range(0, total, batch):
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                pending = {pool.submit(_work, job, str(templates), cache_root)
+                           for job in todo[first:first + batch]}
+                try:
+                    while pending:
+                        done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+                        for fut in done:
+                            name = fut.result()  # re-raises a worker's error here
+                            done_count += 1
+                            say(f"[{done_count}/{total}] {name.replace('.', ' ').upper()}")
+                except BaseException:
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    raise
     stats.built = total
     return stats
