@@ -119,3 +119,23 @@ def site_build(tmp_path_factory: pytest.TempPathFactory):
     result = build(repo, root, root / "site", as_of=date(2023, 10, 20), tree_dir=base / "tree")
     return SimpleNamespace(root=root, site=root / "site", tree=base / "tree", result=result,
                            repo=repo)
+
+
+def ast_words(doc: dict) -> str:
+    """All Str text of a pandoc JSON AST in document order, keeping only letters and digits."""
+    import re
+
+    out: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("t") == "Str":
+                out.append(node["c"])
+            elif "c" in node:
+                walk(node["c"])
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(doc["blocks"])
+    return re.sub(r"\W", "", "".join(out))

@@ -3,35 +3,16 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, ast_words
 
 from baocao.commands.build import report_epoch
 from baocao.docx import write_docx
 from baocao.pandoc import run_pandoc
 from baocao.render.official import render_official_input
 from baocao.render.report_md import render_report_markdown
-
-
-def _words(doc: dict) -> str:
-    """All text of a pandoc AST in document order, keeping only letters and digits."""
-    out: list[str] = []
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            if node.get("t") == "Str":
-                out.append(node["c"])
-            elif "c" in node:
-                walk(node["c"])
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(doc["blocks"])
-    return re.sub(r"\W", "", "".join(out))
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +26,8 @@ def shipped_docx(shipped_repo, tmp_path_factory) -> Path:
 
 def test_docx_text_equals_assembled_report(shipped_repo, shipped_docx):
     md = render_report_markdown(shipped_repo, shipped_repo.report("2023-09"))
-    expected = _words(json.loads(run_pandoc(["-f", "markdown", "-t", "json"], input_text=md)))
-    got = _words(json.loads(run_pandoc(["-f", "docx", "-t", "json", str(shipped_docx)])))
+    expected = ast_words(json.loads(run_pandoc(["-f", "markdown", "-t", "json"], input_text=md)))
+    got = ast_words(json.loads(run_pandoc(["-f", "docx", "-t", "json", str(shipped_docx)])))
     assert len(expected) > 20000
     assert got == expected
 

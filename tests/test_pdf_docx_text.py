@@ -8,7 +8,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, ast_words
 from pypdf import PdfReader
 
 from baocao.commands.build import report_epoch
@@ -39,20 +39,8 @@ def documents(shipped_repo, tmp_path_factory) -> tuple[Path, Path]:
 
 
 def _docx_text(path: Path) -> str:
-    out: list[str] = []
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            if node.get("t") == "Str":
-                out.append(node["c"])
-            elif "c" in node:
-                walk(node["c"])
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(json.loads(run_pandoc(["-f", "docx", "-t", "json", str(path)]))["blocks"])
-    return _norm("".join(out))
+    doc = json.loads(run_pandoc(["-f", "docx", "-t", "json", str(path)]))
+    return ast_words(doc).casefold()
 
 
 def _pdf_text(path: Path) -> str:
