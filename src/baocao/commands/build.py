@@ -40,6 +40,7 @@ from ..render.site import (
     GUIDE_SOURCE,
     Revision,
     SiteContext,
+    document_path,
     edit_base_from_config,
     render_nav,
     render_site,
@@ -67,7 +68,8 @@ def report_epoch(report: Report) -> int:
 
 
 def document_name(report: Report, ext: str) -> str:
-    return f"bao-cao-{report.key}.{ext}"
+    """File name of a report's document; the site links to the same name (render.site)."""
+    return document_path(report, ext).rsplit("/", 1)[-1]
 
 
 @dataclass
