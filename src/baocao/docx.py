@@ -471,6 +471,21 @@ def write_docx(
     Raises:
         PandocError: pandoc or a template is missing, or the conversion failed (Vietnamese text).
     """
+    final, _ = build_docx(pandoc_input, templates=templates, epoch=epoch)
+    write_atomic(out, final)
+
+
+def build_docx(
+    pandoc_input: str, *, templates: Path, epoch: int | None = None, with_typst: bool = False
+) -> tuple[bytes, str | None]:
+    """The official DOCX of ``pandoc_input`` as bytes, and with ``with_typst`` also the typst
+    source of its PDF, from the same pandoc run (``templates/filters/typst-copy.lua``): the
+    Markdown is read once for both documents. The typst source is the same text that
+    :func:`baocao.pdf.render_typst_source` gives.
+
+    Raises:
+        PandocError: pandoc or a template is missing, or the conversion failed (Vietnamese text).
+    """
     epoch = source_date_epoch() if epoch is None else epoch
     lua_filter = templates / "filters" / "official.lua"
     template = templates / "docx" / "report.openxml"
@@ -484,15 +499,24 @@ def write_docx(
     layout = compute_layout(meta, FontMetrics(fonts.resolve()))
     variables = [f"--variable={key}={value}" for key, value in sorted(layout.items())]
 
+    typst_source: str | None = None
     with tempfile.TemporaryDirectory(prefix="baocao-docx-") as tmp:
         reference = Path(tmp) / "reference.docx"
         reference.write_bytes(reference_docx_bytes())
         raw = Path(tmp) / "pandoc.docx"
+        extra: list[str] = []
+        env: dict[str, str] = {}
+        if with_typst:
+            from baocao.pdf import typst_copy_settings  # noqa: PLC0415 - pdf imports this module
+
+            typst_out = Path(tmp) / "report.typ"
+            extra, env = typst_copy_settings(templates, typst_out)
         run_pandoc(
             [
                 "--from=markdown",
                 "--to=docx",
                 f"--lua-filter={lua_filter.resolve()}",
+                *extra,
                 f"--reference-doc={reference}",
                 f"--template={template.resolve()}",
                 *variables,
@@ -500,8 +524,11 @@ def write_docx(
             ],
             input_text=text,
             epoch=epoch,
+            extra_env=env,
         )
         data = raw.read_bytes()
+        if with_typst:
+            typst_source = typst_out.read_text(encoding="utf-8")
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -511,9 +538,12 @@ def write_docx(
             }
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
         raise PandocError(f"Tệp DOCX do pandoc tạo ra bị hỏng: {exc}") from exc
-    final = normalized_zip(data, epoch, patch=patch)
+    return normalized_zip(data, epoch, patch=patch), typst_source
 
+
+def write_atomic(out: Path, data: bytes) -> None:
+    """Write ``data`` to ``out`` through a temporary file and a rename (never a partial file)."""
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".part")
-    partial.write_bytes(final)
+    partial.write_bytes(data)
     os.replace(partial, out)

@@ -24,7 +24,10 @@ from pathlib import Path
 
 from baocao.pandoc import PandocError, run_pandoc, source_date_epoch
 
-__all__ = ["DocumentError", "TypstResult", "compile_typst", "render_typst_source", "write_pdf"]
+__all__ = [
+    "DocumentError", "TypstResult", "compile_typst", "render_typst_source", "typst_copy_settings",
+    "write_pdf", "write_pdf_from_typst",
+]
 
 TEMPLATE = Path("typst") / "report.typ"
 FILTERS = (Path("filters") / "official.lua", Path("filters") / "typst.lua")
@@ -54,6 +57,26 @@ def _template_files(templates: Path) -> tuple[Path, list[Path], Path]:
     if not any(fonts.glob("*.ttf")):
         raise DocumentError(f"Không tìm thấy phông chữ trong thư mục {fonts}")
     return template, filters, fonts
+
+
+def typst_copy_settings(templates: Path, out: Path) -> tuple[list[str], dict[str, str]]:
+    """pandoc arguments and environment that make a DOCX run also write the typst source of the
+    PDF to ``out`` (``templates/filters/typst-copy.lua``; same template and filters as
+    :func:`render_typst_source`)."""
+    template, filters, _ = _template_files(templates)
+    copier = templates / "filters" / "typst-copy.lua"
+    if not copier.is_file():
+        raise DocumentError(f"Không tìm thấy bộ lọc Lua: {copier}")
+    # filters[0] is official.lua, which the DOCX run already applies; the rest are PDF-only
+    pdf_only = [f.resolve() for f in filters[1:]]
+    if len(pdf_only) != 1:
+        raise DocumentError(f"Không tìm thấy bộ lọc Lua của PDF: {templates / FILTERS[1]}")
+    env = {
+        "BAOCAO_TYPST_OUT": str(out),
+        "BAOCAO_TYPST_TEMPLATE": str(template.resolve()),
+        "BAOCAO_TYPST_FILTER": str(pdf_only[0]),
+    }
+    return [f"--lua-filter={copier.resolve()}"], env
 
 
 def render_typst_source(pandoc_input: str, *, templates: Path, epoch: int | None = None) -> str:
@@ -158,6 +181,16 @@ def write_pdf(pandoc_input: str, out: Path, *, templates: Path, epoch: int | Non
             a Vietnamese message.
     """
     source = render_typst_source(pandoc_input, templates=templates, epoch=epoch)
+    write_pdf_from_typst(source, out, templates=templates, epoch=epoch)
+
+
+def write_pdf_from_typst(source: str, out: Path, *, templates: Path, epoch: int | None = None) -> None:
+    """Compile typst ``source`` (from :func:`render_typst_source`, or from the same pandoc run as
+    the DOCX, :func:`baocao.docx.build_docx`) and write the PDF to ``out`` atomically.
+
+    Raises:
+        DocumentError: typst failed (the message is Vietnamese).
+    """
     result = compile_typst(source, templates=templates, epoch=epoch)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)

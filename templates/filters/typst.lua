@@ -31,9 +31,35 @@ local ALIGN = {
   AlignCenter = "center",
 }
 
-local function cell_markup(cell)
-  local text = pandoc.write(pandoc.Pandoc(cell.contents), "typst", {wrap_text = "none"})
-  return "[" .. text:gsub("%s+$", "") .. "]"
+-- Cell contents are written by pandoc's typst writer in ONE call for the whole table (a call
+-- per cell costs about half a millisecond each, and the appendix table has hundreds of cells):
+-- the cells are joined with a raw marker block between them and the output is split on it.
+local MARK = "// baocao-cell-boundary"
+
+local function cells_markup(cells)
+  local blocks = pandoc.Blocks({})
+  for _, c in ipairs(cells) do
+    blocks:insert(pandoc.RawBlock("typst", MARK))
+    blocks:extend(c.contents)
+  end
+  local text = pandoc.write(pandoc.Pandoc(blocks), "typst", {wrap_text = "none"}) .. "\n"
+  local out = {}
+  local pos = 1
+  local sep = MARK .. "\n"
+  while true do
+    local s = text:find(sep, pos, true)
+    if not s then break end
+    local next_s = text:find(sep, s + #sep, true)
+    local part = text:sub(s + #sep, (next_s or (#text + 1)) - 1)
+    part = part:gsub("^%s+", ""):gsub("%s+$", "")
+    out[#out + 1] = "[" .. part .. "]"
+    if not next_s then break end
+    pos = next_s
+  end
+  if #out ~= #cells then
+    error("typst.lua: không tách được nội dung ô của bảng phụ lục", 0)
+  end
+  return out
 end
 
 local function cell_args(cell, header)
@@ -50,10 +76,10 @@ local function cell_args(cell, header)
   return args
 end
 
-local function cell_code(cell, header)
+local function cell_code(cell, markup, header)
   local args = cell_args(cell, header)
-  if #args == 0 then return cell_markup(cell) end
-  return "table.cell(" .. table.concat(args, ", ") .. ")" .. cell_markup(cell)
+  if #args == 0 then return markup end
+  return "table.cell(" .. table.concat(args, ", ") .. ")" .. markup
 end
 
 -- The zero-width first column (see the header comment).
@@ -85,9 +111,24 @@ local function table_code(tbl)
     "  columns: (" .. table.concat(cols, ", ") .. "),",
     "  align: (" .. table.concat(aligns, ", ") .. "),",
   }
+  local all = {}
+  for _, row in ipairs(tbl.head.rows) do
+    for _, c in ipairs(row.cells) do all[#all + 1] = c end
+  end
+  for _, body in ipairs(tbl.bodies) do
+    for _, row in ipairs(body.body) do
+      for _, c in ipairs(row.cells) do all[#all + 1] = c end
+    end
+  end
+  local markup = cells_markup(all)
+  local k = 0
+  local function next_markup()
+    k = k + 1
+    return markup[k]
+  end
   for _, row in ipairs(tbl.head.rows) do
     local cells = {spacer(1)}
-    for _, c in ipairs(row.cells) do cells[#cells + 1] = cell_code(c, true) end
+    for _, c in ipairs(row.cells) do cells[#cells + 1] = cell_code(c, next_markup(), true) end
     out[#out + 1] = "  table.header(" .. table.concat(cells, ", ") .. "),"
   end
   for _, body in ipairs(tbl.bodies) do
@@ -103,7 +144,7 @@ local function table_code(tbl)
       else
         cells[1] = spacer(1)
       end
-      for _, c in ipairs(row.cells) do cells[#cells + 1] = cell_code(c) end
+      for _, c in ipairs(row.cells) do cells[#cells + 1] = cell_code(c, next_markup()) end
       out[#out + 1] = "  " .. table.concat(cells, ", ") .. ","
     end
   end
@@ -141,8 +182,7 @@ local function Pandoc(doc)
   return doc
 end
 
+-- One traversal: pandoc applies Header (blocks) first, then Meta, then Pandoc.
 return {
-  {Meta = Meta},
-  {Header = Header},
-  {Pandoc = Pandoc},
+  {Header = Header, Meta = Meta, Pandoc = Pandoc},
 }

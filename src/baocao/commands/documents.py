@@ -21,7 +21,7 @@ from ..render.official import render_official_input
 from .build import document_name, report_epoch
 
 FORMATS = ("docx", "pdf")
-TASKS_PER_WORKER = 40
+TASKS_PER_WORKER = 20  # reports (each one DOCX + one PDF) per worker process
 
 
 @dataclass(frozen=True)
@@ -36,29 +36,51 @@ class Job:
     out: Path
 
 
+@dataclass(frozen=True)
+class ReportJob:
+    """The documents of one report that are not in the cache: one worker task."""
+
+    report_key: str
+    source: str
+    epoch: int
+    docs: tuple[Job, ...]
+
+
 @dataclass
 class DocumentStats:
     built: int = 0
     cached: int = 0
 
 
-def _produce(fmt: str, source: str, out: Path, templates: Path, epoch: int) -> None:
-    if fmt == "docx":
-        from ..docx import write_docx
+def produce(source: str, outs: dict[str, Path], templates: Path, epoch: int) -> None:
+    """Write the documents of one report: ``outs`` maps "docx" / "pdf" to output paths.
 
-        write_docx(source, out, templates=templates, epoch=epoch)
-    else:
-        from ..pdf import write_pdf
+    Both formats come from ONE pandoc run when both are wanted (the Markdown is read once,
+    ``baocao.docx.build_docx(with_typst=True)``); the bytes are the same as from
+    ``write_docx`` and ``write_pdf`` separately.
+    """
+    from ..docx import build_docx, write_atomic, write_docx
+    from ..pdf import write_pdf, write_pdf_from_typst
 
-        write_pdf(source, out, templates=templates, epoch=epoch)
+    if "docx" in outs and "pdf" in outs:
+        data, typst_source = build_docx(source, templates=templates, epoch=epoch, with_typst=True)
+        assert typst_source is not None
+        write_atomic(outs["docx"], data)
+        write_pdf_from_typst(typst_source, outs["pdf"], templates=templates, epoch=epoch)
+    elif "docx" in outs:
+        write_docx(source, outs["docx"], templates=templates, epoch=epoch)
+    elif "pdf" in outs:
+        write_pdf(source, outs["pdf"], templates=templates, epoch=epoch)
 
 
-def _work(job: Job, templates: str, cache_root: str | None) -> str:
-    """Worker: build one document into its staging path and store it in the cache."""
-    _produce(job.fmt, job.source, job.out, Path(templates), job.epoch)
+def _work(job: ReportJob, templates: str, cache_root: str | None) -> str:
+    """Worker: build one report's missing documents into staging and store them in the cache."""
+    produce(job.source, {d.fmt: d.out for d in job.docs}, Path(templates), job.epoch)
     if cache_root is not None:
-        DocumentCache(Path(cache_root)).put(job.key, job.fmt, job.out.read_bytes())
-    return f"{job.report_key}.{job.fmt}"
+        cache = DocumentCache(Path(cache_root))
+        for d in job.docs:
+            cache.put(d.key, d.fmt, d.out.read_bytes())
+    return f"{job.report_key} {'+'.join(d.fmt.upper() for d in job.docs)}"
 
 
 def plan_jobs(repo: Repository, reports: Sequence[Report], staging: Path, templates: Path,
@@ -73,6 +95,14 @@ def plan_jobs(repo: Repository, reports: Sequence[Report], staging: Path, templa
                             document_key(source, fmt, epoch, templates),
                             folder / document_name(report, fmt)))
     return jobs
+
+
+def group_by_report(jobs: Sequence[Job]) -> list[ReportJob]:
+    """The missing documents grouped per report, in the order of *jobs*."""
+    groups: dict[str, list[Job]] = {}
+    for job in jobs:
+        groups.setdefault(job.report_key, []).append(job)
+    return [ReportJob(key, docs[0].source, docs[0].epoch, tuple(docs)) for key, docs in groups.items()]
 
 
 def default_jobs() -> int:
@@ -103,14 +133,15 @@ def build_documents(
             todo.append(job)
     if stats.cached:
         say(f"Dùng lại {stats.cached} văn bản không đổi từ bộ nhớ đệm")
-    workers = min(jobs or default_jobs(), len(todo))
+    tasks = group_by_report(todo)
+    workers = min(jobs or default_jobs(), len(tasks))
     cache_root = str(cache.root) if cache is not None else None
-    total = len(todo)
+    total = len(tasks)
     if workers <= 1:
-        for i, job in enumerate(todo, 1):
-            _work(job, str(templates), cache_root)
-            say(f"[{i}/{total}] {job.report_key} {job.fmt.upper()}")
-    elif todo:
+        for i, task in enumerate(tasks, 1):
+            name = _work(task, str(templates), cache_root)
+            say(f"[{i}/{total}] {name}")
+    elif tasks:
         # "spawn", not fork: typst keeps a native thread pool, and a forked copy of a process
         # that already compiled a PDF deadlocks. A fresh pool per batch bounds memory (typst
         # memoises every compilation in-process); max_tasks_per_child is not used because it
@@ -120,17 +151,17 @@ def build_documents(
         batch = TASKS_PER_WORKER * workers
         for first in range(0, total, batch):
             with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                pending = {pool.submit(_work, job, str(templates), cache_root)
-                           for job in todo[first:first + batch]}
+                pending = {pool.submit(_work, task, str(templates), cache_root)
+                           for task in tasks[first:first + batch]}
                 try:
                     while pending:
                         done, pending = wait(pending, return_when=FIRST_EXCEPTION)
                         for fut in done:
                             name = fut.result()  # re-raises a worker's error here
                             done_count += 1
-                            say(f"[{done_count}/{total}] {name.replace('.', ' ').upper()}")
+                            say(f"[{done_count}/{total}] {name}")
                 except BaseException:
                     pool.shutdown(wait=True, cancel_futures=True)
                     raise
-    stats.built = total
+    stats.built = len(todo)
     return stats
