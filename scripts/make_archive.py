@@ -114,9 +114,18 @@ def deadline_text(rng: random.Random, issued: date) -> tuple[str, date | None]:
     return "", None
 
 
+#: A task left open is completed late after this many days at most, unless it was assigned in
+#: the archive's last two years: the number of open tasks stays what a real department has
+#: (dozens, not a pile that grows with every month of a long archive).
+LATE_LIMIT_DAYS = 540
+OPEN_WINDOW_DAYS = 730
+
+
 def make_tasks(rng: random.Random, months: list[tuple[int, int]]) -> list[dict[str, object]]:
     tasks: list[dict[str, object]] = []
     serial = 100
+    last_year, last_month = months[-1]
+    recent = date(last_year, last_month, 1) - timedelta(days=OPEN_WINDOW_DAYS)
     for year, month in months:
         for _ in range(rng.randint(1, 4)):
             serial += rng.randint(3, 60)
@@ -149,6 +158,13 @@ def make_tasks(rng: random.Random, months: list[tuple[int, int]]) -> list[dict[s
                     "deadline": f"{new_due.day:02d}/{new_due.month}/{new_due.year}",
                     "approved": f"{due.day:02d}/{due.month}/{due.year}",
                 }]
+            if "completed" not in task and issued < recent:
+                # an old task is done in the end, late: after its (extended) deadline
+                task.pop("not_started", None)
+                base = (due + timedelta(days=60)) if "extensions" in task and due else limit
+                done = base + timedelta(days=rng.randint(30, LATE_LIMIT_DAYS))
+                task["completed"] = f"{done.day:02d}/{done.month}/{done.year}"
+                task["result"] = f"Công văn số {rng.randint(100, 2000)}/KHCN-VP"
             tasks.append(task)
     return tasks
 
