@@ -8,11 +8,15 @@ placeholders) and collects every problem with its file:line. Nothing is rendered
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import unicodedata
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from pydantic import BaseModel, ValidationError
@@ -35,7 +39,7 @@ from .model import (
     TaskEntry,
 )
 from .problems import Problems
-from .vietnamese import DateParseError, nfc, parse_roman
+from .vietnamese import DateParseError, detect_legacy_encoding, nfc, parse_roman
 from .yamlio import Loaded, YamlSyntaxError, load_yaml, split_front_matter
 
 ORG_FILE = "organization.yaml"
@@ -43,6 +47,9 @@ DIRECTIVES_FILE = "directives.yaml"
 CONTENT_DIR = "content"
 SECTION_NAME = re.compile(r"^(\d{2})-[a-z0-9][a-z0-9-]*\.md$")
 MAX_FILE_BYTES = 5 * 1024 * 1024
+#: Longest section body (about 60 printed pages; the longest shipped section has 15 000). Keeps
+#: the Markdown checks, pandoc and typst far from pathological run times on hostile input.
+MAX_BODY_CHARS = 200_000
 
 _TYPE_NAMES = {
     "string": "chuỗi văn bản",
@@ -60,24 +67,40 @@ _TYPE_NAMES = {
 
 
 def read_text(path: Path, rel: str, problems: Problems) -> str | None:
-    """Read a UTF-8 text file: BOM dropped, CRLF made LF, NFC with a warning when it changes."""
+    """Read a UTF-8 text file: BOM dropped, CRLF made LF, NFC with a warning when it changes.
+
+    A binary file, a file saved in another encoding (TCVN3/ABC and VNI are named), or one larger
+    than :data:`MAX_FILE_BYTES` (checked before reading) gives an error and None. Text typed in
+    a legacy encoding, and characters the documents' font lacks, are reported too.
+    """
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            problems.add(rel, 1, 1, "E102", f"tệp quá lớn ({size // 1024 // 1024} MB; tối đa 5 MB)")
+            mb = f"{size / 1024 / 1024:.1f}".replace(".", ",").removesuffix(",0")
+            problems.add(rel, 1, 1, "E102", f"tệp quá lớn ({mb} MB; tối đa "
+                         f"{MAX_FILE_BYTES // 1024 // 1024} MB)")
             return None
         raw = path.read_bytes()
     except OSError as err:
         problems.add(rel, 1, 1, "E102", f"không đọc được tệp: {err.strerror}")
         return None
     if b"\x00" in raw:
-        problems.add(rel, 1, 1, "E105", "tệp nhị phân, không phải văn bản")
+        problems.add(rel, 1, 1, "E105", "tệp nhị phân (ví dụ ảnh, tệp Word), không phải văn bản; "
+                     "nội dung phải là văn bản Markdown hoặc YAML")
         return None
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
+        legacy = detect_legacy_encoding(raw.decode("latin-1"))
+        if legacy is not None:
+            line = raw.count(b"\n", 0, legacy.offset) + 1
+            problems.add(rel, line, 1, "E106",
+                         f"tệp được lưu bằng bảng mã {legacy.encoding}, không phải UTF-8 (ví dụ "
+                         f"\"{legacy.word}\" là \"{legacy.reading}\"); hãy chuyển mã sang Unicode "
+                         "(Unikey: Công cụ chuyển mã) và lưu dạng UTF-8")
+            return None
         line = raw.count(b"\n", 0, err.start) + 1
         problems.add(rel, line, 1, "E105", "tệp không được lưu bằng mã UTF-8; hãy lưu lại dạng UTF-8")
         return None
@@ -90,7 +113,98 @@ def read_text(path: Path, rel: str, problems: Problems) -> str | None:
             rel, line, 1, "W502",
             "văn bản có dấu tổ hợp (Unicode NFD); đã tự chuẩn hóa sang dựng sẵn (NFC)",
         )
+    legacy = detect_legacy_encoding(normal)
+    if legacy is not None:
+        line, col = _line_col(normal, legacy.offset)
+        problems.add(rel, line, col, "E106",
+                     f"văn bản gõ bằng bảng mã cũ {legacy.encoding} (ví dụ \"{legacy.word}\" là "
+                     f"\"{legacy.reading}\"); hãy chuyển mã sang Unicode dựng sẵn (Unikey: Công cụ "
+                     "chuyển mã) rồi dán lại")
+    _check_glyphs(normal, rel, _repo_root(path, rel), problems)
     return normal
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of *offset* in *text*."""
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _repo_root(path: Path, rel: str) -> Path:
+    """The repository folder of a file read as *rel* (its repository-relative path)."""
+    text = str(path)
+    if text.endswith(os.sep + rel.replace("/", os.sep)):
+        return Path(text[: len(text) - len(rel) - 1])
+    return path.parents[len(rel.split("/")) - 1]
+
+
+# --------------------------------------------------------------------------------------------
+# Characters the documents' font cannot show
+
+#: Characters that Liberation Serif certainly has (tests/test_bad_content.py checks this against
+#: templates/fonts): text made only of these never loads the font files.
+_COVERED = re.compile("[^\t\n\x20-\x7e\u00a0-\u036f\u1ea0-\u1ef9\u2012-\u2022\u2026]")
+#: The tool's own templates/fonts, used for a content repository without one.
+SHIPPED_FONTS = Path(__file__).resolve().parents[2] / "templates" / "fonts"
+#: Characters reported per file at most.
+MAX_GLYPH_PROBLEMS = 20
+
+
+def fonts_dir(root: Path) -> Path | None:
+    """The fonts the PDF is set in: the repository's templates/fonts, else the shipped ones."""
+    for folder in (root / "templates" / "fonts", SHIPPED_FONTS):
+        if folder.is_dir() and any(folder.glob("*.ttf")):
+            return folder
+    return None
+
+
+@lru_cache(maxsize=4)
+def _font_chars(folder: str, stamp: tuple[tuple[str, int, int], ...]) -> frozenset[int]:
+    """Code points that every font file in *folder* has (read once per process)."""
+    from fontTools.ttLib import TTFont  # noqa: PLC0415 - only when an unusual character shows up
+
+    chars: set[int] | None = None
+    for name, _size, _mtime in stamp:
+        try:
+            cmap = set(TTFont(Path(folder) / name, lazy=True).getBestCmap() or {})
+        except Exception:  # noqa: BLE001 - a broken font file is the build's error, not content's
+            continue
+        chars = cmap if chars is None else chars & cmap
+    return frozenset(chars or ())
+
+
+def font_chars(folder: Path) -> frozenset[int]:
+    files = sorted(folder.glob("*.ttf"))
+    return _font_chars(str(folder), tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns)
+                                          for p in files))
+
+
+def _check_glyphs(text: str, rel: str, root: Path, problems: Problems) -> None:
+    """Warn once per character that the PDF font lacks (it would print as an empty box)."""
+    if _COVERED.search(text) is None:
+        return
+    folder = fonts_dir(root)
+    if folder is None:
+        return
+    chars = font_chars(folder)
+    if not chars:
+        return
+    seen: set[str] = set()
+    for m in _COVERED.finditer(text):
+        ch = m.group(0)
+        if ch in seen or ord(ch) in chars:
+            continue
+        seen.add(ch)
+        line, col = _line_col(text, m.start())
+        if unicodedata.category(ch) == "Cc":
+            problems.add(rel, line, col, "W503",
+                         f"ký tự điều khiển (U+{ord(ch):04X}) không in được; hãy xóa ký tự này")
+        else:
+            shown = f"\"{ch}\" " if ch.isprintable() and not ch.isspace() else ""
+            problems.add(rel, line, col, "W503",
+                         f"ký tự {shown}(U+{ord(ch):04X}) không có trong phông chữ của văn bản "
+                         "(templates/fonts); bản PDF sẽ in nó thành ô trống")
+        if len(seen) >= MAX_GLYPH_PROBLEMS:
+            return
 
 
 def _load_yaml_file(text: str, rel: str, problems: Problems, offset: int = 0) -> Loaded | None:
@@ -214,7 +328,8 @@ def _report_error(
     elif etype == "literal_error":
         problems.add(
             rel, line, col, "E203",
-            f"\"{name}\": giá trị {e['input']!r} không hợp lệ; chọn một trong: {ctx.get('expected')}",
+            f"\"{name}\": giá trị {e['input']!r} không hợp lệ; chọn một trong: "
+            f"{str(ctx.get('expected')).replace(' or ', ' hoặc ')}",
         )
     elif etype in ("string_too_short", "too_short"):
         problems.add(rel, line, col, "E203", f"\"{name}\" không được để trống")
@@ -358,26 +473,94 @@ def _check_task_dates(
 
 
 _MD = MarkdownIt("commonmark")
+# Every link and image must reach the checks below, whatever its scheme: pandoc's Markdown
+# reader does not drop "javascript:" links the way markdown-it's default validator does.
+_MD.validateLink = lambda url: True  # type: ignore[method-assign]
 _LIST_ITEM = re.compile(r"^\s*(?:[-+*]|\d+[.)])\s+(.*)$")
+#: pandoc's raw attribute (`#code`{=typst}, ```{=openxml}): text passed to the output format as is.
+_RAW_ATTRIBUTE = re.compile(r"\{\s*=\s*[A-Za-z][A-Za-z0-9_+-]*\s*\}")
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
+LINK_SCHEMES = ("http", "https", "mailto", "tel")
 
 
-def _check_body(text: str, rel: str, body_line: int, problems: Problems) -> None:
-    """Placeholders, raw HTML, and list items written twice."""
+def _shown(url: str) -> str:
+    return url if len(url) <= 60 else url[:57] + "…"
+
+
+def _target_problem(url: str, image: bool, folder: str, root: str) -> str | None:
+    """Why a link or image target is refused, or None when it is fine."""
+    compact = re.sub(r"[\x00-\x20]", "", url).lower()
+    what = "ảnh" if image else "liên kết"
+    m = _SCHEME.match(compact)
+    if compact.startswith("//") or (m and m.group(1) in ("http", "https")):
+        if image:
+            return (f"ảnh từ Internet (\"{_shown(url)}\") không dùng được trong văn bản; hãy lưu "
+                    "ảnh vào kho nội dung và ghi đường dẫn tương đối")
+        return None
+    if m and len(m.group(1)) > 1:
+        if not image and m.group(1) in LINK_SCHEMES:
+            return None
+        allowed = "" if image else " (chỉ dùng http:, https:, mailto:, tel: hoặc tệp trong kho)"
+        return f"{what} dạng \"{m.group(1)}:\" không được phép{allowed}"
+    target = unquote(url.split("#", 1)[0].split("?", 1)[0]).replace("\\", "/").strip()
+    if not target:
+        return None
+    if target.startswith("/") or m:  # "/etc/passwd", "C:/…"
+        return (f"{what} tới \"{_shown(url)}\" là đường dẫn tuyệt đối, nằm ngoài kho nội dung; "
+                "chỉ dùng tệp trong kho, ghi đường dẫn tương đối")
+    # realpath: a symbolic link inside the repository that points out of it is outside too.
+    resolved, base = os.path.realpath(os.path.join(folder, target)), os.path.realpath(root)
+    if os.path.commonpath([resolved, base]) != base:
+        return (f"{what} tới \"{_shown(url)}\" nằm ngoài kho nội dung; chỉ dùng tệp trong kho")
+    if image:  # the PDF cannot read any file (typst runs in an empty folder), so no image yet
+        return (f"chưa hỗ trợ chèn ảnh (\"{_shown(url)}\") vào báo cáo: văn bản DOCX/PDF không "
+                "in được ảnh; hãy bỏ ảnh hoặc gửi kèm thành tệp riêng")
+    return None
+
+
+def _body_line(text: str, first: int, last: int, needle: str) -> tuple[int, int]:
+    """0-based line (within [first, last)) and column of *needle*; (first, 0) when not found."""
+    lines = text.split("\n")[first:max(last, first + 1)]
+    for i, line in enumerate(lines):
+        col = line.find(needle)
+        if col >= 0:
+            return first + i, col
+    return first, 0
+
+
+def _check_body(text: str, rel: str, body_line: int, problems: Problems,
+                folder: str | None = None, root: str | None = None) -> None:
+    """Placeholders, raw HTML and raw output code, links and images, list items written twice."""
     found, bad = placeholders.find(text)
     del found
     for p in bad:
         problems.add(rel, body_line + p.line, p.col + 1, "E501", p.message)
-    # Raw HTML needs a "<"; skip the (comparatively slow) Markdown parse when there is none.
-    for tok in _MD.parse(text) if "<" in text else []:
+    if "{" in text:
+        for raw_attr in _RAW_ATTRIBUTE.finditer(text):
+            line, col = _line_col(text, raw_attr.start())
+            problems.add(rel, body_line + line - 1, col, "E503",
+                         f"không được chèn mã định dạng thô ({raw_attr.group(0)}) vào nội dung")
+    # Raw HTML needs a "<", links and images a "[": skip the (comparatively slow) Markdown
+    # parse when there is neither.
+    for tok in _MD.parse(text) if "<" in text or "[" in text else []:
         if tok.type == "html_block":
             line = body_line + (tok.map[0] if tok.map else 0)
             problems.add(rel, line, 1, "E503",
                          "không được chèn mã HTML vào nội dung; hãy viết bằng Markdown")
+        first, last = tok.map if tok.map else (0, 1)
         for child in tok.children or []:
             if child.type == "html_inline":
-                line = body_line + (tok.map[0] if tok.map else 0)
+                line = body_line + first
                 problems.add(rel, line, 1, "E503",
                              f"không được chèn mã HTML ({child.content[:30]}) vào nội dung")
+            elif child.type in ("link_open", "image") and folder is not None and root is not None:
+                image = child.type == "image"
+                url = str(child.attrGet("src" if image else "href") or "")
+                why = _target_problem(url, image, folder, root)
+                if why is not None:
+                    raw = url if "://" in url or ":" not in url else url.split(":", 1)[0] + ":"
+                    line, col = _body_line(text, first, last, raw)
+                    problems.add(rel, body_line + line, col + 1, "E504", why)
     seen: dict[str, int] = {}
     for i, line_text in enumerate(text.split("\n")):
         m = _LIST_ITEM.match(line_text)
@@ -405,16 +588,27 @@ def _load_section(path: Path, rel: str, order: int, problems: Problems) -> Secti
     try:
         fm = split_front_matter(text)
     except YamlSyntaxError as err:
-        problems.add(rel, err.line + 1, err.col, "E101", err.message)
+        problems.add(rel, err.line, err.col, "E101", err.message)
         return None
     if fm is None:
-        problems.add(rel, 1, 1, "E103", "thiếu phần thông tin đầu tệp (bắt đầu và kết thúc bằng ---)")
+        if text.startswith("---"):
+            problems.add(rel, 1, 1, "E103", "phần thông tin đầu tệp mở bằng dòng --- nhưng thiếu "
+                         "dòng --- đóng")
+        else:
+            problems.add(rel, 1, 1, "E103",
+                         "thiếu phần thông tin đầu tệp (bắt đầu và kết thúc bằng ---)")
         return None
     if not isinstance(fm.meta.data, dict):
         problems.add(rel, 2, 1, "E202", "phần thông tin đầu tệp phải là các dòng \"khóa: giá trị\"")
         return None
     meta = validate(SectionMeta, fm.meta.data, fm.meta, rel, problems, offset=fm.meta_offset)
-    _check_body(fm.body, rel, fm.body_line, problems)
+    if len(fm.body) > MAX_BODY_CHARS:
+        problems.add(rel, fm.body_line, 1, "E102",
+                     f"nội dung mục quá dài ({len(fm.body):,} ký tự; tối đa {MAX_BODY_CHARS:,}); "
+                     "hãy chia thành nhiều mục".replace(",", "."))
+        return None
+    root = _repo_root(path, rel)
+    _check_body(fm.body, rel, fm.body_line, problems, str(path.parent), str(root))
     if meta is None:
         return None
     if meta.kind == "section":
@@ -456,7 +650,7 @@ def _check_structure(meta: ReportMeta, sections: list[Section], problems: Proble
         key = (s.part, s.number)
         if key in seen:
             problems.add(rel, 3, 1, "E502",
-                         f"trùng số mục {s.part}.{s.number} với tệp {seen[key]}")
+                         f"trùng số mục {s.number} của Phần {s.part} với tệp {seen[key]}")
         seen[key] = rel
 
 
@@ -493,7 +687,7 @@ def load_report(
     try:
         fm = split_front_matter(text)
     except YamlSyntaxError as err:
-        problems.add(rel_index, err.line + 1, err.col, "E101", err.message)
+        problems.add(rel_index, err.line, err.col, "E101", err.message)
         return None
     if fm is None or not isinstance(fm.meta.data, dict):
         problems.add(rel_index, 1, 1, "E103", "thiếu phần thông tin đầu tệp (---) của báo cáo")

@@ -10,6 +10,7 @@ DOCX writer (it writes 1970/1980 stamps), so ``baocao.docx`` re-stamps and re-zi
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from functools import lru_cache
 from pathlib import Path
@@ -98,14 +99,25 @@ def run_pandoc(
             timeout=timeout,
             check=False,
         )
-    except FileNotFoundError as exc:
-        raise PandocError(f"Không chạy được pandoc ({exe}): {exc}") from exc
     except subprocess.TimeoutExpired as exc:
         raise PandocError(f"pandoc chạy quá {timeout:.0f} giây và đã bị dừng.") from exc
+    except OSError as exc:  # missing, not executable, …
+        raise PandocError(f"Không chạy được pandoc ({exe}): {exc.strerror or exc}") from exc
     if proc.returncode != 0:
         err = proc.stderr.decode("utf-8", "replace").strip()
         raise PandocError(f"pandoc báo lỗi (mã {proc.returncode}): {err}")
+    # Under --sandbox a file the input names (an image) is not read, only warned about: a
+    # document that silently lacks part of its content is an error.
+    refused = _NOT_FETCHED.search(proc.stderr.decode("utf-8", "replace"))
+    if refused:
+        raise PandocError(
+            f"Nội dung dẫn tới tệp \"{refused.group(1)}\" mà pandoc không được đọc (chế độ "
+            "--sandbox): văn bản chỉ được dùng nội dung trong kho, không chèn tệp bên ngoài."
+        )
     return proc.stdout
+
+
+_NOT_FETCHED = re.compile(r"Could not fetch resource (.+?): ")
 
 
 def pandoc_version() -> str:

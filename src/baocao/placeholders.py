@@ -9,12 +9,16 @@ is an unknown name. Block placeholders must stand alone on their line.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-_ANY = re.compile(r"\{\{(.*?)\}\}", re.S)
+# The inside never contains "{{" or "}}": each "{{" is scanned up to the next brace pair at most,
+# so finding placeholders stays linear on hostile input ("{{{{…" or many unclosed "{{").
+_ANY = re.compile(r"\{\{((?:(?!\{\{|\}\}).)*)\}\}", re.S)
 _NAME = re.compile(r"^\s*([a-z][a-z0-9_]*)\s*$")
 _OPEN = re.compile(r"\{\{")
+_BLANK = re.compile(r"\s*")
 
 
 @dataclass(frozen=True)
@@ -54,14 +58,31 @@ BLOCK: dict[str, str] = {
 }
 
 
+#: Problems reported per text at most (a pasted blob must not print a million lines).
+MAX_PROBLEMS = 50
+
+
 def find(text: str) -> tuple[list[Placeholder], list[PlaceholderProblem]]:
-    """Every placeholder in *text*, and every malformed or unknown one."""
+    """Every placeholder in *text*, and every malformed or unknown one (the first
+    :data:`MAX_PROBLEMS` of them). Linear in the length of *text*."""
     found: list[Placeholder] = []
     problems: list[PlaceholderProblem] = []
     consumed: set[int] = set()
+    if "{{" not in text:
+        return found, problems
+    newlines = [m.start() for m in re.finditer("\n", text)]
+
+    def where(offset: int) -> tuple[int, int, int, int]:
+        """0-based line and column of *offset*, and the start and end of its line."""
+        line = bisect_left(newlines, offset)
+        start = newlines[line - 1] + 1 if line else 0
+        end = newlines[line] if line < len(newlines) else len(text)
+        return line, offset - start, start, end
+
     for m in _ANY.finditer(text):
-        line = text.count("\n", 0, m.start())
-        col = m.start() - (text.rfind("\n", 0, m.start()) + 1)
+        if len(problems) >= MAX_PROBLEMS:
+            return found, problems
+        line, col, line_start, line_end = where(m.start())
         consumed.add(m.start())
         inner = m.group(1)
         nm = _NAME.match(inner)
@@ -74,10 +95,9 @@ def find(text: str) -> tuple[list[Placeholder], list[PlaceholderProblem]]:
             ))
             continue
         name = nm.group(1)
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        line_end = text.find("\n", m.end())
-        line_text = text[line_start: len(text) if line_end < 0 else line_end]
-        alone = line_text.strip() == m.group(0)
+        # (fullmatch with bounds stops at the first non-blank: no slicing of long lines)
+        alone = (_BLANK.fullmatch(text, line_start, m.start()) is not None
+                 and _BLANK.fullmatch(text, m.end(), max(line_end, m.end())) is not None)
         if name in BLOCK:
             if not alone:
                 problems.append(PlaceholderProblem(
@@ -92,9 +112,10 @@ def find(text: str) -> tuple[list[Placeholder], list[PlaceholderProblem]]:
             continue
         found.append(Placeholder(name, line, col, alone))
     for m in _OPEN.finditer(text):
-        if not any(start <= m.start() <= start + 1 for start in consumed):
-            line = text.count("\n", 0, m.start())
-            col = m.start() - (text.rfind("\n", 0, m.start()) + 1)
+        if len(problems) >= MAX_PROBLEMS:
+            break
+        if m.start() not in consumed and m.start() - 1 not in consumed:
+            line, col, _, _ = where(m.start())
             problems.append(PlaceholderProblem(line, col, "thiếu \"}}\" đóng chỗ điền số liệu"))
     return found, problems
 

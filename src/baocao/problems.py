@@ -43,6 +43,7 @@ CODES: dict[str, str] = {
     "E103": "thiếu phần thông tin đầu tệp (front matter)",
     "E104": "thiếu tệp bắt buộc",
     "E105": "tệp không phải văn bản UTF-8",
+    "E106": "văn bản gõ bằng bảng mã cũ (TCVN3/ABC, VNI)",
     # schema
     "E201": "thiếu trường bắt buộc",
     "E202": "sai kiểu dữ liệu",
@@ -63,6 +64,11 @@ CODES: dict[str, str] = {
     "E503": "nội dung không được phép",
     "W501": "mục liệt kê lặp lại",
     "W502": "văn bản chưa chuẩn hóa Unicode (NFC)",
+    "E504": "liên kết hoặc ảnh không được phép",
+    "W503": "ký tự không có trong phông chữ của văn bản",
+    # issued reports (commands/issue.py)
+    "E601": "báo cáo đã ban hành bị thay đổi",
+    "W601": "báo cáo đã ban hành chưa được khóa",
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date
 
 #: Letters that label "điểm" in order (ND30 II.6.đ): the Vietnamese alphabet, with đ, without f j w z.
@@ -142,3 +143,125 @@ def parse_date(value: object) -> date:
 def end_of_month(year: int, month: int) -> date:
     """Last day of a month."""
     return date(year, month, calendar.monthrange(year, month)[1])
+
+
+# --------------------------------------------------------------------------------------------
+# Legacy Vietnamese encodings (TCVN3/ABC and VNI) typed into a UTF-8 file
+
+#: TCVN3 (TCVN 5712:1993, "ABC", fonts .VnTime): one byte per letter. Read as Latin-1 the bytes
+#: show as "Së Khoa häc vµ C«ng nghÖ" ("Sở Khoa học và Công nghệ").
+_TCVN3 = dict(zip(
+    "¡¢£¤¥¦§¨©ª«¬­®µ¶·¸¹»¼½¾ÆÇÈÉÊËÌÎÏÐÑÒÓÔÕÖ×ØÜÝÞßáâãäåæçèéêëìíîïñòóôõö÷øùúûüýþ",
+    "ĂÂÊÔƠƯĐăâêôơưđàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ",
+    strict=True,
+))
+_TCVN3_TABLE = str.maketrans(_TCVN3)
+
+_ACUTE, _GRAVE, _HOOK, _TILDE, _DOT = "\u0301", "\u0300", "\u0309", "\u0303", "\u0323"
+_CIRC, _BREVE = "\u0302", "\u0306"
+#: VNI (fonts VNI-Times): a base letter followed by a byte that adds the marks: "Vieät Nam",
+#: "Sôû Khoa hoïc" ("Việt Nam", "Sở Khoa học"). Value: (shape mark, tone mark).
+_VNI_MARKS: dict[str, tuple[str, str]] = {}
+for _chars, _marks in (
+    ("ùÙ", ("", _ACUTE)), ("øØ", ("", _GRAVE)), ("ûÛ", ("", _HOOK)), ("õÕ", ("", _TILDE)),
+    ("ïÏ", ("", _DOT)), ("âÂ", (_CIRC, "")), ("áÁ", (_CIRC, _ACUTE)), ("àÀ", (_CIRC, _GRAVE)),
+    ("åÅ", (_CIRC, _HOOK)), ("ãÃ", (_CIRC, _TILDE)), ("äÄ", (_CIRC, _DOT)), ("êÊ", (_BREVE, "")),
+    ("éÉ", (_BREVE, _ACUTE)), ("èÈ", (_BREVE, _GRAVE)), ("úÚ", (_BREVE, _HOOK)),
+    ("üÜ", (_BREVE, _TILDE)), ("ëË", (_BREVE, _DOT)),
+):
+    for _ch in _chars:
+        _VNI_MARKS[_ch] = _marks
+#: VNI letters written with one byte: ơ ư đ and the i/y forms.
+_VNI_SINGLE = dict(zip("ôÔöÖñÑæÆòÒóÓîÎ", "ơƠưƯđĐỉỈịỊĩĨỵỴ", strict=True))
+_VNI_BASES = set("aeiouyAEIOUYơưƠƯ")
+
+_TONES = (_ACUTE, _GRAVE, _HOOK, _TILDE, _DOT)
+#: Every letter of Vietnamese (NFC), with the Latin letters that loanwords use.
+_VIET_LETTERS = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZđĐ"
+    + "".join(
+        unicodedata.normalize("NFC", base + tone)
+        for base in "aăâeêioôơuưyAĂÂEÊIOÔƠUƯY"
+        for tone in ("", *_TONES)
+    )
+)
+#: Latin-1 letters and signs that never occur in Vietnamese text but make up TCVN3/VNI text.
+_LEGACY_CHARS = "".join(sorted(
+    {c for c in (*_TCVN3, *_VNI_MARKS, *_VNI_SINGLE) if c not in _VIET_LETTERS}
+))
+_LEGACY_HINT = re.compile("[" + re.escape(_LEGACY_CHARS) + "]")
+#: A word: letters of any script and the legacy signs ("C«ng", "B¸o", "yếu»" is one word).
+_WORD = re.compile("(?:[^\\W\\d_]|[" + re.escape(_LEGACY_CHARS) + "])+")
+_ASCII_LETTER = re.compile("[A-Za-z]")
+#: Words needed before a text is called TCVN3/VNI (a stray "für" or "naïve" is not enough).
+LEGACY_MIN_WORDS = 3
+
+
+def _decode_vni(word: str) -> str:
+    out: list[str] = []
+    for ch in word:
+        marks = _VNI_MARKS.get(ch)
+        if marks is not None and out and out[-1] in _VNI_BASES:
+            shape, tone = marks
+            base = out[-1]
+            if shape == _CIRC and base.lower() not in "aeo":
+                return word
+            if shape == _BREVE and base.lower() != "a":
+                return word
+            out[-1] = unicodedata.normalize("NFC", base + shape + tone)
+        else:
+            out.append(_VNI_SINGLE.get(ch, ch))
+    return "".join(out)
+
+
+_SYLLABLE = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?"
+)
+
+
+def _is_vietnamese_word(word: str) -> bool:
+    """A Vietnamese syllable: its letters, one tone mark at most, onset + vowels + final."""
+    if not all(ch in _VIET_LETTERS for ch in word):
+        return False
+    if _SYLLABLE.fullmatch(fold(word)) is None:
+        return False
+    tones = sum(1 for ch in word if any(t in unicodedata.normalize("NFD", ch) for t in _TONES))
+    return tones <= 1
+
+
+@dataclass(frozen=True)
+class LegacyText:
+    """Text typed in a legacy encoding: its name, where, and one word with its reading."""
+
+    encoding: str
+    #: 0-based offset of the first such word in the text.
+    offset: int
+    word: str
+    reading: str
+
+
+def detect_legacy_encoding(text: str) -> LegacyText | None:
+    """Name the legacy encoding (TCVN3/ABC or VNI) that *text* was typed in, if any.
+
+    Such text arrives when a document typed with a .VnTime or VNI-Times font is pasted into a
+    UTF-8 file (or a file saved in that encoding is read as Latin-1): each word has Latin-1
+    letters that Vietnamese never uses. A word counts when it reads as a Vietnamese word in
+    that encoding; at least :data:`LEGACY_MIN_WORDS` are needed. Cheap when nothing looks odd:
+    one regular-expression search.
+    """
+    if _LEGACY_HINT.search(text) is None:
+        return None
+    hits: dict[str, list[tuple[int, str, str]]] = {"TCVN3 (ABC)": [], "VNI": []}
+    for m in _WORD.finditer(text):
+        word = m.group(0)
+        if _LEGACY_HINT.search(word) is None or _ASCII_LETTER.search(word) is None:
+            continue
+        for name, reading in (("TCVN3 (ABC)", word.translate(_TCVN3_TABLE)),
+                              ("VNI", _decode_vni(word))):
+            if reading != word and _is_vietnamese_word(reading):
+                hits[name].append((m.start(), word, reading))
+    name, found = max(hits.items(), key=lambda kv: len(kv[1]))
+    if len(found) < LEGACY_MIN_WORDS:
+        return None
+    offset, word, reading = found[0]
+    return LegacyText(name, offset, word, reading)

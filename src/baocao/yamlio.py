@@ -9,6 +9,7 @@ located content error), and anchors/aliases are refused: editors never need them
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,7 +54,7 @@ _EXPLAIN = [
      "trong ngoặc kép"),
     ("expected <block end>", "thụt lề không khớp hoặc thiếu dấu ngoặc kép đóng ở dòng trên"),
     ("could not find expected ':'", "thiếu dấu hai chấm ':' sau tên trường"),
-    ("found unexpected end of stream", "thiếu dấu ngoặc kép đóng"),
+    ("found unexpected end of stream", "dấu ngoặc kép mở ở đây không có dấu đóng"),
     ("did not find expected key", "thụt lề không khớp hoặc thiếu dấu ngoặc kép đóng ở dòng trên"),
     ("did not find expected ',' or ']'", "thiếu dấu ']' hoặc ',' trong danh sách [ … ]"),
     ("expected ',' or ']'", "thiếu dấu ']' hoặc ',' trong danh sách [ … ]"),
@@ -62,20 +63,39 @@ _EXPLAIN = [
     ("found undefined tag", "dùng thẻ YAML (!) không được hỗ trợ"),
     ("found unknown escape character", "ký tự thoát '\\\\' không hợp lệ trong ngoặc kép"),
     ("control characters are not allowed", "tệp chứa ký tự điều khiển không hợp lệ"),
+    ("special characters are not allowed", "tệp chứa ký tự điều khiển không hợp lệ"),
+    ("exceeded maximum nesting depth", "lồng nhau quá sâu (quá nhiều dấu [ hoặc { lồng nhau)"),
+    ("found undefined alias", "dùng tham chiếu '*' tới một anchor '&' không có"),
+    ("found duplicate anchor", "anchor '&' được đặt hai lần"),
+    ("found a tab character", "có ký tự Tab ở đầu dòng; chỉ thụt lề bằng dấu cách"),
     ("found character that cannot start any token", "có ký tự không hợp lệ (thường là phím Tab)"),
 ]
 
 
-def _translate(err: yaml.YAMLError) -> YamlSyntaxError:
+#: Characters YAML does not allow in a document.
+_NOT_YAML = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _translate(err: yaml.YAMLError, text: str) -> YamlSyntaxError:
     mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+    context_mark = getattr(err, "context_mark", None)
+    if context_mark is not None and "while scanning a quoted scalar" in str(getattr(err, "context", "")):
+        mark = context_mark  # the opening quote, not the end of the file
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    bad = _NOT_YAML.search(text) if isinstance(err, yaml.reader.ReaderError) else None
+    if bad is not None:  # (libyaml gives a byte offset only: find the character instead)
+        pos = bad.start()
+        line, col = text.count("\n", 0, pos) + 1, pos - (text.rfind("\n", 0, pos) + 1) + 1
     problem = str(getattr(err, "problem", None) or str(err).splitlines()[0])
+    context = str(getattr(err, "context", None) or "")
     for needle, text in _EXPLAIN:
-        if needle in problem:
+        if needle in problem or needle in context:
             return YamlSyntaxError(f"lỗi cú pháp YAML: {text}", line, col)
     return YamlSyntaxError(f"lỗi cú pháp YAML ({problem})", line, col)
 
 
+_YAML_TAG = "tag:yaml.org,2002:"
+_COLLECTION_TAGS = (_YAML_TAG + "map", _YAML_TAG + "seq")
 _BOOL = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
 
 
@@ -98,9 +118,18 @@ def _scalar(node: ScalarNode) -> Any:
     if tag.endswith((":str", ":timestamp")):
         return nfc(value)
     raise YamlSyntaxError(
-        f"lỗi cú pháp YAML: thẻ \"{tag}\" không được hỗ trợ",
+        f"lỗi cú pháp YAML: thẻ \"{_shown_tag(tag)}\" không được hỗ trợ",
         node.start_mark.line + 1, node.start_mark.column + 1,
     )
+
+
+def _shown_tag(tag: str) -> str:
+    """A tag as it was written: "!!python/name:os.system", not its resolved URI."""
+    return "!!" + tag.removeprefix(_YAML_TAG) if tag.startswith(_YAML_TAG) else tag
+
+
+class _AliasUsed(Exception):
+    """A node reached twice: the document uses an alias (refused, see the module docstring)."""
 
 
 class _Builder:
@@ -110,12 +139,13 @@ class _Builder:
 
     def build(self, node: Node, path: Path_) -> Any:
         if id(node) in self.seen:
-            line, col = self.positions.get(path, (node.start_mark.line, node.start_mark.column))
-            raise YamlSyntaxError(
-                "không dùng tham chiếu YAML (anchor/alias '*'); hãy viết giá trị trực tiếp",
-                line + 1, col + 1,
-            )
+            raise _AliasUsed
         self.seen.add(id(node))
+        if isinstance(node, (MappingNode, SequenceNode)) and node.tag not in _COLLECTION_TAGS:
+            raise YamlSyntaxError(
+                f"lỗi cú pháp YAML: thẻ \"{_shown_tag(node.tag)}\" không được hỗ trợ",
+                node.start_mark.line + 1, node.start_mark.column + 1,
+            )
         if isinstance(node, MappingNode):
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:
@@ -142,17 +172,43 @@ class _Builder:
         return _scalar(node)
 
 
+def _first_alias(text: str) -> tuple[int, int]:
+    """1-based position of the first alias ('*name') in *text* (only called on the error path)."""
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent):
+                return event.start_mark.line + 1, event.start_mark.column + 1
+    except yaml.YAMLError:
+        pass
+    return 1, 1
+
+
 def load_yaml(text: str) -> Loaded:
     """Parse *text* (one YAML document) into :class:`Loaded`. Raises :class:`YamlSyntaxError`."""
     try:
         node = yaml.compose(text, Loader=_Loader)  # noqa: S506 - compose constructs nothing
     except yaml.YAMLError as err:
-        raise _translate(err) from None
+        raise _translate(err, text) from None
+    except RecursionError:  # the pure-Python composer on deeply nested input
+        raise YamlSyntaxError(
+            "lỗi cú pháp YAML: lồng nhau quá sâu (quá nhiều dấu [ hoặc { lồng nhau)", 1, 1
+        ) from None
     if node is None:
         return Loaded(None, {})
     builder = _Builder()
     builder.positions[()] = (node.start_mark.line, node.start_mark.column)
-    data = builder.build(node, ())
+    try:
+        data = builder.build(node, ())
+    except _AliasUsed:
+        line, col = _first_alias(text)
+        raise YamlSyntaxError(
+            "không dùng tham chiếu YAML (anchor '&' / alias '*'); hãy viết giá trị trực tiếp",
+            line, col,
+        ) from None
+    except RecursionError:
+        raise YamlSyntaxError(
+            "lỗi cú pháp YAML: lồng nhau quá sâu (quá nhiều dấu [ hoặc { lồng nhau)", 1, 1
+        ) from None
     return Loaded(data, builder.positions)
 
 
@@ -172,16 +228,21 @@ _HANDLER = frontmatter.YAMLHandler()
 
 
 def split_front_matter(text: str) -> FrontMatterFile | None:
-    """Split ``---`` front matter from the body; None when the file has none."""
+    """Split ``---`` front matter from the body; None when the file has none.
+
+    Raises :class:`YamlSyntaxError` with the line of the file (not of the front matter)."""
     if not _HANDLER.detect(text):
         return None
     try:
         fm_text, body = _HANDLER.split(text)
     except ValueError:
         return None
-    meta = load_yaml(fm_text)
     start = text.index(fm_text) if fm_text else text.index("---") + 4
     meta_offset = text.count("\n", 0, start)
+    try:
+        meta = load_yaml(fm_text)
+    except YamlSyntaxError as err:  # make the line a line of the file
+        raise YamlSyntaxError(err.message, err.line + meta_offset, err.col) from None
     body_start = text.index(body, start + len(fm_text)) if body else len(text)
     body_line = text.count("\n", 0, body_start) + 1
     return FrontMatterFile(meta, body, body_line, meta_offset)
