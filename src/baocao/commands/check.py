@@ -9,6 +9,13 @@ from ..problems import Problem
 
 
 def check(root: Path) -> list[Problem]:
-    """Every problem of the repository at *root*, sorted by file, line and column."""
-    _, problems = load_repository(root)
+    """Every problem of the repository at *root*, sorted by file, line and column.
+
+    Besides the content itself: issued reports must not have changed since they were issued
+    (commands/issue.py).
+    """
+    from .issue import lock_problems
+
+    repo, problems = load_repository(root)
+    problems.extend(lock_problems(repo, root.resolve()))
     return problems.sorted()

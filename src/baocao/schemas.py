@@ -1,0 +1,157 @@
+"""JSON Schemas of the editor-facing files, generated from the schema classes of ``model``.
+
+Editors get completion and validation in VS Code (Red Hat YAML extension) for directives.yaml
+and organization.yaml through ``.vscode/settings.json``; the front matter schemas (report
+``index.md`` and section files) serve tools that read front matter and document the fields.
+The files in ``schemas/`` are generated: regenerate them with ``python -m baocao.schemas``
+(``--check`` only compares); a test fails when the committed files differ from the generated.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from .model import (
+    DirectivesFile,
+    ExtensionEntry,
+    OrganizationFile,
+    OrgPeriodEntry,
+    PartMeta,
+    ReportMeta,
+    SectionMeta,
+    SignerMeta,
+    TaskEntry,
+    TaskSelectionMeta,
+)
+
+SCHEMA_DIR = "schemas"
+DIALECT = "http://json-schema.org/draft-07/schema#"
+
+#: Vietnamese description of each schema class (the class docstrings are English, for developers).
+CLASS_DESCRIPTIONS: dict[type[BaseModel], str] = {
+    ReportMeta: "Thông tin chung của báo cáo tháng: phần đầu tệp content/<năm>/<tháng>/index.md.",
+    SectionMeta: "Phần đầu tệp của một mục báo cáo: content/<năm>/<tháng>/NN-ten-muc.md.",
+    PartMeta: "Một Phần của báo cáo (Phần I, Phần II, …).",
+    SignerMeta: "Người ký: quyền hạn ký, chức vụ và họ tên.",
+    TaskSelectionMeta: "Thêm hoặc bớt nhiệm vụ trong phụ lục của riêng báo cáo này.",
+    DirectivesFile: "Sổ theo dõi nhiệm vụ do UBND tỉnh, Chủ tịch UBND tỉnh giao (directives.yaml). "
+    "Chỉ ghi sự kiện; tình trạng do baocao tự tính.",
+    TaskEntry: "Một nhiệm vụ được giao: văn bản, ngày giao, nội dung, thời hạn, kết quả.",
+    ExtensionEntry: "Một lần gia hạn thời hạn nhiệm vụ đã được chấp thuận.",
+    OrganizationFile: "Tên cơ quan theo từng giai đoạn (organization.yaml).",
+    OrgPeriodEntry: "Tên gọi của cơ quan từ một ngày trở đi.",
+}
+
+#: file name in schemas/ -> (top-level class, title)
+SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
+    "report.schema.json": (ReportMeta, "Báo cáo tháng (index.md)"),
+    "section.schema.json": (SectionMeta, "Mục báo cáo (NN-ten-muc.md)"),
+    "directives.schema.json": (DirectivesFile, "Sổ theo dõi nhiệm vụ (directives.yaml)"),
+    "organization.schema.json": (OrganizationFile, "Cơ quan (organization.yaml)"),
+}
+
+
+def _describe(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    """Vietnamese class description; property titles (English, derived) are dropped."""
+    schema["description"] = CLASS_DESCRIPTIONS[model]
+    schema.pop("title", None)
+    for prop in schema.get("properties", {}).values():
+        prop.pop("title", None)
+        # A default that is an internal object (a parsed deadline) means "not written".
+        if isinstance(prop.get("default"), dict) and prop.get("type") != "object":
+            del prop["default"]
+
+
+#: Dates as ``vietnamese.parse_date`` reads them: ISO (2023-09-14) or day/month/year with "/",
+#: "." or "-" (14/9/2023). The model's schema says format "date", which validators do not check.
+_ISO_DATE = r"^\s*\d{4}-\d{1,2}-\d{1,2}\s*$"
+_DMY_DATE = r"^\s*\d{1,2}[/.-]\d{1,2}[/.-]\d{4}\s*$"
+
+
+def _date_patterns(node: Any) -> None:
+    if isinstance(node, dict):
+        if node.get("type") == "string" and node.get("format") == "date":
+            node["pattern"] = _ISO_DATE
+        elif node.get("type") == "string" and node.get("pattern") == r"^\d{1,2}/\d{1,2}/\d{4}$":
+            node["pattern"] = _DMY_DATE
+        for value in node.values():
+            _date_patterns(value)
+    elif isinstance(node, list):
+        for value in node:
+            _date_patterns(value)
+
+
+def _classes(model: type[BaseModel]) -> dict[str, type[BaseModel]]:
+    return {cls.__name__: cls for cls in CLASS_DESCRIPTIONS}
+
+
+def generate(model: type[BaseModel], title: str) -> dict[str, Any]:
+    """The JSON Schema (draft-07) of *model*, with Vietnamese descriptions throughout."""
+    schema = model.model_json_schema(by_alias=True, mode="validation")
+    defs: dict[str, Any] = schema.pop("$defs", {})
+    if model is DirectivesFile:
+        # directives.yaml's tasks are validated one by one (so one bad task does not hide the
+        # others); for editors each item follows TaskEntry.
+        entry = TaskEntry.model_json_schema(by_alias=True, mode="validation")
+        defs.update(entry.pop("$defs", {}))
+        defs["TaskEntry"] = entry
+        schema["properties"]["tasks"]["items"] = {"$ref": "#/$defs/TaskEntry"}
+    classes = _classes(model)
+    _describe(schema, model)
+    for name, sub in defs.items():
+        _describe(sub, classes[name])
+    _date_patterns(schema)
+    _date_patterns(defs)
+    out: dict[str, Any] = {"$schema": DIALECT, "title": title}
+    out.update(schema)
+    if defs:
+        out["$defs"] = dict(sorted(defs.items()))
+    return out
+
+
+def render_all() -> dict[str, str]:
+    """File name -> JSON text of every schema."""
+    return {
+        name: json.dumps(generate(model, title), ensure_ascii=False, indent=2) + "\n"
+        for name, (model, title) in SCHEMAS.items()
+    }
+
+
+def write_all(root: Path) -> list[Path]:
+    """Write every schema into *root*/schemas/; return the files that changed."""
+    folder = root / SCHEMA_DIR
+    folder.mkdir(exist_ok=True)
+    changed = []
+    for name, text in render_all().items():
+        path = folder / name
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            changed.append(path)
+    return changed
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m baocao.schemas [--check] [ROOT]``: regenerate (or compare) schemas/."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    check_only = "--check" in args
+    args = [a for a in args if a != "--check"]
+    root = Path(args[0]) if args else Path.cwd()
+    if check_only:
+        stale = [name for name, text in render_all().items()
+                 if not (root / SCHEMA_DIR / name).is_file()
+                 or (root / SCHEMA_DIR / name).read_text(encoding="utf-8") != text]
+        for name in stale:
+            print(f"{SCHEMA_DIR}/{name} is out of date; run: python -m baocao.schemas")
+        return 1 if stale else 0
+    for path in write_all(root):
+        print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

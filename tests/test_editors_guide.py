@@ -1,0 +1,91 @@
+"""The editors' guide documents every field editors write and the whole editing workflow."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import ROOT
+from pydantic import BaseModel
+
+from baocao.model import (
+    ExtensionEntry,
+    PartMeta,
+    ReportMeta,
+    SectionMeta,
+    SignerMeta,
+    TaskEntry,
+    TaskSelectionMeta,
+)
+
+GUIDE = ROOT / "docs" / "huong-dan-bien-tap.md"
+
+
+def _sections() -> dict[str, str]:
+    """Guide text by "## N. Title" heading (title without the number)."""
+    text = GUIDE.read_text(encoding="utf-8")
+    parts = re.split(r"^## ", text, flags=re.M)
+    out = {}
+    for part in parts[1:]:
+        head, _, body = part.partition("\n")
+        out[re.sub(r"^\d+\.\s*", "", head).strip()] = body
+    return out
+
+
+def _fields(model: type[BaseModel]) -> list[str]:
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def _documented(section: str, models: list[type[BaseModel]]) -> list[tuple[str, str]]:
+    text = _sections()[section]
+    return [(m.__name__, name) for m in models for name in _fields(m) if f"`{name}`" not in text]
+
+
+@pytest.mark.parametrize("section, models", [
+    ("Thông tin chung của báo cáo (index.md)",
+     [ReportMeta, PartMeta, SignerMeta, TaskSelectionMeta]),
+    ("Viết một mục", [SectionMeta]),
+    ("Thêm và hoàn thành nhiệm vụ", [TaskEntry, ExtensionEntry]),
+])
+def test_every_field_is_documented(section: str, models: list[type[BaseModel]]):
+    missing = _documented(section, models)
+    assert not missing, f"fields not documented in «{section}»: {missing}"
+
+
+def test_a_new_field_would_be_caught():
+    class Probe(BaseModel):
+        truong_moi_chua_ghi: str
+
+    assert _documented("Viết một mục", [Probe]) == [("Probe", "truong_moi_chua_ghi")]
+
+
+def test_the_workflow_is_covered():
+    sections = _sections()
+    for title in ("Viết một mục", "Bắt đầu báo cáo của tháng mới", "Thêm và hoàn thành nhiệm vụ",
+                  "Xem trước", "Gửi yêu cầu hợp nhất (merge request)", "Ban hành"):
+        assert title in sections, title
+    assert "baocao new 2023-10" in sections["Bắt đầu báo cáo của tháng mới"]
+    assert "baocao serve" in sections["Xem trước"]
+    assert "baocao issue 2023-09 --number 1234 --date 2023-09-28" in sections["Ban hành"]
+    assert "--reissue" in sections["Ban hành"]
+    assert "Xem truoc bao cao" in sections["Gửi yêu cầu hợp nhất (merge request)"]
+    # The merge-request box name is the one the pipeline exposes.
+    assert 'expose_as: "Xem truoc bao cao"' in (ROOT / ".gitlab-ci.yml").read_text(encoding="utf-8")
+    # Every problem code editors can meet is explained.
+    from baocao.problems import CODES
+
+    table = sections["Một số lỗi thường gặp"]
+    for code in ("E601", "W601"):
+        assert code in CODES and f"`{code}`" in table
+
+
+def test_the_guide_is_a_page_of_the_site(shipped_repo):
+    from datetime import date
+
+    from baocao.render.site import GUIDE as GUIDE_PAGE
+    from baocao.render.site import SiteContext, render_site
+
+    text = GUIDE.read_text(encoding="utf-8")
+    pages = render_site(SiteContext(repo=shipped_repo, as_of=date(2023, 10, 1), guide=text),
+                        ROOT / "templates")
+    assert "baocao issue 2023-09 --number 1234" in pages[GUIDE_PAGE]
