@@ -13,7 +13,6 @@ import functools
 import http.server
 import io
 import os
-import shutil
 import threading
 import zipfile
 from collections.abc import Callable, Iterator
@@ -22,35 +21,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import require_client
 
 pytestmark = pytest.mark.client
 
-CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
-]
-
-
-def chromium_path() -> str | None:
-    for candidate in (shutil.which("chromium"), "/usr/bin/chromium"):
-        if candidate and Path(candidate).is_file():
-            return candidate
-    return None
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    exe = require_client("Chromium (apt-get install chromium)", chromium_path())
-    from playwright.sync_api import sync_playwright
-
-    pw = sync_playwright().start()
-    try:
-        b = pw.chromium.launch(executable_path=exe, args=CHROMIUM_FLAGS)
-        yield b
-        b.close()
-    finally:
-        pw.stop()
+# The `browser` fixture (one headless Chromium for the session) is in conftest.py, shared with
+# test_search_browser.py: Playwright's sync API can be started only once per thread.
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

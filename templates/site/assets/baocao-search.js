@@ -1,0 +1,508 @@
+/* baocao: the site's search box (Pagefind), in the header of every page.
+ *
+ * The index is written by `baocao build` (src/baocao/search.py): one record per report section,
+ * per task of the register and per chapter of the editors' guide. Each record carries its link
+ * (its Pagefind URL, see resultUrl), its heading (meta "title") and filters
+ * (loai, nam, thang, phan, muc, don_vi). Pagefind folds Vietnamese tone and vowel marks; the
+ * folded forms of words with "đ" are in the record's "khong_dau" meta, so "duong" finds "đường".
+ *
+ * Everything is located relative to this script (assets/baocao-search.js), so the site works
+ * from any sub-path (a GitLab Pages project) on any static web server. Pagefind is loaded on
+ * first use. A query typed with marks lists the records that contain it exactly first.
+ */
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+  var ROOT = new URL("../", script ? script.src : location.href);
+  // Results shown at first and added by "Xem thêm": a screenful, fetched in one round of
+  // requests (browsers open 6 connections to a server; Pagefind's own UI shows 5).
+  var PAGE_SIZE = 6;
+  // Filter keys of the index (src/baocao/search.py FILTERS) and their labels.
+  var FILTERS = [
+    ["loai", "Loại"], ["nam", "Năm"], ["thang", "Tháng"], ["phan", "Phần"], ["muc", "Mục"],
+    ["don_vi", "Đơn vị"]
+  ];
+  var MUC_SEPARATOR = " › ";
+  var T = {
+    idle: "Gõ từ cần tìm, có dấu hoặc không dấu. Có thể tìm theo số văn bản, ví dụ 4502/UBND-KGVX.",
+    loading: "Đang tìm…",
+    all: "Tất cả",
+    none: function (q) {
+      return q ? "Không tìm thấy kết quả nào cho “" + q + "”. Hãy thử từ khác, bớt từ, hoặc bỏ bộ lọc."
+        : "Không có kết quả nào với bộ lọc này.";
+    },
+    found: function (n, q, filtered) {
+      return "Tìm thấy " + n + " kết quả" + (q ? " cho “" + q + "”" : "") +
+        (filtered ? " (đã lọc)" : "") + ".";
+    },
+    error: "Không tải được chỉ mục tìm kiếm. Trang lưu trữ cần được mở qua máy chủ web " +
+      "(địa chỉ http:// hoặc https://), không mở trực tiếp từ tệp.",
+    clear: "Bỏ lọc",
+    month: function (m) { return "Tháng " + m; },
+    report: function (f) { return "Báo cáo tháng " + f.thang + "/" + f.nam; },
+    register: "Sổ theo dõi nhiệm vụ",
+    unit: function (u) { return "Đơn vị: " + u; }
+  };
+
+  // ------------------------------------------------------------------------------------------
+  // Text: folding as the index does it, excerpts with highlighted matches
+
+  function fold(text) {
+    return text.replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFD")
+      .replace(/\p{M}/gu, "").toLowerCase();
+  }
+
+  var foldedChars = new Map();
+
+  function foldChar(ch) {
+    var f = foldedChars.get(ch);
+    if (f === undefined) {
+      f = fold(ch);
+      foldedChars.set(ch, f);
+    }
+    return f;
+  }
+
+  function hasMarks(text) {
+    return fold(text) !== text.normalize("NFC").toLowerCase();
+  }
+
+  /* The query's words as Pagefind splits them: "4502/UBND-KGVX" -> 4502, ubnd, kgvx. */
+  function queryWords(query) {
+    return fold(query).split(/[^\p{L}\p{N}]+/u).filter(function (w) { return w.length > 0; });
+  }
+
+  /* [start, end) ranges of *text* where one of *words* (folded) stands as a whole word; the
+   * last word may also begin a longer one (the reader may still be typing it). */
+  function matchRanges(text, words) {
+    var folded = "";
+    var map = [];
+    for (var i = 0; i < text.length; i++) {
+      var f = foldChar(text[i]);
+      for (var k = 0; k < f.length; k++) {
+        folded += f[k];
+        map.push(i);
+      }
+    }
+    var ranges = [];
+    function find(w, whole) {
+      var out = [];
+      var from = 0;
+      for (;;) {
+        var at = folded.indexOf(w, from);
+        if (at < 0) break;
+        from = at + 1;
+        if (at > 0 && /[\p{L}\p{N}]/u.test(folded[at - 1])) continue;
+        if (whole && /[\p{L}\p{N}]/u.test(folded[at + w.length] || "")) continue;
+        out.push([map[at], map[at + w.length - 1] + 1, w]);
+      }
+      return out;
+    }
+    words.forEach(function (w, index) {
+      var found = find(w, true);
+      if (!found.length && index === words.length - 1) found = find(w, false);
+      ranges = ranges.concat(found);
+    });
+    ranges.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
+    var merged = [];
+    ranges.forEach(function (r) {
+      var last = merged[merged.length - 1];
+      if (last && r[0] <= last[1]) {
+        last[1] = Math.max(last[1], r[1]);
+      } else {
+        merged.push(r.slice());
+      }
+    });
+    return merged;
+  }
+
+  /* Append *text* to *node*, with the ranges inside [from, to) wrapped in <mark>. */
+  function appendMarked(node, text, ranges, from, to) {
+    var pos = from;
+    ranges.forEach(function (r) {
+      var s = Math.max(r[0], from);
+      var e = Math.min(r[1], to);
+      if (e <= s) return;
+      if (s > pos) node.appendChild(document.createTextNode(text.slice(pos, s)));
+      var mark = document.createElement("mark");
+      mark.textContent = text.slice(s, e);
+      node.appendChild(mark);
+      pos = e;
+    });
+    if (pos < to) node.appendChild(document.createTextNode(text.slice(pos, to)));
+  }
+
+  /* The part of *text* (about *size* characters) with the most distinct query words. */
+  function excerptWindow(text, ranges, size) {
+    if (text.length <= size) return [0, text.length];
+    var best = 0;
+    var bestScore = -1;
+    ranges.forEach(function (r, i) {
+      var seen = {};
+      for (var j = i; j < ranges.length && ranges[j][0] < r[0] + size * 0.7; j++) {
+        seen[ranges[j][2]] = true;
+      }
+      var score = Object.keys(seen).length;
+      if (score > bestScore) {
+        bestScore = score;
+        best = r[0];
+      }
+    });
+    var start = Math.max(0, best - Math.round(size * 0.25));
+    if (start > 0) {
+      var space = text.indexOf(" ", start);
+      start = space >= 0 && space < best ? space + 1 : start;
+    }
+    var end = Math.min(text.length, start + size);
+    if (end < text.length) {
+      var back = text.lastIndexOf(" ", end);
+      end = back > start + size / 2 ? back : end;
+    }
+    return [start, end];
+  }
+
+  /* A record's URL as Pagefind returns it ("/sub/path/2023/09/_/phu-luc.html", see
+   * search.record_path) -> the section's URL ("/sub/path/2023/09/#phu-luc"). */
+  function resultUrl(url) {
+    return url.replace(/\/_\/([^/]*)\.html$/, function (_, anchor) {
+      return "/#" + anchor;
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Pagefind
+
+  var pagefindPromise = null;
+
+  function pagefind() {
+    if (!pagefindPromise) {
+      pagefindPromise = import(new URL("pagefind/pagefind.js", ROOT).href).then(function (pf) {
+        return pf.options({
+          baseUrl: ROOT.pathname,
+          noWorker: true,
+          ranking: { diacriticSimilarity: 1.0 }
+        }).then(function () { return pf.init(); })
+          // init() returns before the index metadata and WebAssembly are ready; an empty search
+          // waits for them (and loads nothing more), so the first real query does not.
+          .then(function () { return pf.search(""); })
+          .then(function () { return pf; });
+      });
+      pagefindPromise.catch(function () { pagefindPromise = null; });
+    }
+    return pagefindPromise;
+  }
+
+  /* Results of *query* (null: every record) under *filters*; exact matches first when the
+   * query has marks. */
+  async function searchIds(pf, query, filters) {
+    var opts = { filters: filters };
+    if (query === null) {
+      opts.sort = { ky: "desc" };
+      return (await pf.search(null, opts)).results;
+    }
+    if (!hasMarks(query)) {
+      return (await pf.search(query, opts)).results;
+    }
+    await pf.options({ exactDiacritics: true });
+    var exact;
+    try {
+      exact = (await pf.search(query, opts)).results;
+    } finally {
+      await pf.options({ exactDiacritics: false });
+    }
+    var all = (await pf.search(query, opts)).results;
+    var seen = new Set(exact.map(function (r) { return r.id; }));
+    return exact.concat(all.filter(function (r) { return !seen.has(r.id); }));
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // The panel
+
+  var keyBound = false;
+
+  function init() {
+    var box = document.querySelector("[data-bc-search]");
+    if (!box || !window.HTMLDialogElement || box.dataset.bound) return;
+    box.dataset.bound = "true";
+    var dialog = box.querySelector("dialog");
+    var opener = box.querySelector(".bc-search__open");
+    var form = box.querySelector("[data-bc-search-form]");
+    var input = box.querySelector("input[type=search]");
+    var fieldset = box.querySelector("[data-bc-search-filters]");
+    var status = box.querySelector("[data-bc-search-status]");
+    var list = box.querySelector("[data-bc-search-results]");
+    var more = box.querySelector("[data-bc-search-more]");
+    var selects = {};
+    var clearButton = null;
+    var results = [];
+    var shown = 0;
+    var words = [];
+    var pending = false;
+    var running = false;
+    var filtersReady = null;
+    box.hidden = false;
+    status.textContent = T.idle;
+
+    function open() {
+      if (!dialog.open) dialog.showModal();
+      input.focus();
+      input.select();
+      loadFilters();
+    }
+
+    function loadFilters() {
+      if (filtersReady) return filtersReady;
+      // The lists come from a small file beside the index; Pagefind's own filter index is
+      // loaded only when a filter is used. Pagefind itself starts loading now, while the
+      // reader types.
+      pagefind().then(function () { box.dataset.ready = "true"; }, function () { return null; });
+      filtersReady = fetch(new URL("pagefind/baocao-filters.json", ROOT).href)
+        .then(function (r) {
+          if (!r.ok) throw new Error(r.status);
+          return r.json();
+        })
+        .then(buildFilters)
+        .catch(function () { filtersReady = null; });
+      return filtersReady;
+    }
+
+    function sortValues(key, values) {
+      function num(v) {
+        var head = v.split(MUC_SEPARATOR).pop().split(/[ .]/)[0];
+        var roman = { I: 1, II: 2, III: 3, IV: 4, V: 5, VI: 6, VII: 7, VIII: 8, IX: 9, X: 10 };
+        return roman[head] || (parseInt(head, 10) || 0) + 100;
+      }
+      return values.sort(function (a, b) {
+        if (key === "nam") return Number(b) - Number(a);
+        if (key === "thang") return Number(a) - Number(b);
+        if (key === "muc") {
+          var pa = a.split(MUC_SEPARATOR)[0];
+          var pb = b.split(MUC_SEPARATOR)[0];
+          if (pa !== pb) return pa.localeCompare(pb, "vi");
+          return num(a) - num(b) || a.localeCompare(b, "vi");
+        }
+        if (key === "phan") return num(a) - num(b);
+        return a.localeCompare(b, "vi");
+      });
+    }
+
+    function buildFilters(available) {
+      FILTERS.forEach(function (pair) {
+        var key = pair[0];
+        var values = sortValues(key, (available[key] || []).slice());
+        if (!values.length) return;
+        var label = document.createElement("label");
+        label.className = "bc-search__filter";
+        var span = document.createElement("span");
+        span.textContent = pair[1];
+        var select = document.createElement("select");
+        select.name = key;
+        select.appendChild(new Option(T.all, ""));
+        var groups = {};
+        values.forEach(function (v) {
+          var text = key === "thang" ? T.month(v) : v;
+          var parent = select;
+          if (key === "muc" && v.indexOf(MUC_SEPARATOR) > 0) {
+            var part = v.split(MUC_SEPARATOR)[0];
+            text = v.slice(part.length + MUC_SEPARATOR.length);
+            if (!groups[part]) {
+              groups[part] = document.createElement("optgroup");
+              groups[part].label = part;
+              select.appendChild(groups[part]);
+            }
+            parent = groups[part];
+          }
+          parent.appendChild(new Option(text, v));
+        });
+        select.addEventListener("change", function () { update(); schedule(); });
+        label.appendChild(span);
+        label.appendChild(select);
+        fieldset.appendChild(label);
+        selects[key] = select;
+      });
+      clearButton = document.createElement("button");
+      clearButton.type = "button";
+      clearButton.className = "bc-search__clear";
+      clearButton.textContent = T.clear;
+      clearButton.hidden = true;
+      clearButton.addEventListener("click", function () {
+        Object.keys(selects).forEach(function (k) { selects[k].value = ""; });
+        update();
+        schedule();
+      });
+      fieldset.appendChild(clearButton);
+      fieldset.classList.add("bc-search__filters--ready");
+    }
+
+    function currentFilters() {
+      var out = {};
+      Object.keys(selects).forEach(function (k) {
+        if (selects[k].value) out[k] = selects[k].value;
+      });
+      return out;
+    }
+
+    function update() {
+      if (clearButton) clearButton.hidden = Object.keys(currentFilters()).length === 0;
+    }
+
+    function where(data) {
+      var f = {};
+      Object.keys(data.filters || {}).forEach(function (k) { f[k] = (data.filters[k] || [])[0]; });
+      var title = (data.meta && data.meta.title) || "";
+      var parts = [];
+      if (f.loai === "Báo cáo" && f.nam && f.thang) {
+        parts.push(T.report(f));
+        if (f.muc && f.muc.slice(-title.length) !== title) {
+          parts = parts.concat(f.muc.split(MUC_SEPARATOR));
+        } else if (f.phan && title.indexOf(f.phan) !== 0) {
+          parts.push(f.phan);
+        }
+      } else if (f.loai === "Nhiệm vụ") {
+        parts.push(T.register);
+      } else if (f.loai) {
+        parts.push(f.loai);
+      }
+      if (f.don_vi) parts.push(T.unit(f.don_vi));
+      return parts.join(" › ");
+    }
+
+    function hit(data) {
+      var li = document.createElement("li");
+      li.className = "bc-hit";
+      var a = document.createElement("a");
+      a.className = "bc-hit__link";
+      a.href = new URL(resultUrl(data.url), location.href).href;
+      var place = document.createElement("span");
+      place.className = "bc-hit__where";
+      place.textContent = where(data);
+      var title = document.createElement("span");
+      title.className = "bc-hit__title";
+      var titleText = (data.meta && data.meta.title) || a.href;
+      appendMarked(title, titleText, matchRanges(titleText, words), 0, titleText.length);
+      var excerpt = document.createElement("span");
+      excerpt.className = "bc-hit__excerpt";
+      var text = data.content || "";
+      var ranges = matchRanges(text, words);
+      var win = excerptWindow(text, ranges, 240);
+      if (win[0] > 0) excerpt.appendChild(document.createTextNode("… "));
+      appendMarked(excerpt, text, ranges, win[0], win[1]);
+      if (win[1] < text.length) excerpt.appendChild(document.createTextNode(" …"));
+      a.appendChild(place);
+      a.appendChild(title);
+      a.appendChild(excerpt);
+      a.addEventListener("click", function () { dialog.close(); });
+      li.appendChild(a);
+      return li;
+    }
+
+    async function showMore() {
+      var batch = results.slice(shown, shown + PAGE_SIZE);
+      var data = await Promise.all(batch.map(function (r) { return r.data(); }));
+      if (pending) return false;
+      data.forEach(function (d) { list.appendChild(hit(d)); });
+      shown += batch.length;
+      more.hidden = shown >= results.length;
+      return true;
+    }
+
+    async function run() {
+      running = true;
+      try {
+        while (pending) {
+          pending = false;
+          var started = performance.now();
+          var text = input.value.trim();
+          var query = text === "" ? null : text;
+          var filters = currentFilters();
+          var filtered = Object.keys(filters).length > 0;
+          if (query === null && !filtered) {
+            results = [];
+            list.replaceChildren();
+            more.hidden = true;
+            status.textContent = T.idle;
+            box.dataset.state = "idle";
+            continue;
+          }
+          box.dataset.state = "loading";
+          status.textContent = T.loading;
+          var pf;
+          try {
+            pf = await pagefind();
+          } catch (err) {
+            status.textContent = T.error;
+            box.dataset.state = "error";
+            return;
+          }
+          var found = await searchIds(pf, query, filters);
+          if (pending) continue;
+          results = found;
+          shown = 0;
+          words = query === null ? [] : queryWords(query);
+          list.replaceChildren();
+          if (!(await showMore())) continue;
+          status.textContent = results.length ? T.found(results.length, text, filtered)
+            : T.none(text);
+          box.dataset.state = results.length ? "done" : "empty";
+          box.dataset.query = text;
+          box.dataset.filters = JSON.stringify(filters);
+          box.dataset.ms = String(Math.round(performance.now() - started));
+        }
+      } finally {
+        running = false;
+      }
+    }
+
+    function schedule() {
+      pending = true;
+      if (!running) run();
+    }
+
+    opener.addEventListener("click", open);
+    // A pointer over the button, or focus on it, is a hint: start loading Pagefind already.
+    opener.addEventListener("pointerenter", loadFilters, { once: true });
+    opener.addEventListener("focus", loadFilters, { once: true });
+    input.addEventListener("input", schedule);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      schedule();
+    });
+    more.addEventListener("click", function () {
+      showMore().then(function () {
+        var next = list.children[shown - PAGE_SIZE] || list.lastElementChild;
+        if (next) next.querySelector("a").focus();
+      });
+    });
+    box.querySelector("[data-bc-search-close]").addEventListener("click", function () {
+      dialog.close();
+    });
+    dialog.addEventListener("click", function (event) {
+      if (event.target === dialog) dialog.close();  // a click on the backdrop
+    });
+    if (!keyBound) {
+      keyBound = true;
+      // "/" opens the box of the page shown now (instant navigation replaces the header).
+      document.addEventListener("keydown", function (event) {
+        if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+        var t = event.target;
+        if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+        var current = document.querySelector("[data-bc-search]");
+        if (!current || current.hidden || current.querySelector("dialog").open) return;
+        event.preventDefault();
+        current.querySelector(".bc-search__open").click();
+      });
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+  // With the theme's instant navigation (navigation.instant), pages are swapped without
+  // running scripts again; the theme announces each new page on document$.
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(function () { init(); });
+  }
+})();

@@ -1,0 +1,271 @@
+"""The search index (src/baocao/search.py): records cut from the built pages, folded aliases for
+"đ", filters from the model, the Pagefind bundle written by ``build()``, and the same index on a
+Zensical build. The search box in a real browser is tested in test_search_browser.py."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SEARCH_OCTOBER, SEARCH_TASK_UNIT, SEARCH_UNITS
+from lxml import html as lxml_html
+
+from baocao import search
+from baocao.render.site import SEARCH_SCRIPT, site_config
+from baocao.search import (
+    FILTERS,
+    SearchIndexError,
+    SearchRecord,
+    collect_records,
+    filter_values,
+    fold_query_words,
+    folded_aliases,
+    record_html,
+    record_path,
+    report_records,
+    write_search_index,
+)
+from baocao.vietnamese import fold
+
+
+@pytest.fixture(scope="module")
+def records(search_build) -> list[SearchRecord]:
+    return collect_records(search_build.repo, search_build.site)
+
+
+def by_url(records: list[SearchRecord], url: str) -> SearchRecord:
+    found = [r for r in records if r.url == url]
+    assert len(found) == 1, (url, [r.url for r in records])
+    return found[0]
+
+
+def page_ids(site: Path, url: str) -> set[str]:
+    folder = url.split("#", 1)[0]
+    doc = lxml_html.fromstring((site / folder / "index.html").read_bytes())
+    return {str(e.get("id")) for e in doc.xpath("//*[@id]")}
+
+
+# --------------------------------------------------------------------------------------------
+# Pure helpers
+
+
+def test_folded_aliases_fold_only_words_with_d_stroke():
+    assert folded_aliases("Đường giao thông", "đường, Đắk Lắk; dương") == "duong dak"
+    assert folded_aliases("giám định tư pháp") == "dinh"
+    assert folded_aliases("bảo hiểm") == ""
+
+
+def test_query_words_split_like_the_browser():
+    assert fold_query_words("4502/UBND-KGVX") == ["4502", "ubnd", "kgvx"]
+    assert fold_query_words("  Giám  định ") == ["giam", "dinh"]
+
+
+def test_record_html_escapes_and_carries_meta_filters_and_sort():
+    rec = SearchRecord("2023/09/#a", "II. <b>Cơ chế</b>", "Đường <script>x</script>",
+                       {"nam": ("2023",), "muc": ("Phần I › II. A, B",)}, "202309")
+    out = record_html(rec)
+    assert "<b>" not in out and "<script>" not in out
+    assert '<p data-pagefind-meta="title">II. &lt;b&gt;Cơ chế&lt;/b&gt;</p>' in out
+    assert "lien_ket" not in out and "2023/09" not in out  # the link is the file's path
+    assert '<p data-pagefind-meta="khong_dau">duong</p>' in out
+    assert '<p data-pagefind-filter="muc">Phần I › II. A, B</p>' in out
+    assert '<p data-pagefind-sort="ky">202309</p>' in out
+    assert '<html lang="vi">' in out
+
+
+def test_record_path_carries_the_link():
+    assert record_path(SearchRecord("2023/09/#phu-luc", "t", "x")) == "2023/09/_/phu-luc.html"
+    assert record_path(SearchRecord("2023/09/", "t", "x")) == "2023/09/index.html"
+    assert record_path(SearchRecord("nhiem-vu/#nv-1", "t", "x")) == "nhiem-vu/_/nv-1.html"
+    js = (ROOT / "templates/site/assets/baocao-search.js").read_text(encoding="utf-8")
+    assert r'url.replace(/\/_\/([^/]*)\.html$/' in js
+
+
+def test_browser_script_knows_the_same_filters():
+    js = (ROOT / "templates/site/assets/baocao-search.js").read_text(encoding="utf-8")
+    block = re.search(r"var FILTERS = \[(.*?)\];", js, re.S)
+    assert block
+    pairs = re.findall(r'\["(\w+)", "([^"]+)"\]', block.group(1))
+    assert dict(pairs) == FILTERS
+    assert f'var MUC_SEPARATOR = "{search.MUC_SEPARATOR}"' in js
+
+
+# --------------------------------------------------------------------------------------------
+# Records of the built site
+
+
+def test_every_report_section_with_text_is_one_record_at_its_heading(search_build, records):
+    site = search_build.site
+    for report in search_build.repo.reports:
+        prefix = f"{report.year}/{report.month:02d}/"
+        mine = [r for r in records if r.url.startswith(prefix)]
+        overview = by_url(records, prefix)
+        assert overview.title == f"Báo cáo tháng {report.month}/{report.year}"
+        assert fold(report.meta.title) in fold(overview.text)  # the trích yếu
+        assert "Nơi nhận" in overview.text
+        ids = page_ids(site, prefix)
+        for section in report.body_sections:
+            rec = [r for r in mine if r.title == f"{section.number}. {' '.join(section.title.split())}"]
+            assert len(rec) == 1, (report.key, section.number)
+            anchor = rec[0].url.split("#", 1)[1]
+            assert anchor in ids
+            assert rec[0].filters["nam"] == (str(report.year),)
+            assert rec[0].filters["thang"] == (str(report.month),)
+            assert rec[0].filters["phan"] == (f"Phần {section.part}",)
+            if section.unit:
+                assert rec[0].filters["don_vi"] == (section.unit,)
+            else:
+                assert "don_vi" not in rec[0].filters
+        for rec in mine:
+            assert "Sửa mục này" not in rec.text and "¶" not in rec.text
+            assert "Tải DOCX" not in rec.text
+
+
+def test_section_text_is_the_page_text(search_build, records):
+    rec = by_url(records, next(r.url for r in records
+                               if r.url.startswith("2023/10/") and r.title.startswith("III.6.")))
+    assert rec.text == " ".join(SEARCH_OCTOBER["08-thanh-tra.md"].removeprefix("- ").split())
+    assert rec.filters["muc"] == ("Phần I › III. Hoạt động KH&CN",)
+    assert rec.filters["don_vi"] == (SEARCH_UNITS["08-thanh-tra.md"],)
+    assert rec.sort == "202310"
+
+
+def test_d_stroke_words_have_folded_aliases(records):
+    rec = next(r for r in records if r.url.startswith("2023/10/") and r.title.startswith("III.2."))
+    assert "đường" in rec.text
+    assert "duong" in rec.aliases.split()
+    assert "dong" in rec.aliases.split()  # Đồng Sơn
+
+
+def test_tasks_are_records_of_the_register(search_build, records):
+    tasks = [r for r in records if r.url.startswith("nhiem-vu/#")]
+    assert len(tasks) == len(search_build.repo.tasks)
+    rec = by_url(records, "nhiem-vu/#nv-2023-4502-ubnd-kgvx")
+    assert rec.title.startswith("4502/UBND-KGVX ngày 09/8/2023")
+    assert "giám định chất lượng" in rec.text
+    assert "Tình trạng: Hoàn thành đúng hạn." in rec.text
+    assert rec.filters == {"loai": ("Nhiệm vụ",), "nam": ("2023",), "thang": ("8",),
+                           "don_vi": (SEARCH_TASK_UNIT,)}
+    hostile = by_url(records, "nhiem-vu/#nv-2023-9999-ubnd-kgvx")
+    assert "<script>window.__xss = 1</script>" in hostile.text  # text, escaped when written
+
+
+def test_guide_chapters_are_records(search_build, records):
+    guide = [r for r in records if r.url.startswith("huong-dan-bien-tap/")]
+    assert len(guide) >= 5
+    ids = page_ids(search_build.site, "huong-dan-bien-tap/")
+    for rec in guide:
+        assert rec.filters == {"loai": ("Hướng dẫn biên tập",)}
+        if "#" in rec.url:
+            assert rec.url.split("#", 1)[1] in ids
+
+
+def test_a_page_that_does_not_match_the_model_is_an_error(search_build, tmp_path: Path):
+    report = search_build.repo.reports[0]
+    page = search_build.site / "2023/09/index.html"
+    text = page.read_text(encoding="utf-8")
+    changed = tmp_path / "index.html"
+    changed.write_text(text.replace("Hoạt động KH&amp;CN<a", "Hoạt động khác<a", 1), encoding="utf-8")
+    with pytest.raises(SearchIndexError, match="khác đề mục"):
+        report_records(report, changed)
+    cut = tmp_path / "cut.html"
+    cut.write_text(re.sub(r"<h2 id=\"phu-luc\".*?</h2>", "", text, flags=re.S), encoding="utf-8")
+    with pytest.raises(SearchIndexError, match="đề mục"):
+        report_records(report, cut)
+
+
+# --------------------------------------------------------------------------------------------
+# The bundle in the built site, and the engine configuration
+
+
+def test_build_writes_the_pagefind_bundle(search_build, records):
+    bundle = search_build.site / "pagefind"
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert entry["version"] == "1.5.2"
+    assert list(entry["languages"]) == ["vi"]
+    assert entry["languages"]["vi"]["page_count"] == len(records)
+    assert (bundle / "pagefind.js").is_file()
+    assert not (bundle / "pagefind-ui.js").exists() and not (bundle / "playground").exists()
+    assert (search_build.site / SEARCH_SCRIPT).is_file()
+    lists = json.loads((bundle / search.FILTER_VALUES).read_text(encoding="utf-8"))
+    assert lists == filter_values(records)
+    assert lists["thang"][:2] == ["9", "10"] and lists["phan"] == ["Phần I", "Phần II"]
+    assert set(lists["don_vi"]) == set(SEARCH_UNITS.values()) | {SEARCH_TASK_UNIT}
+    assert len(list((bundle / "index").iterdir())) > 1  # small chunks (next test)
+
+
+def test_index_chunk_size_reaches_pagefind(search_build, tmp_path: Path, monkeypatch):
+    site = tmp_path / "site"
+    shutil.copytree(search_build.site, site)
+    monkeypatch.setattr(search, "INDEX_CHUNK_SIZE", 10**9)
+    write_search_index(search_build.repo, site)
+    assert len(list((site / "pagefind" / "index").iterdir())) == 1
+
+
+def test_header_has_our_search_box_and_no_builtin_search(search_build):
+    for page in ("index.html", "2023/09/index.html", "nhiem-vu/index.html"):
+        doc = lxml_html.fromstring((search_build.site / page).read_bytes())
+        assert len(doc.xpath("//header//*[@data-bc-search]")) == 1, page
+        assert not doc.xpath("//*[@data-md-component='search']"), page
+        assert not doc.xpath("//form[@name='search']"), page
+        scripts = [s.get("src") for s in doc.xpath("//script[@src]")]
+        assert any(s.endswith("assets/baocao-search.js") for s in scripts), page
+    assert not (search_build.site / "search" / "search_index.json").exists()
+
+
+def test_site_config_disables_builtin_search_and_loads_ours():
+    cfg = site_config({"plugins": ["search"], "extra_javascript": ["x.js"]}, [])
+    assert cfg["plugins"] == [{"search": {"enabled": False}}]
+    assert SEARCH_SCRIPT in cfg["extra_javascript"] and "x.js" not in cfg["extra_javascript"]
+
+
+def test_pagefind_failure_fails_the_index(search_build, tmp_path: Path, monkeypatch):
+    site = tmp_path / "site"
+    shutil.copytree(search_build.site, site)
+    monkeypatch.setattr(search, "pagefind_command",
+                        lambda records, bundle: [sys.executable, "-c", "import sys; sys.exit(3)"])
+    with pytest.raises(SearchIndexError, match="Pagefind"):
+        write_search_index(search_build.repo, site)
+
+
+def test_zensical_build_of_the_tree_gets_the_same_records(search_build, records, tmp_path: Path):
+    """The tree also builds with Zensical; `python -m baocao.search` indexes that site, with the
+    anchors Zensical wrote. (The browser test searches it.)"""
+    out = zensical_site(search_build.tree, tmp_path / "zsite")
+    proc = subprocess.run([sys.executable, "-m", "baocao.search", str(out), "--repo",
+                           str(search_build.root)], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "Đã lập chỉ mục tìm kiếm" in proc.stdout
+    zrecords = collect_records(search_build.repo, out)
+    # Reports and tasks read the same; the guide's code blocks are highlighted differently.
+    def content(recs: list[SearchRecord]) -> list[tuple[str, str, str]]:
+        return [(r.url.split("#")[0], r.title, r.text) for r in recs if not r.url.startswith("huong")]
+
+    assert content(zrecords) == content(records)
+    for rec in zrecords:
+        if "#" in rec.url:
+            assert rec.url.split("#", 1)[1] in page_ids(out, rec.url), rec.url
+    doc = lxml_html.fromstring((out / "2023/09/index.html").read_bytes())
+    assert len(doc.xpath("//header//*[@data-bc-search]")) == 1
+
+
+def zensical_site(tree: Path, dest: Path) -> Path:
+    """`zensical build` of a copy of *tree*; returns the built site folder."""
+    work = dest.parent / "ztree"
+    shutil.copytree(tree, work)
+    cmd = [sys.executable, "-m", "zensical", "build", "-f", str(work / "mkdocs.yml")]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=work, check=False)
+    if proc.returncode != 0 and "No module named zensical" in proc.stderr:
+        exe = shutil.which("zensical")
+        assert exe, "zensical is not installed (pip install -e '.[test]')"
+        proc = subprocess.run([exe, *cmd[3:]], capture_output=True, text=True, cwd=work, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    site = work / "site"
+    assert (site / "2023/09/index.html").is_file()
+    shutil.move(str(site), dest)
+    return dest
