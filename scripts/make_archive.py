@@ -275,6 +275,10 @@ def make_archive(out: Path, reports: int, seed: int, start: tuple[int, int] = (2
     shutil.copytree(ROOT / "templates", out / "templates")
     if (ROOT / "docs").is_dir():
         shutil.copytree(ROOT / "docs", out / "docs")
+    # The issued reports are locked, as `baocao issue` would have left them.
+    from baocao.commands.issue import lock_issued
+
+    lock_issued(out)
     return out
 
 

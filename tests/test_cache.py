@@ -155,3 +155,15 @@ def test_one_pandoc_run_for_both_documents_gives_the_same_bytes(shipped_repo, tm
     _, copied = build_docx(source, templates=templates, epoch=1700000000, with_typst=True)
     assert copied == render_typst_source(source, templates=templates, epoch=1700000000)
     assert copied is not None and "#table(" in copied  # the appendix table went through typst.lua
+
+
+def test_documents_dated_after_2107_still_zip():
+    """A DOCX is a zip, whose entry dates stop at 2107: a later report date is clamped, not a
+    crash (found by the 1,200-report growth benchmark, whose last reports are dated 2115)."""
+    import io
+    import zipfile
+
+    from baocao.reference_docx import normalized_zip, reference_docx_bytes
+
+    data = normalized_zip(reference_docx_bytes(), 4_500_000_000)  # 2112
+    assert {i.date_time for i in zipfile.ZipFile(io.BytesIO(data)).infolist()} == {(2107, 12, 31, 23, 59, 58)}

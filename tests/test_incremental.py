@@ -46,3 +46,28 @@ def test_rebuilds(repo_copy: Path):
     assert not any("Dùng lại" in m for m in messages)
     assert (out / "2023/09/bao-cao-2023-09.docx").read_bytes() != docx
     assert "Thêm một dòng." in (out / "2023/09/bao-cao-2023-09.md").read_text(encoding="utf-8")
+
+
+def test_section_html_memo_is_reused_and_changes_nothing(shipped_repo, tmp_path: Path):
+    """Section HTML rendered by an earlier build is reused (render/memo.py); the pages are the
+    same as without the memo, and a damaged memo file is ignored."""
+    from baocao.render.memo import RenderMemo
+    from baocao.render.site import SiteContext, render_site
+
+    templates = ROOT / "templates"
+    plain = render_site(SiteContext(repo=shipped_repo, as_of=date(2024, 1, 1)), templates)
+    path = tmp_path / "html.json"
+    first = RenderMemo(path)
+    assert render_site(SiteContext(repo=shipped_repo, as_of=date(2024, 1, 1), memo=first),
+                       templates) == plain
+    assert first.misses > 10 and first.hits == 0
+    first.save()
+    second = RenderMemo(path)
+    assert render_site(SiteContext(repo=shipped_repo, as_of=date(2024, 1, 1), memo=second),
+                       templates) == plain
+    assert second.misses == 0 and second.hits == first.misses
+    path.write_text("{not json", encoding="utf-8")
+    damaged = RenderMemo(path)
+    assert render_site(SiteContext(repo=shipped_repo, as_of=date(2024, 1, 1), memo=damaged),
+                       templates) == plain
+    assert damaged.hits == 0

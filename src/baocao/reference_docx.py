@@ -429,7 +429,8 @@ def normalized_zip(data: bytes, epoch: int, *, patch: dict[str, bytes] | None = 
     """Rewrite a zip (DOCX) deterministically: fixed timestamps and permissions,
     ``[Content_Types].xml`` first, the other entries in their original order."""
     patch = patch or {}
-    date_time = time.gmtime(max(epoch, _ZIP_MIN_EPOCH))[:6]
+    # a zip entry's date is 1980-2107 (MS-DOS format); a later report date is clamped
+    date_time = min(time.gmtime(max(epoch, _ZIP_MIN_EPOCH))[:6], (2107, 12, 31, 23, 59, 58))
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as zin:
         names = zin.namelist()

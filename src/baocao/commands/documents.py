@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import sys
+import weakref
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..cache import DocumentCache, document_key
+from ..cache import DocumentCache, document_key, templates_digest
 from ..model import Report, Repository
 from ..render.official import render_official_input
 from .build import document_name, report_epoch
@@ -83,16 +86,48 @@ def _work(job: ReportJob, templates: str, cache_root: str | None) -> str:
     return f"{job.report_key} {'+'.join(d.fmt.upper() for d in job.docs)}"
 
 
+# The pandoc input of each report of the last repository planned: a build plans twice (once to
+# see whether everything is cached, once to build), and rendering is the costly part.
+_last_sources: tuple[weakref.ref[Repository], dict[str, str]] | None = None
+
+
+def _official_source(repo: Repository, report: Report) -> str:
+    global _last_sources
+    if _last_sources is None or _last_sources[0]() is not repo:
+        _last_sources = (weakref.ref(repo), {})
+    sources = _last_sources[1]
+    if report.key not in sources:
+        sources[report.key] = render_official_input(repo, report)
+    return sources[report.key]
+
+
+def _die_with_parent() -> None:
+    """Worker initializer: on Linux, the kernel kills the worker when the build process dies
+    (e.g. SIGKILL), instead of leaving it waiting for work, holding hundreds of MB, forever."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+            if os.getppid() == 1:  # the parent died before prctl took effect
+                os._exit(1)
+        except (OSError, AttributeError):
+            pass
+
+
 def plan_jobs(repo: Repository, reports: Sequence[Report], staging: Path, templates: Path,
               formats: Sequence[str] = FORMATS) -> list[Job]:
+    """Every document of *reports*, with its pandoc input, cache key and staging path."""
     jobs = []
+    templates_hash = templates_digest(templates)
     for report in reports:
-        source = render_official_input(repo, report)
+        source = _official_source(repo, report)
         epoch = report_epoch(report)
         folder = staging / str(report.year) / f"{report.month:02d}"
         for fmt in formats:
             jobs.append(Job(report.key, fmt, source, epoch,
-                            document_key(source, fmt, epoch, templates),
+                            document_key(source, fmt, epoch, templates, templates_hash=templates_hash),
                             folder / document_name(report, fmt)))
     return jobs
 
@@ -150,7 +185,8 @@ def build_documents(
         done_count = 0
         batch = TASKS_PER_WORKER * workers
         for first in range(0, total, batch):
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                     initializer=_die_with_parent) as pool:
                 pending = {pool.submit(_work, task, str(templates), cache_root)
                            for task in tasks[first:first + batch]}
                 try:
