@@ -4,11 +4,14 @@
     python scripts/bench.py                 # 120 reports
     python scripts/bench.py --growth        # also 1,200 reports (long)
 
-Figures (wall seconds; peak memory = largest summed RSS of the process tree, sampled):
+Figures (wall seconds, and CPU seconds of the process tree; peak memory = largest summed RSS of
+the process tree, sampled):
   check            `baocao check`
   cold_build       `baocao build`, empty document cache, no previous site
   docs_cold        the documents alone (DOCX + PDF of every report), empty cache, in parallel
   site_build       `baocao build` with every document cached: site tree + mkdocs + search index
+  search           that site's search in headless Chromium (scripts/bench_search.py): KB of the
+                   first query, ms of each query
   nochange         `baocao build` again, nothing changed
   one_section      `baocao build` after editing one section of one report
 Baselines:
@@ -23,6 +26,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -66,6 +70,7 @@ def _tree_rss(pid: int) -> int:
 def run(cmd: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None) -> dict:
     """Run *cmd*; return wall seconds and peak tree RSS. Fails loudly on a non-zero exit."""
     start = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     peak = 0
     stop = threading.Event()
@@ -82,10 +87,13 @@ def run(cmd: list[str], *, cwd: Path | None = None, env: dict[str, str] | None =
     stop.set()
     sampler.join()
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode != 0:
         sys.stderr.write(out.decode("utf-8", "replace")[-4000:])
         raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}")
-    return {"seconds": round(seconds, 3), "peak_rss_mb": round(peak / 2**20, 1)}
+    return {"seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3),
+            "peak_rss_mb": round(peak / 2**20, 1)}
 
 
 def baocao(*args: str) -> list[str]:
@@ -156,6 +164,12 @@ def measure(n: int, work: Path, repeat_check: int = 3) -> dict:
                                    "--output", str(site), "--force"), env=env)
     print(f"site build (documents cached): {res['site_build']}", flush=True)
 
+    # Search in headless Chromium on that site (scripts/bench_search.py).
+    from bench_search import archive_queries, measure_search, print_report
+
+    res["search"] = measure_search(site, archive_queries(arch))
+    print_report(res["search"])
+
     res["docs_cold"] = run([sys.executable, "-c", DOCS_ONLY, str(arch)], env=env)
     print(f"documents cold: {res['docs_cold']}", flush=True)
 
@@ -164,6 +178,7 @@ def measure(n: int, work: Path, repeat_check: int = 3) -> dict:
 
     config = yaml.safe_load((tree / "mkdocs.yml").read_text(encoding="utf-8"))
     config["plugins"] = ["search"]
+    config.pop("hooks", None)  # plain mkdocs-material: without baocao's prerendered-HTML hook
     (tree / "mkdocs-baseline.yml").write_text(yaml.safe_dump(config, allow_unicode=True),
                                               encoding="utf-8")
     res["mkdocs_default"] = run([sys.executable, "-m", "mkdocs", "build", "-q", "-f",
@@ -175,7 +190,7 @@ def measure(n: int, work: Path, repeat_check: int = 3) -> dict:
     res["bare_docs_serial"] = run([sys.executable, "-c", BARE_DOCS, str(arch)], env=env)
     print(f"baseline serial bare pandoc/typst: {res['bare_docs_serial']}", flush=True)
 
-    s = {k: v["seconds"] for k, v in res.items() if isinstance(v, dict)}
+    s = {k: v["seconds"] for k, v in res.items() if isinstance(v, dict) and "seconds" in v}
     res["ratios"] = {
         "site_build / mkdocs_default": round(s["site_build"] / s["mkdocs_default"], 3),
         "docs_cold / bare_docs_serial": round(s["docs_cold"] / s["bare_docs_serial"], 3),
@@ -213,6 +228,10 @@ def main() -> None:
     checks = {name: (base["ratios"][name], limit, base["ratios"][name] <= limit)
               for name, limit in TARGETS.items()}
     checks["check seconds (≤ 1 s)"] = (base["check"]["seconds"], 1.0, base["check"]["seconds"] <= 1.0)
+    for key, label in (("first_query_kb", "search first query KB"),
+                       ("max_query_ms", "search slowest query ms")):
+        value, limit = base["search"][key], base["search"]["targets"][key]
+        checks[f"{label} (≤ {limit})"] = (value, limit, value <= limit)
     if args.growth:
         big = measure(1200, work, repeat_check=1)
         results["runs"].append(big)

@@ -100,7 +100,9 @@ def make_site_repo(dest: Path) -> Path:
               'title: "Xây dựng cơ chế, chính sách, pháp luật về KH&CN"',
               f"title: '{HOSTILE_TITLE}'")
     with (october / "02-co-che-chinh-sach.md").open("a", encoding="utf-8") as fh:
-        fh.write("\n- Liên kết [bấm vào đây](javascript:window.__xss=3).\n")
+        # A javascript: link is refused by the loader (tests/fixtures/bad/link-unsafe-scheme);
+        # here its text must still reach the page as inert text.
+        fh.write("\n- Liên kết `[bấm vào đây](javascript:window.__xss=3)`.\n")
     return dest
 
 
@@ -139,3 +141,94 @@ def ast_words(doc: dict) -> str:
 
     walk(doc["blocks"])
     return re.sub(r"\W", "", "".join(out))
+
+
+# --------------------------------------------------------------------------------------------
+# Search (tests/test_search.py, tests/test_search_browser.py): a site whose two months differ
+
+#: October's own section bodies (September's stay as shipped), so that a query has one right
+#: report and section. Front matter keys other than the body are kept from September's file.
+SEARCH_OCTOBER = {
+    "02-co-che-chinh-sach.md": "- Trình UBND tỉnh dự thảo Quyết định ban hành Quy chế quản lý "
+    "nhiệm vụ khoa học và công nghệ cấp tỉnh.\n",
+    "03-nghien-cuu-khoa-hoc.md": "- Tổ chức nghiệm thu đề tài “Nghiên cứu trồng thử nghiệm cây "
+    "dương liễu chắn gió trên đất cát ven sông” do Trường Đại học Nông Lâm Bắc Giang chủ trì.\n"
+    "- Hội đồng tuyển chọn nhiệm vụ KH&CN cấp tỉnh năm 2024 họp ngày 12/10/2023.\n",
+    "04-danh-gia-tham-dinh.md": "- Thẩm định công nghệ dự án nâng cấp đường giao thông nông thôn "
+    "xã Đồng Sơn, huyện Yên Dũng.\n- Cấp 03 giấy phép tiến hành công việc bức xạ trong y tế.\n",
+    "05-thong-tin-dich-vu.md": "- Cập nhật 1.250 biểu ghi vào cơ sở dữ liệu thống kê KH&CN; "
+    "phát hành bản tin Khoa học và Công nghệ số 10.\n",
+    "08-thanh-tra.md": "- Thanh tra việc chấp hành pháp luật về đo lường đối với 12 cửa hàng "
+    "xăng dầu trên địa bàn huyện Lục Nam; xử phạt vi phạm hành chính 02 cơ sở.\n",
+}
+#: Units that wrote October's sections (front matter `unit`), and the unit of task 4502.
+SEARCH_UNITS = {"04-danh-gia-tham-dinh.md": "Phòng Quản lý công nghệ",
+                "08-thanh-tra.md": "Thanh tra Sở"}
+SEARCH_TASK_UNIT = "Phòng Quản lý công nghệ"
+
+
+def make_search_repo(dest: Path) -> Path:
+    """make_site_repo() with October's sections rewritten (SEARCH_OCTOBER), units on two of
+    them and on task 4502, and without the javascript: link that the loader now refuses."""
+    root = make_site_repo(dest)
+    october = root / "content/2023/10"
+    sec = october / "02-co-che-chinh-sach.md"
+    sec.write_text(sec.read_text(encoding="utf-8").replace(
+        "\n- Liên kết [bấm vào đây](javascript:window.__xss=3).\n", "\n"), encoding="utf-8")
+    for name, body in SEARCH_OCTOBER.items():
+        path = october / name
+        head, _, _ = path.read_text(encoding="utf-8").partition("\n---\n")
+        if name in SEARCH_UNITS:
+            head += f'\nunit: "{SEARCH_UNITS[name]}"'
+        path.write_text(head + "\n---\n\n" + body, encoding="utf-8")
+    edit_text(root / "directives.yaml", 'document: "4502/UBND-KGVX"\n',
+              f'document: "4502/UBND-KGVX"\n    unit: "{SEARCH_TASK_UNIT}"\n')
+    return root
+
+
+@pytest.fixture(scope="session")
+def search_build(tmp_path_factory: pytest.TempPathFactory):
+    """``build()`` of make_search_repo() (register as of 20/10/2023); the tree is kept."""
+    from datetime import date
+    from types import SimpleNamespace
+
+    from baocao.commands.build import build
+    from baocao.repo import load_checked
+
+    base = tmp_path_factory.mktemp("search")
+    root = make_search_repo(base / "repo")
+    repo, _ = load_checked(root)
+    result = build(repo, root, root / "site", as_of=date(2023, 10, 20), tree_dir=base / "tree")
+    return SimpleNamespace(root=root, site=root / "site", tree=base / "tree", result=result,
+                           repo=repo)
+
+
+# --------------------------------------------------------------------------------------------
+# One headless Chromium for every browser test (test_site_browser.py, test_search_browser.py):
+# Playwright's sync API can be started only once per thread, so the fixture lives here.
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
+]
+
+
+def chromium_path() -> str | None:
+    for candidate in (shutil.which("chromium"), "/usr/bin/chromium"):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    exe = require_client("Chromium (apt-get install chromium)", chromium_path())
+    from playwright.sync_api import sync_playwright
+
+    pw = sync_playwright().start()
+    try:
+        b = pw.chromium.launch(executable_path=exe, args=CHROMIUM_FLAGS)
+        yield b
+        b.close()
+    finally:
+        pw.stop()

@@ -5,6 +5,7 @@ publish). Browser tests are in test_site_browser.py."""
 from __future__ import annotations
 
 import dataclasses
+import os
 import posixpath
 import re
 import shutil
@@ -313,10 +314,12 @@ def test_site_config_is_engine_neutral_and_intranet_safe():
     assert cfg["theme"]["font"] is False and cfg["theme"]["name"] == "material"
     assert cfg["theme"]["custom_dir"] == "overrides"
     assert cfg["plugins"] == [{"search": {"enabled": False}}]
-    assert "hooks" not in cfg and "repo_url" not in cfg and "edit_uri" not in cfg
+    assert cfg["hooks"] == [site.PRERENDERED_HOOK]  # the user's hooks are dropped, ours only
+    assert "repo_url" not in cfg and "edit_uri" not in cfg
     assert "attr_list" not in repr(cfg["markdown_extensions"])
     assert (cfg["docs_dir"], cfg["site_dir"], cfg["use_directory_urls"]) == ("docs", "site", True)
-    assert cfg["extra_css"] == [site.STYLESHEET] and cfg["extra_javascript"] == [site.SCRIPT]
+    assert cfg["extra_css"] == [site.STYLESHEET]
+    assert cfg["extra_javascript"] == [site.SCRIPT, site.SEARCH_SCRIPT]
 
 
 def test_shipped_mkdocs_yml_is_plain_yaml():
@@ -474,3 +477,27 @@ def test_cli_build_passes_as_of_and_tree(tmp_path: Path, monkeypatch: pytest.Mon
 def test_hostile_task_fixture_is_loaded(site_build):
     assert HOSTILE_TASK.strip().startswith("- id: 2023-9999")
     assert site_build.repo.task("2023-9999-UBND-KGVX") is not None
+
+
+def test_prerendered_hook_changes_no_page(site_build, tmp_path: Path):
+    """The mkdocs hook that spares Python-Markdown our own HTML gives the same pages as a build
+    without it (as Zensical or a plain mkdocs build would make them), blank lines aside."""
+    import yaml
+
+    tree = site_build.tree
+    config = yaml.safe_load((tree / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert config["hooks"] == [site.PRERENDERED_HOOK]
+    report_md = next((tree / "docs").glob("20*/*/index.md")).read_text(encoding="utf-8")
+    assert "bc_prerendered: true" in report_md
+    del config["hooks"]
+    (tree / "mkdocs-nohook.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "nohook"
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(tree / "mkdocs-nohook.yml"),
+                    "-d", str(out)], cwd=tree, check=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    pages = sorted(p.relative_to(out) for p in out.rglob("*.html"))
+    assert len(pages) >= 5
+
+    def lines(path: Path) -> list[str]:
+        return [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    for rel in pages:
+        assert lines(site_build.site / rel) == lines(out / rel), rel

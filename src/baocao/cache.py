@@ -66,10 +66,13 @@ def tool_versions() -> str:
     }, sort_keys=True)
 
 
-def document_key(pandoc_input: str, fmt: str, epoch: int, templates: Path) -> str:
-    """Cache key of one document."""
+def document_key(pandoc_input: str, fmt: str, epoch: int, templates: Path, *,
+                 templates_hash: str | None = None) -> str:
+    """Cache key of one document. ``templates_hash``: :func:`templates_digest` of *templates*
+    when the caller has it already (it lists and stats every template file)."""
     h = hashlib.sha256()
-    for part in (_SCHEMA, fmt, str(epoch), templates_digest(templates), tool_versions()):
+    digest = templates_hash if templates_hash is not None else templates_digest(templates)
+    for part in (_SCHEMA, fmt, str(epoch), digest, tool_versions()):
         h.update(part.encode())
         h.update(b"\0")
     h.update(pandoc_input.encode("utf-8"))

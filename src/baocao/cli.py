@@ -7,6 +7,7 @@ BAOCAO_DEBUG=1 to see it).
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import sys
@@ -44,6 +45,28 @@ def _print_problems(problems: list[Problem], *, stream: Any = None) -> None:
         out.write("Không có lỗi.\n")
 
 
+def _print_error(message: str) -> None:
+    # Messages may contain [brackets] (paths, "[Errno 28]"): never read them as rich markup.
+    err_console.print(f"Lỗi: {message}", markup=False, highlight=False, soft_wrap=True)
+
+
+_OS_ERRORS = {
+    errno.ENOSPC: "ổ đĩa đã đầy, không ghi được",
+    errno.EDQUOT: "đã hết hạn mức dung lượng đĩa, không ghi được",
+    errno.EFBIG: "tệp vượt quá kích thước hệ thống cho phép, không ghi được",
+    errno.EACCES: "không có quyền truy cập",
+    errno.EPERM: "không có quyền truy cập",
+    errno.EROFS: "ổ đĩa chỉ cho phép đọc, không ghi được",
+}
+
+
+def describe_os_error(exc: OSError) -> str:
+    """A Vietnamese sentence for an error of the file system, naming the file when known."""
+    what = _OS_ERRORS.get(exc.errno or 0, f"lỗi hệ thống tệp ({exc.strerror or exc})")
+    where = f" {exc.filename}" if exc.filename else ""
+    return f"{what}{where}. Hãy khắc phục rồi chạy lại lệnh."
+
+
 def guarded(fn: F) -> F:
     """Turn domain errors into messages and exit codes at the CLI boundary."""
 
@@ -59,10 +82,15 @@ def guarded(fn: F) -> F:
             sys.exit(1)
         except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
             raise
+        except OSError as exc:  # full disk, no permission, …: the system's fault, said plainly
+            if os.environ.get("BAOCAO_DEBUG"):
+                raise
+            _print_error(describe_os_error(exc))
+            sys.exit(2)
         except Exception as exc:  # noqa: BLE001 - the boundary that must never show a traceback
             if os.environ.get("BAOCAO_DEBUG"):
                 raise
-            err_console.print(f"[red]Lỗi:[/] {exc}")
+            _print_error(str(exc))
             err_console.print("(Đặt biến môi trường BAOCAO_DEBUG=1 để xem chi tiết kỹ thuật.)")
             sys.exit(2)
 
@@ -236,10 +264,12 @@ def build(ctx: click.Context, out_dir: Path | None, as_of: str | None, tree_dir:
     """
     from .commands.build import SiteBuildError
     from .commands.build import build as run_build
+    from .pandoc import PandocError
 
     root = _root(ctx)
     day = _parse_day(as_of) if as_of else None
     repo, problems = load_checked(root)
+    _ensure_issued_unchanged(repo, root)
     for p in problems.warnings:
         err_console.print(p.format(), markup=False)
     target = out_dir or root / "site"
@@ -247,9 +277,11 @@ def build(ctx: click.Context, out_dir: Path | None, as_of: str | None, tree_dir:
         with _progress() as say:
             result = run_build(repo, root, target, progress=say, as_of=day,
                                tree_dir=tree_dir, force=force)
-    except SiteBuildError as exc:
+    except (SiteBuildError, PandocError, OSError) as exc:
+        if os.environ.get("BAOCAO_DEBUG") and not isinstance(exc, SiteBuildError):
+            raise
         # The engine's output may contain [brackets]: print it as plain text.
-        err_console.print(f"Lỗi: {exc}", markup=False, highlight=False, soft_wrap=True)
+        _print_error(describe_os_error(exc) if isinstance(exc, OSError) else str(exc))
         err_console.print(f"{target} được giữ nguyên.", markup=False, highlight=False, soft_wrap=True)
         sys.exit(1)
     if result.unchanged:
@@ -290,6 +322,7 @@ def _one_document(ctx: click.Context, month: str, output: Path | None, fmt: str)
 
     root = _root(ctx)
     repo, _ = load_checked(root)
+    _ensure_issued_unchanged(repo, root)
     key = _month_key(month)
     report = repo.report(key)
     if report is None:
@@ -324,6 +357,134 @@ def docx(ctx: click.Context, month: str, output: Path | None) -> None:
 def pdf(ctx: click.Context, month: str, output: Path | None) -> None:
     """Ghi văn bản PDF chính thức của báo cáo tháng MONTH (ví dụ 2023-09)."""
     _one_document(ctx, month, output, "pdf")
+
+
+def _fail(message: str) -> None:
+    """A refused command: one Vietnamese line on stderr, exit code 1."""
+    _print_error(message)
+    sys.exit(1)
+
+
+def _say(message: str) -> None:
+    err_console.print(message, markup=False, highlight=False, soft_wrap=True)
+
+
+def _ensure_issued_unchanged(repo: Any, root: Path) -> None:
+    """An issued official document never changes silently (commands/issue.py)."""
+    from .commands.issue import ensure_issued_unchanged
+
+    ensure_issued_unchanged(repo, root)
+
+
+@cli.command("new")
+@click.argument("month")
+@click.option("--cutoff", metavar="NGÀY",
+              help="Ngày chốt số liệu (mặc định: cùng ngày của tháng, như ngày chốt tháng trước).")
+@click.pass_context
+@guarded
+def new_cmd(ctx: click.Context, month: str, cutoff: str | None) -> None:
+    """Tạo báo cáo tháng MONTH (ví dụ 2023-10) từ báo cáo tháng trước.
+
+    Các tệp mục giữ nguyên tên và thông tin đầu tệp; mục Phần I được điền sẵn các nhiệm vụ
+    tháng trước đã đề ra (Phần II) của cùng lĩnh vực để báo cáo kết quả; mục Phần II để trống.
+    Không ghi đè tháng đã có.
+    """
+    from .commands.new import NewMonthError, new_month
+    from .vietnamese import format_date_short
+
+    key = _month_key(month)
+    try:
+        result = new_month(_root(ctx), key, cutoff=_parse_day(cutoff) if cutoff else None)
+    except NewMonthError as exc:
+        _fail(str(exc))
+        return
+
+    prev = result.previous
+    _say(
+        f"Đã tạo {len(result.files)} tệp trong {result.files[0].rsplit('/', 1)[0]}/ từ báo cáo "
+        f"tháng {prev.month}/{prev.year}: kỳ báo cáo {format_date_short(result.period_start)} – "
+        f"{format_date_short(result.cutoff)} (ngày chốt số liệu).")
+    _say(
+        f"Phần I: {len(result.seeded)} mục có sẵn danh sách nhiệm vụ tháng trước đã đề ra để "
+        "báo cáo kết quả; Phần II: các mục để trống. Xem lại trích yếu, người ký, nơi nhận "
+        "trong index.md.")
+    if result.problems:
+        _print_problems(result.problems, stream=sys.stderr)
+
+
+@cli.command()
+@click.option("--port", "-p", default=8000, show_default=True, help="Cổng.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Địa chỉ lắng nghe (mặc định chỉ máy này).")
+@click.option("--as-of", "as_of", metavar="NGÀY",
+              help="Ngày tính tình trạng trong sổ theo dõi nhiệm vụ (mặc định: hôm nay).")
+@click.pass_context
+@guarded
+def serve(ctx: click.Context, port: int, host: str, as_of: str | None) -> None:
+    """Xem trước trang web trên máy này, tự dựng lại và tải lại trang khi lưu tệp.
+
+    Lỗi nội dung hiện ngay trên trang và trong cửa sổ lệnh; máy chủ vẫn chạy và giữ bản dựng
+    tốt gần nhất. Văn bản DOCX, PDF được tạo ở chế độ nền, rồi trang hiện nút tải. Dừng bằng
+    Ctrl+C.
+    """
+    from .commands.serve import ServeError
+    from .commands.serve import serve as run_serve
+
+    try:
+        run_serve(_root(ctx), host=host, port=port, as_of=_parse_day(as_of) if as_of else None,
+                  say=_say)
+    except ServeError as exc:
+        _fail(str(exc))
+
+
+@cli.command("issue")
+@click.argument("month", required=False)
+@click.option("--number", type=int, metavar="SỐ", help="Số văn bản do văn thư cấp.")
+@click.option("--date", "day", metavar="NGÀY", help="Ngày ban hành (ví dụ 2023-09-28 hoặc 28/9/2023).")
+@click.option("--reissue", is_flag=True,
+              help="Ban hành lại một báo cáo đã ban hành (ghi lại dấu vân tay nội dung).")
+@click.option("--lock-issued", "lock_all", is_flag=True,
+              help="Không cần MONTH: khóa mọi báo cáo đã ghi status: issued mà chưa có dấu vân "
+                   "tay (kho cũ chuyển sang dùng baocao issue).")
+@click.pass_context
+@guarded
+def issue_cmd(ctx: click.Context, month: str | None, number: int | None, day: str | None,
+              reissue: bool, lock_all: bool) -> None:
+    """Ban hành báo cáo tháng MONTH: điền số, ngày, đánh dấu đã ban hành và khóa nội dung.
+
+    Ví dụ: baocao issue 2023-09 --number 1234 --date 2023-09-28. Sau đó baocao check báo lỗi
+    nếu nội dung báo cáo, hoặc sự kiện của các nhiệm vụ trong phụ lục tính đến ngày chốt, bị
+    sửa; muốn ban hành lại phải chạy lại lệnh với --reissue.
+    """
+    from .commands.issue import IssueError, issue, lock_issued
+    from .vietnamese import format_date_short
+
+    if lock_all:
+        if month or number or day or reissue:
+            raise click.UsageError("--lock-issued không dùng cùng MONTH, --number, --date, --reissue")
+        locked = lock_issued(_root(ctx))
+        _say(f"Đã khóa {len(locked)} báo cáo đã ban hành: "
+             + (", ".join(f"{r.month}/{r.year}" for r in locked) or "không có báo cáo nào cần khóa")
+             + ".")
+        return
+    if month is None:
+        raise click.UsageError("thiếu tháng báo cáo, ví dụ: baocao issue 2023-09 --number 1234 "
+                               "--date 2023-09-28")
+    key = _month_key(month)
+    try:
+        result = issue(_root(ctx), key, number, _parse_day(day) if day else None, reissue=reissue)
+    except IssueError as exc:
+        _fail(str(exc))
+        return
+    r = result.report
+    assert r.meta.number is not None and r.meta.date is not None
+    verb = "Đã ban hành lại" if result.reissued else "Đã ban hành"
+    _say(
+        f"{verb} báo cáo tháng {r.month}/{r.year}: số {r.meta.number}/BC-{r.organization.symbol} "
+        f"ngày {format_date_short(r.meta.date.value)}.")
+    _say(
+        f"Dấu vân tay {result.fingerprint[:19]}… ghi trong {r.index_src.path}; hồ sơ ban hành: "
+        f"{r.folder}/{result.record_path.name}. Chạy baocao build để tạo văn bản chính thức.")
 
 
 _STATUS_STYLE = {

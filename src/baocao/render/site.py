@@ -40,6 +40,7 @@ from ..directives import REGISTER_ORDER, Status, Summary, TaskRow, register_rows
 from ..model import Report, Repository, Section, Task
 from ..vietnamese import fold, format_count, format_date_short
 from .facts import TABLE_COLUMNS, GroupRow, ReportFacts, TaskTableRow, compute_facts, summary_lines
+from .memo import RenderMemo
 from .outline import MucHeading, PartHeading, SectionBlock, expand_body, outline
 
 # --------------------------------------------------------------------------------------------
@@ -53,6 +54,12 @@ GUIDE = "huong-dan-bien-tap/index.md"
 #: Theme files copied from templates/site/assets into the tree, and linked from the config.
 STYLESHEET = "assets/baocao.css"
 SCRIPT = "assets/baocao.js"
+#: The search box's script (Pagefind; the index is written by baocao.search after the engine ran).
+SEARCH_SCRIPT = "assets/baocao-search.js"
+#: mkdocs hook copied from baocao/render/prerendered_hook.py: pages baocao rendered to HTML itself
+#: (front matter ``bc_prerendered: true``) skip Python-Markdown's HTML parser. Zensical and a
+#: plain mkdocs build give the same pages without it, only slower (docs/dev/performance.md).
+PRERENDERED_HOOK = "hooks/prerendered.py"
 #: The editors' guide in the content repository (the site page is generated from it).
 GUIDE_SOURCE = "docs/huong-dan-bien-tap.md"
 DIRECTIVES_SOURCE = "directives.yaml"
@@ -120,6 +127,7 @@ class SiteContext:
             "directives.yaml" or "docs/huong-dan-bien-tap.md"; missing outside git.
         documents: sizes in bytes of each report's documents: report key -> {"docx": n, "pdf": n}.
         guide: Markdown text of docs/huong-dan-bien-tap.md, or None when the file is absent.
+        memo: rendered section HTML kept between builds (``render/memo.py``), or None.
     """
 
     repo: Repository
@@ -129,6 +137,7 @@ class SiteContext:
     revisions: Mapping[str, Revision] = field(default_factory=dict)
     documents: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     guide: str | None = None
+    memo: RenderMemo | None = None
 
 
 def edit_base_from_config(config: Mapping[str, Any]) -> str | None:
@@ -184,8 +193,9 @@ def task_anchor(task_id: str) -> str:
     return "nv-" + (re.sub(r"[^a-z0-9]+", "-", fold(task_id)).strip("-") or "x")
 
 
-def _anchors(tasks: Sequence[Task]) -> dict[str, str]:
-    """A unique anchor per task id (two ids may fold to the same text)."""
+def task_anchors(tasks: Sequence[Task]) -> dict[str, str]:
+    """A unique anchor per task id (two ids may fold to the same text); the search index uses
+    the same map to find each task's row."""
     out: dict[str, str] = {}
     used: set[str] = set()
     for t in tasks:
@@ -249,9 +259,12 @@ def _body_parser() -> MarkdownIt:
     return md
 
 
-def render_body(markdown: str, blocks: Mapping[str, str] | None = None) -> str:
-    """HTML of a section body; *blocks* maps a slot name to trusted HTML put in its place."""
-    out = _body_parser().render(markdown)
+def render_body(markdown: str, blocks: Mapping[str, str] | None = None, *,
+                memo: RenderMemo | None = None) -> str:
+    """HTML of a section body; *blocks* maps a slot name to trusted HTML put in its place.
+    With *memo*, HTML rendered by an earlier build from the same Markdown is reused."""
+    parse = _body_parser().render
+    out = memo.html(markdown, parse) if memo is not None else parse(markdown)
     for name, block in (blocks or {}).items():
         out = out.replace(f"<p>{name}</p>", block)
     return out.strip()
@@ -653,7 +666,7 @@ class _Renderer:
         self.ctx = ctx
         self.env = env
         self.repo = ctx.repo
-        self.anchors = _anchors(ctx.repo.tasks)
+        self.anchors = task_anchors(ctx.repo.tasks)
         self._facts: dict[str, ReportFacts] = {}
 
     def facts(self, report: Report) -> ReportFacts:
@@ -683,7 +696,7 @@ class _Renderer:
             "bang_nhiem_vu": table,
         }
         markdown = expand_body(section.body, facts.values, blocks)
-        return render_body(markdown, slots)
+        return render_body(markdown, slots, memo=self.ctx.memo)
 
     def report_page(self, report: Report) -> str:
         ctx, page = self.ctx, report_page(report)
@@ -1033,7 +1046,8 @@ def site_config(base: Mapping[str, Any], nav: list[Any]) -> dict[str, Any]:
 
     Paths are relative to the tree (mkdocs.yml, docs/, overrides/ side by side), so the tree can
     be built where it is by MkDocs or Zensical. Intranet safety is not left to the user's file:
-    the theme never loads web fonts, the built-in search is off (Pagefind replaces it later) and
+    the theme never loads web fonts, the built-in search is off (Pagefind replaces it: the
+    header's search box is templates/site/overrides/partials/search.html) and
     repo_url is dropped, because the theme would ask the git host's API for repository facts.
     """
     cfg = {k: v for k, v in base.items() if k not in OWNED_KEYS}
@@ -1044,6 +1058,12 @@ def site_config(base: Mapping[str, Any], nav: list[Any]) -> dict[str, Any]:
     theme["font"] = False
     theme.setdefault("language", "vi")
     theme.setdefault("palette", _DEFAULT_PALETTE)
+    # Only the visible part of the navigation goes into each page: the full tree in every page
+    # makes the build quadratic in the number of reports (and pages a third larger at 120).
+    features = [f for f in theme.get("features") or [] if isinstance(f, str)]
+    if "navigation.prune" not in features and "navigation.expand" not in features:
+        features.append("navigation.prune")
+    theme["features"] = features
     cfg["theme"] = theme
     cfg.update({
         "docs_dir": "docs",
@@ -1051,8 +1071,9 @@ def site_config(base: Mapping[str, Any], nav: list[Any]) -> dict[str, Any]:
         "use_directory_urls": True,
         "nav": nav,
         "plugins": [{"search": {"enabled": False}}],
+        "hooks": [PRERENDERED_HOOK],
         "markdown_extensions": MARKDOWN_EXTENSIONS,
         "extra_css": [STYLESHEET],
-        "extra_javascript": [SCRIPT],
+        "extra_javascript": [SCRIPT, SEARCH_SCRIPT],
     })
     return cfg
