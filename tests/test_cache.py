@@ -103,6 +103,8 @@ def test_cache_hits_and_rebuilds_corrupt_entries(repo_dir: Path, tmp_path: Path)
     assert (second.built, second.cached) == (0, 2)
     for name in ("bao-cao-2024-01.docx", "bao-cao-2024-01.pdf"):
         assert (tmp_path / "a/2024/01" / name).read_bytes() == (tmp_path / "b/2024/01" / name).read_bytes()
+        # a cached document is placed as a hard link to its verified entry: no bytes written
+        assert (tmp_path / "b/2024/01" / name).stat().st_nlink == 2
     # Corrupt one entry and plant a foreign one: the first is detected and rebuilt.
     entry = next(p for p in (tmp_path / "cache").rglob("*.pdf"))
     entry.write_bytes(b"%PDF-garbage")

@@ -297,6 +297,20 @@ def _children(pid: int) -> list[int]:
     return out
 
 
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:  # ended meanwhile
+        return b""
+
+
+def _stat(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/stat").read_bytes()
+    except OSError:  # gone: the zombie was reaped
+        return b" Z "
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
 def test_document_workers_die_with_a_killed_build(tmp_path: Path):
     """Only the build process is killed (not its group): its worker processes must not live on
@@ -315,8 +329,7 @@ def test_document_workers_die_with_a_killed_build(tmp_path: Path):
         while len(workers) < 2:
             assert proc.poll() is None, "the build ended before its workers started"
             assert time.monotonic() < deadline
-            workers = [p for p in _children(proc.pid)
-                       if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]
+            workers = [p for p in _children(proc.pid) if b"spawn_main" in _cmdline(p)]
             time.sleep(0.01)
         time.sleep(0.5)  # the workers have run their initializer
         proc.kill()  # the build process only
@@ -324,8 +337,7 @@ def test_document_workers_die_with_a_killed_build(tmp_path: Path):
         deadline = time.monotonic() + 10
         while any(Path(f"/proc/{p}").exists() for p in workers) and time.monotonic() < deadline:
             time.sleep(0.05)
-        alive = [p for p in workers if Path(f"/proc/{p}").exists()
-                 and b" Z " not in Path(f"/proc/{p}/stat").read_bytes()]
+        alive = [p for p in workers if b" Z " not in _stat(p)]
         assert alive == []
     finally:
         with contextlib.suppress(ProcessLookupError):

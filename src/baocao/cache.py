@@ -103,6 +103,31 @@ class DocumentCache:
             return None
         return data
 
+    def size(self, key: str, fmt: str) -> int | None:
+        """Size of a stored entry (not verified: :meth:`get` and :meth:`place` verify), or None."""
+        data_path, sum_path = self._paths(key, fmt)
+        try:
+            if not sum_path.is_file():
+                return None
+            return data_path.stat().st_size
+        except OSError:
+            return None
+
+    def place(self, key: str, fmt: str, dest: Path) -> int | None:
+        """Put a verified copy of the entry at *dest* and return its size; None on a miss or a
+        corrupt entry (removed). *dest* becomes a hard link to the entry when the file system
+        allows it (no bytes written; entries are replaced, never modified in place), a copy
+        otherwise."""
+        data = self.get(key, fmt)
+        if data is None:
+            return None
+        dest.unlink(missing_ok=True)
+        try:
+            os.link(self._paths(key, fmt)[0], dest)
+        except OSError:
+            dest.write_bytes(data)
+        return len(data)
+
     def put(self, key: str, fmt: str, data: bytes) -> None:
         """Store *data* atomically (a crash never leaves a half-written entry that verifies)."""
         data_path, sum_path = self._paths(key, fmt)

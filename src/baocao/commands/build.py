@@ -327,10 +327,10 @@ def _cached_sizes(repo: Repository, root: Path, templates: Path) -> dict[str, di
     cache = DocumentCache(root / CACHE_DIR)
     sizes: dict[str, dict[str, int]] = {}
     for job in plan_jobs(repo, repo.reports, root / "_", templates):
-        data = cache.get(job.key, job.fmt)
-        if data is None:
+        size = cache.size(job.key, job.fmt)  # verified when placed into the site
+        if size is None:
             return None
-        sizes.setdefault(job.report_key, {})[job.fmt] = len(data)
+        sizes.setdefault(job.report_key, {})[job.fmt] = size
     return sizes
 
 

@@ -160,9 +160,7 @@ def build_documents(
     planned = plan_jobs(repo, reports, staging, templates)
     for job in planned:
         job.out.parent.mkdir(parents=True, exist_ok=True)
-        data = cache.get(job.key, job.fmt) if cache is not None else None
-        if data is not None:
-            job.out.write_bytes(data)
+        if cache is not None and cache.place(job.key, job.fmt, job.out) is not None:
             stats.cached += 1
         else:
             todo.append(job)
