@@ -29,6 +29,7 @@ import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -319,36 +320,48 @@ def _write_documents(repo: Repository, root: Path, docs: Path, templates: Path,
 BUILD_RECORD = ".baocao-build.json"
 
 
-def _cached_sizes(repo: Repository, root: Path, templates: Path) -> dict[str, dict[str, int]] | None:
-    """Sizes of every report's documents when all of them are in the cache, else None."""
-    from ..cache import CACHE_DIR, DocumentCache
-    from .documents import plan_jobs
-
-    cache = DocumentCache(root / CACHE_DIR)
-    sizes: dict[str, dict[str, int]] = {}
-    for job in plan_jobs(repo, repo.reports, root / "_", templates):
-        size = cache.size(job.key, job.fmt)  # verified when placed into the site
-        if size is None:
-            return None
-        sizes.setdefault(job.report_key, {})[job.fmt] = size
-    return sizes
+#: Version of the fingerprint's recipe: changing what goes into it changes this.
+_FINGERPRINT_FORMAT = b"baocao-site-inputs-2\0"
 
 
-def build_fingerprint(pages: Mapping[str, str], sizes: Mapping[str, Mapping[str, int]],
-                      config: Mapping[str, Any], templates: Path, tree_dir: Path | None) -> str:
-    """Digest of everything the published site is made of."""
+@lru_cache(maxsize=1)
+def package_digest() -> str:
+    """Digest of baocao's own source (renderers, search, writers): new code, new site."""
+    package = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def input_fingerprint(root: Path, config: Mapping[str, Any], templates: Path, as_of: date,
+                      revisions: Mapping[str, Revision]) -> str:
+    """Digest of everything the published site is made from, computed before any rendering:
+    the bytes of every content file, directives.yaml, organization.yaml and the editors'
+    guide; the register date; the git history the pages show; the site config; templates and
+    fonts; baocao's own code; the versions of pandoc, typst, MkDocs, Material and Pagefind; and
+    SOURCE_DATE_EPOCH. Equal to the one recorded in the published site: nothing to do."""
     from importlib.metadata import version
 
     from ..cache import templates_digest, tool_versions
 
-    h = hashlib.sha256()
-    for name in sorted(pages):
-        h.update(name.encode() + b"\0" + pages[name].encode() + b"\0")
-    h.update(json.dumps(sizes, sort_keys=True).encode())
+    h = hashlib.sha256(_FINGERPRINT_FORMAT)
+    sources = sorted(p for p in (root / "content").rglob("*") if p.is_file())
+    sources += [root / name for name in (DIRECTIVES_SOURCE, "organization.yaml", GUIDE_SOURCE)]
+    for path in sources:
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            data = b"\0missing"
+        h.update(path.relative_to(root).as_posix().encode() + b"\0" + data + b"\0")
+    h.update(as_of.isoformat().encode())
+    h.update(json.dumps({k: [v.date.isoformat(), list(v.authors)] for k, v in revisions.items()},
+                        sort_keys=True).encode())
     h.update(json.dumps(config, sort_keys=True, default=str).encode())
     h.update(templates_digest(templates).encode())
     h.update(tool_versions().encode())
-    # tree_dir is where the generated tree is kept; it does not change what is published.
+    h.update(package_digest().encode())
+    h.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
     h.update(f"{version('mkdocs')} {version('mkdocs-material')} {version('pagefind')}".encode())
     return h.hexdigest()
 
@@ -405,17 +418,12 @@ def build(
             memo=memo,
         )
 
-    fingerprint, pages = None, None
-    cached_sizes = _cached_sizes(repo, root, templates)
-    if cached_sizes is not None:
-        pages = render_site(context(cached_sizes), templates)
-        fingerprint = build_fingerprint(pages, cached_sizes, base_config, templates, tree_dir)
-        if not force and _recorded_fingerprint(out_dir) == fingerprint:
-            say("Không có thay đổi: trang web và văn bản trong "
-                f"{out_dir.name}/ đã đúng với nội dung hiện tại.")
-            result.unchanged = True
-            memo.save()
-            return result
+    fingerprint = input_fingerprint(root, base_config, templates, as_of or date.today(), revisions)
+    if not force and _recorded_fingerprint(out_dir) == fingerprint:
+        say("Không có thay đổi: trang web và văn bản trong "
+            f"{out_dir.name}/ đã đúng với nội dung hiện tại.")
+        result.unchanged = True
+        return result
     # (the build's process id in the name: a later build removes it if this one gets killed)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-{os.getpid()}-",
                                     dir=out_dir.parent))
@@ -426,9 +434,7 @@ def build(
         docs = tree / "docs"
         sizes = _write_documents(repo, root, docs, templates, say)
         ctx = context(sizes)
-        if pages is None or sizes != cached_sizes:
-            pages = render_site(ctx, templates)
-            fingerprint = build_fingerprint(pages, sizes, base_config, templates, tree_dir)
+        pages = render_site(ctx, templates)
         write_tree(tree, pages, site_config(base_config, render_nav(ctx)), templates)
         say(f"Dựng trang web: {len(pages)} trang (mkdocs)")
         result.engine_output = run_engine(tree, site)
@@ -445,7 +451,8 @@ def build(
 
         say("Lập chỉ mục tìm kiếm (Pagefind)")
         try:
-            write_search_index(repo, site, work=staging)
+            # Each shard of the index is cached by the exact bytes of its records.
+            write_search_index(repo, site, work=staging, cache=root / CACHE_DIR / "search")
         except SearchIndexError as exc:
             raise SiteBuildError(f"lập chỉ mục tìm kiếm thất bại: {exc}") from None
         (site / BUILD_RECORD).write_text(
