@@ -232,3 +232,56 @@ def browser():
         b.close()
     finally:
         pw.stop()
+
+
+# --------------------------------------------------------------------------------------------
+# Search in shards (search.SHARD_REPORTS made small): five months, three shards of two reports
+
+#: Months added to make_search_repo() as copies of September (cut-off moved), oldest first.
+SHARD_MONTHS = ("2023/11", "2023/12", "2024/01")
+#: The newest report's own text for its III.6 section (found only there, in the newest shard).
+SHARD_NEWEST_TEXT = ("- Kiểm tra nhãn hàng hóa mũ bảo hiểm tại 15 cửa hàng trên địa bàn thành "
+                     "phố Bắc Giang; nhắc nhở 03 cơ sở.\n")
+SHARD_REPORTS_TEST = 2
+
+
+def make_sharded_repo(dest: Path) -> Path:
+    """make_search_repo() plus November 2023 to January 2024 (copies of September); January's
+    III.6 says SHARD_NEWEST_TEXT. With SHARD_REPORTS_TEST reports a shard: [09, 10], [11, 12],
+    [2024/01 + tasks + guide]."""
+    root = make_search_repo(dest)
+    for month in SHARD_MONTHS:
+        folder = root / "content" / month
+        shutil.copytree(root / "content/2023/09", folder)
+        edit_text(folder / "index.md", "cutoff: 2023-09-14", f"cutoff: {month.replace('/', '-')}-14")
+    path = root / "content" / SHARD_MONTHS[-1] / "08-thanh-tra.md"
+    head, _, _ = path.read_text(encoding="utf-8").partition("\n---\n")
+    path.write_text(head + "\n---\n\n" + SHARD_NEWEST_TEXT, encoding="utf-8")
+    return root
+
+
+def build_sharded(root: Path, shard_reports: int = SHARD_REPORTS_TEST, **options):
+    """``build()`` of *root* (register as of 20/01/2024) with search.SHARD_REPORTS set to
+    *shard_reports*; returns (repository, BuildResult)."""
+    from datetime import date
+
+    from baocao import search
+    from baocao.commands.build import build
+    from baocao.repo import load_checked
+
+    repo, _ = load_checked(root)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(search, "SHARD_REPORTS", shard_reports)
+        result = build(repo, root, root / "site", as_of=date(2024, 1, 20), **options)
+    return repo, result
+
+
+@pytest.fixture(scope="session")
+def sharded_build(tmp_path_factory: pytest.TempPathFactory):
+    """build_sharded() of make_sharded_repo(): a site whose index is three shards."""
+    from types import SimpleNamespace
+
+    base = tmp_path_factory.mktemp("sharded")
+    root = make_sharded_repo(base / "repo")
+    repo, result = build_sharded(root)
+    return SimpleNamespace(root=root, site=root / "site", result=result, repo=repo)

@@ -12,7 +12,16 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEARCH_OCTOBER, SEARCH_TASK_UNIT, SEARCH_UNITS
+from conftest import (
+    ROOT,
+    SEARCH_OCTOBER,
+    SEARCH_TASK_UNIT,
+    SEARCH_UNITS,
+    SHARD_REPORTS_TEST,
+    build_sharded,
+    edit_text,
+    make_sharded_repo,
+)
 from lxml import html as lxml_html
 
 from baocao import search
@@ -25,9 +34,11 @@ from baocao.search import (
     filter_values,
     fold_query_words,
     folded_aliases,
+    record_groups,
     record_html,
     record_path,
     report_records,
+    shard_records,
     write_search_index,
 )
 from baocao.vietnamese import fold
@@ -197,6 +208,8 @@ def test_build_writes_the_pagefind_bundle(search_build, records):
     assert lists["thang"][:2] == ["9", "10"] and lists["phan"] == ["Phần I", "Phần II"]
     assert set(lists["don_vi"]) == set(SEARCH_UNITS.values()) | {SEARCH_TASK_UNIT}
     assert len(list((bundle / "index").iterdir())) > 1  # small chunks (next test)
+    # Up to SHARD_REPORTS reports the index is one bundle, as before shards existed.
+    assert not (bundle / search.SHARDS_DIR).exists() and search.SHARDS_KEY not in lists
 
 
 def test_index_chunk_size_reaches_pagefind(search_build, tmp_path: Path, monkeypatch):
@@ -269,3 +282,139 @@ def zensical_site(tree: Path, dest: Path) -> Path:
     assert (site / "2023/09/index.html").is_file()
     shutil.move(str(site), dest)
     return dest
+
+
+# --------------------------------------------------------------------------------------------
+# Shards and their cache (search.SHARD_REPORTS made small: conftest.build_sharded)
+
+
+def bundle_files(bundle: Path) -> dict[str, bytes]:
+    return {p.relative_to(bundle).as_posix(): p.read_bytes()
+            for p in sorted(bundle.rglob("*")) if p.is_file()}
+
+
+def shard_of(files: dict[str, bytes], folder: str) -> dict[str, bytes]:
+    """The files of one shard's bundle ("" is the newest, without the older shards)."""
+    if folder:
+        return {k[len(folder):]: v for k, v in files.items() if k.startswith(folder)}
+    return {k: v for k, v in files.items() if not k.startswith(search.SHARDS_DIR + "/")}
+
+
+def test_sharded_build_writes_one_bundle_per_shard(sharded_build, monkeypatch):
+    monkeypatch.setattr(search, "SHARD_REPORTS", SHARD_REPORTS_TEST)
+    reports, others = record_groups(sharded_build.repo, sharded_build.site)
+    assert [r[0].url for r in reports] == ["2023/09/", "2023/10/", "2023/11/", "2023/12/",
+                                           "2024/01/"]
+    shards = shard_records(reports, others)
+    assert [len(s) for s in shards] == [len(reports[0]) + len(reports[1]),
+                                        len(reports[2]) + len(reports[3]),
+                                        len(reports[4]) + len(others)]
+    bundle = sharded_build.site / "pagefind"
+    lists = json.loads((bundle / search.FILTER_VALUES).read_text(encoding="utf-8"))
+    assert lists.pop(search.SHARDS_KEY) == ["shards/1/", "shards/0/"]  # newest first
+    assert lists == filter_values([r for s in shards for r in s])  # filters cover every shard
+    for folder, records in zip(["shards/0/", "shards/1/", ""], shards, strict=True):
+        entry = json.loads((bundle / folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+        assert entry["languages"]["vi"]["page_count"] == len(records), folder
+        assert len(list((bundle / folder / "fragment").iterdir())) == len(records), folder
+        assert not (bundle / folder / "pagefind-ui.js").exists()
+    cache = sharded_build.root / ".baocao-cache" / "search"
+    assert len([p for p in cache.iterdir() if not p.name.startswith(".")]) == 3
+
+
+def test_shards_come_from_the_cache_until_their_records_change(tmp_path: Path, monkeypatch):
+    """A rebuild without a searchable change runs Pagefind for no shard and publishes the same
+    bytes; a changed section of an old report re-indexes its shard only; a damaged or partial
+    cache entry is indexed again, never published."""
+    runs: list[Path] = []
+    real = search.run_pagefind
+
+    def counting(records_dir: Path, bundle: Path) -> None:
+        runs.append(records_dir)
+        real(records_dir, bundle)
+
+    monkeypatch.setattr(search, "run_pagefind", counting)
+    root = make_sharded_repo(tmp_path / "repo")
+    bundle = root / "site" / "pagefind"
+    cache = root / ".baocao-cache" / "search"
+    build_sharded(root)
+    assert len(runs) == 3
+    first = bundle_files(bundle)
+    entries = sorted(p.name for p in cache.iterdir())
+    assert len(entries) == 3
+
+    # Nothing searchable changed (forced rebuild): no Pagefind run, byte-identical bundle.
+    runs.clear()
+    _, result = build_sharded(root, force=True)
+    assert not result.unchanged
+    assert runs == []
+    assert bundle_files(bundle) == first
+
+    # One section of September (shard 0) changes: only shard 0 is indexed again.
+    edit_text(root / "content/2023/09/03-nghien-cuu-khoa-hoc.md", "\n---\n",
+              "\n---\n\n- Khảo nghiệm giống lúa chịu mặn tại huyện Hiệp Hòa.\n")
+    runs.clear()
+    build_sharded(root)
+    assert len(runs) == 1
+    second = bundle_files(bundle)
+    assert shard_of(second, "shards/0/") != shard_of(first, "shards/0/")
+    assert shard_of(second, "shards/1/") == shard_of(first, "shards/1/")
+    assert shard_of(second, "") == shard_of(first, "")
+    now = sorted(p.name for p in cache.iterdir())
+    assert len(now) == 3 and len(set(now) - set(entries)) == 1  # the old entry is gone
+
+    # A damaged entry (a fragment cut short) and a partial one (no manifest) are indexed again;
+    # the third shard still comes from the cache, byte for byte.
+    def folder_of(entry: Path) -> str:
+        data = (entry / "pagefind-entry.json").read_bytes()
+        return next(f for f in ("shards/0/", "shards/1/", "")
+                    if second[f + "pagefind-entry.json"] == data)
+
+    damaged, partial, kept = (cache / name for name in now)
+    fragment = next((damaged / "fragment").iterdir())
+    fragment.write_bytes(fragment.read_bytes()[:10])
+    (partial / search.CACHE_MANIFEST).unlink()
+    kept_folder = folder_of(kept)
+    runs.clear()
+    build_sharded(root, force=True)
+    assert len(runs) == 2
+    third = bundle_files(bundle)
+    assert shard_of(third, kept_folder) == shard_of(second, kept_folder)
+    for folder in {"shards/0/", "shards/1/", ""} - {kept_folder}:
+        # Pagefind's own metadata differs from run to run; the records do not.
+        assert ({k for k in shard_of(third, folder) if k.startswith("fragment/")}
+                == {k for k in shard_of(second, folder) if k.startswith("fragment/")})
+        assert all(len(v) > 10 for k, v in shard_of(third, folder).items() if "fragment/" in k)
+    assert len(third) == len(second)
+    assert sorted(p.name for p in cache.iterdir()) == now
+
+
+def test_without_a_cache_the_shards_are_the_same_bundles(sharded_build, tmp_path: Path,
+                                                         monkeypatch):
+    """``write_search_index`` without a cache (``python -m baocao.search``) writes the same
+    shards: the same files, the same records (fragments are named by their content)."""
+    site = tmp_path / "site"
+    shutil.copytree(sharded_build.site, site)
+    monkeypatch.setattr(search, "SHARD_REPORTS", SHARD_REPORTS_TEST)
+    stats = write_search_index(sharded_build.repo, site)
+    assert (stats.shards, stats.indexed) == (3, 3)
+    built = bundle_files(sharded_build.site / "pagefind")
+    again = bundle_files(site / "pagefind")
+    assert len(again) == len(built)
+    assert {k for k in again if "fragment/" in k} == {k for k in built if "fragment/" in k}
+    assert again[search.FILTER_VALUES] == built[search.FILTER_VALUES]
+    assert not list((site / "pagefind").rglob("pagefind-ui.js"))
+
+
+def test_cache_key_covers_settings_and_record_bytes(monkeypatch):
+    docs = [("2023/09/index.html", b"<p>a</p>"), ("2023/09/_/x.html", b"<p>b</p>")]
+    key = search.shard_key(docs)
+    assert search.shard_key(list(docs)) == key
+    assert search.shard_key(docs[::-1]) != key
+    assert search.shard_key([docs[0], ("2023/09/_/y.html", b"<p>b</p>")]) != key
+    assert search.shard_key([docs[0], ("2023/09/_/x.html", b"<p>b </p>")]) != key
+    monkeypatch.setattr(search, "INDEX_CHUNK_SIZE", 1234)
+    assert search.shard_key(docs) != key
+    monkeypatch.undo()
+    monkeypatch.setattr(search, "LANGUAGE", "en")
+    assert search.shard_key(docs) != key

@@ -415,3 +415,129 @@ def test_search_screenshots(visit):
         run_search(page, "zzqj")
         page.screenshot(path=str(folder / f"search-none-{name}.png"))
     log.assert_clean()
+
+
+# --------------------------------------------------------------------------------------------
+# An index in shards (conftest.sharded_build: [09, 10], [11, 12], [2024/01 + tasks + guide]):
+# the older shards are merged into the newest by the script
+
+
+@pytest.fixture(scope="module")
+def sharded_base(sharded_build) -> Iterator[str]:
+    httpd, url = serve(sharded_build.site, PREFIX)
+    try:
+        yield url
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def sharded_records(sharded_build) -> list[SearchRecord]:
+    return collect_records(sharded_build.repo, sharded_build.site)
+
+
+def shard_of_folder(build: Any, folder: str) -> list[SearchRecord]:
+    """The records of the shard whose bundle is pagefind/<folder>."""
+    from conftest import SHARD_REPORTS_TEST
+
+    from baocao import search
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(search, "SHARD_REPORTS", SHARD_REPORTS_TEST)
+        shards = search.shard_records(*search.record_groups(build.repo, build.site))
+    return next(s for k, s in enumerate(shards) if search.shard_folder(k, len(shards)) == folder)
+
+
+@pytest.fixture
+def visit_sharded(browser: Any, sharded_base: str) -> Iterator[Callable[..., tuple[Any, Log]]]:
+    contexts: list[Any] = []
+    log = Log(sharded_base)
+
+    def open_page(path: str = "", **options: Any) -> tuple[Any, Log]:
+        return open_context(browser, sharded_base, log, contexts, path, **options), log
+
+    yield open_page
+    for ctx in contexts:
+        ctx.close()
+
+
+#: (query, filters, url prefix, title prefix, shard folder of the expected record)
+SHARDED_QUERIES = [
+    ("cửa hàng xăng dầu", {}, "2023/10/", "III.6.", "shards/0/"),
+    ("buc xa", {"don_vi": "Phòng Quản lý công nghệ"}, "2023/10/", "III.2.", "shards/0/"),
+    ("kiem tra nhan hang hoa mu bao hiem", {}, "2024/01/", "III.6.", ""),
+    ("mũ bảo hiểm", {"nam": "2024", "phan": "Phần I"}, "2024/01/", "III.6.", ""),
+    ("4502/UBND-KGVX", {}, "nhiem-vu/#nv-2023-4502-", "4502/UBND-KGVX", ""),
+]
+
+
+@pytest.mark.parametrize(("query", "filters", "url", "title", "folder"), SHARDED_QUERIES,
+                         ids=[f"{q}{' + ' + ','.join(f.values()) if f else ''}"
+                              for q, f, *_ in SHARDED_QUERIES])
+def test_sharded_index_finds_sections_of_every_shard(visit_sharded, sharded_base, sharded_build,
+                                                     sharded_records, query, filters, url, title,
+                                                     folder):
+    want = find_record(sharded_records, url, title)
+    assert record_matches(want, query), f"the expected section does not contain {query!r}"
+    for key, value in filters.items():
+        assert value in want.filters.get(key, ()), (key, value)
+    # The expected record really lives in that shard's bundle.
+    assert want in shard_of_folder(sharded_build, folder)
+    page, log = visit_sharded("2023/09/")
+    hits = run_search(page, query, filters)
+    assert hits, status(page)
+    assert hits[0]["href"] == sharded_base + want.url, [h["title"] for h in hits[:3]]
+    assert hits[0]["title"] == want.title
+    # Every shard's bundle was merged, from the sub-path.
+    for shard in ("shards/0/", "shards/1/"):
+        assert any(r.startswith(f"{sharded_base}pagefind/{shard}pagefind-entry.json")
+                   for r in log.requests), shard
+    log.assert_clean()
+
+
+def test_sharded_index_lists_exact_matches_first_across_shards(visit_sharded, sharded_base,
+                                                               sharded_records):
+    page, log = visit_sharded("")
+    hits = run_search(page, "dương")
+    more = page.locator("[data-bc-search-more]")
+    while more.is_visible():
+        n = page.locator(".bc-hit").count()
+        more.click()
+        page.wait_for_function("n => document.querySelectorAll('.bc-hit').length > n", arg=n)
+    hrefs = page.locator(".bc-hit a").evaluate_all("as => as.map(a => a.href)")
+    by_url = {sharded_base + r.url: r for r in sharded_records}
+
+    def exact(rec: SearchRecord) -> bool:
+        text = unicodedata.normalize("NFC", f"{rec.title} {rec.text}").lower()
+        return any(w.strip(".,;:()“”\"") == "dương" for w in text.split())
+
+    flags = [exact(by_url[h]) for h in hrefs]
+    assert True in flags and False in flags, flags
+    assert flags == sorted(flags, reverse=True), flags
+    # Exact matches from old shards are among them (exactDiacritics reaches every shard).
+    assert any(f and (h.startswith(sharded_base + "2023/09/") or h.startswith(sharded_base + "2023/1"))
+               for f, h in zip(flags, hrefs, strict=True))
+    assert hits
+    log.assert_clean()
+
+
+def test_sharded_index_lists_filtered_records_newest_shard_first(visit_sharded, sharded_base,
+                                                                 sharded_records):
+    """Filters alone: the records of the reports come newest month first across the shards."""
+    page, log = visit_sharded("")
+    filters = {"loai": "Báo cáo", "phan": "Phần II"}
+    run_search(page, "", filters)
+    more = page.locator("[data-bc-search-more]")
+    while more.is_visible():
+        n = page.locator(".bc-hit").count()
+        more.click()
+        page.wait_for_function("n => document.querySelectorAll('.bc-hit').length > n", arg=n)
+    hrefs = page.locator(".bc-hit a").evaluate_all("as => as.map(a => a.href)")
+    want = [r for r in sharded_records
+            if r.filters.get("loai") == ("Báo cáo",) and r.filters.get("phan") == ("Phần II",)]
+    assert sorted(hrefs) == sorted(sharded_base + r.url for r in want)
+    months = [h[len(sharded_base):len(sharded_base) + 7] for h in hrefs]
+    assert len(set(months)) == 5
+    assert months == sorted(months, reverse=True), months
+    log.assert_clean()

@@ -17,6 +17,11 @@ but ``đ`` has no Unicode decomposition and stays ``đ``. Each record therefore 
 ``khong_dau`` metadata (searched, never shown), the folded form of its words that contain
 ``đ``/``Đ``: "đường" -> "duong", so that "duong" finds it.
 
+Shards and cache: the records are indexed in shards of SHARD_REPORTS reports (Pagefind's memory
+grows with the text of one run), the newest at ``<site>/pagefind/``, the older ones in
+``<site>/pagefind/shards/<k>/``, merged by the browser script; each shard's bundle is cached by the
+exact bytes of its records (:class:`SearchCache`), so a build re-indexes only changed shards.
+
 Facts that the page does not show (the unit that wrote a section, the Phần of a Mục) come from
 the model; the text and anchors come from the HTML, and a heading that does not match the model
 is an error, not a silent mismatch.
@@ -25,6 +30,7 @@ is an error, not a silent mismatch.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import html
 import json
 import os
@@ -33,6 +39,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -345,21 +352,33 @@ def guide_records(page_html: Path) -> list[SearchRecord]:
     return records
 
 
-def collect_records(repo: Repository, site: Path) -> list[SearchRecord]:
-    """Every record of a built site: report sections, tasks, the guide (when built)."""
-    records: list[SearchRecord] = []
-    for report in repo.reports:
+def _report_order(report: Report) -> tuple[int, int]:
+    return (report.year, report.month)
+
+
+def record_groups(repo: Repository, site: Path) -> tuple[list[list[SearchRecord]], list[SearchRecord]]:
+    """The records of a built site: one list per report, oldest report first, and the records
+    of the register and the guide (when built)."""
+    reports: list[list[SearchRecord]] = []
+    for report in sorted(repo.reports, key=_report_order):
         page = site / report_page(report).replace("index.md", "index.html")
         if not page.is_file():
             raise SearchIndexError(f"thiếu trang {page} của báo cáo {report.key}")
-        records += report_records(report, page)
+        reports.append(report_records(report, page))
+    others: list[SearchRecord] = []
     register = site / REGISTER.replace("index.md", "index.html")
     if register.is_file():
-        records += register_records(repo, register)
+        others += register_records(repo, register)
     guide = site / GUIDE.replace("index.md", "index.html")
     if guide.is_file():
-        records += guide_records(guide)
-    return records
+        others += guide_records(guide)
+    return reports, others
+
+
+def collect_records(repo: Repository, site: Path) -> list[SearchRecord]:
+    """Every record of a built site: report sections (oldest report first), tasks, the guide."""
+    reports, others = record_groups(repo, site)
+    return [r for records in reports for r in records] + others
 
 
 # --------------------------------------------------------------------------------------------
@@ -418,60 +437,273 @@ _UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js",
            "pagefind-modular-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
            "pagefind-highlight.js", "playground")
 
+#: Reports per shard of the index: shard k holds the records of reports [k·N, k·N + N) in
+#: chronological order, so a new month changes only the newest shard. Pagefind's memory is
+#: proportional to the text it indexes, and shards are indexed one after another.
+SHARD_REPORTS = 120
+#: Where the older shards' bundles go inside the primary bundle (``pagefind/shards/<k>/``).
+SHARDS_DIR = "shards"
+#: Key of the filter lists file that names the older shards (paths relative to the bundle,
+#: newest first); absent when the index is one shard.
+SHARDS_KEY = "shards"
+#: Inside an entry of the search cache: the size and SHA-256 of each file, written last.
+CACHE_MANIFEST = ".baocao-entry.json"
+_CACHE_SCHEMA = "baocao-search-cache/1"
+
 
 @dataclass(frozen=True)
 class SearchStats:
-    """What was indexed. Attributes: records; bundle (the pagefind folder); size (bytes)."""
+    """What was indexed. Attributes: records; bundle (the pagefind folder); size (bytes);
+    shards (bundles); indexed (shards Pagefind indexed; the others came from the cache)."""
 
     records: int
     bundle: Path
     size: int
+    shards: int = 1
+    indexed: int = 1
 
 
-def write_search_index(repo: Repository, site: Path, work: Path | None = None) -> SearchStats:
-    """Index the built *site* into ``site/pagefind/`` (replacing an older bundle).
+def shard_records(reports: Sequence[Sequence[SearchRecord]],
+                  others: Sequence[SearchRecord]) -> list[list[SearchRecord]]:
+    """The records of each shard, oldest first: SHARD_REPORTS reports a shard, the register's
+    and the guide's records in the newest (which changes every month anyway)."""
+    shards = [[r for records in reports[i:i + SHARD_REPORTS] for r in records]
+              for i in range(0, len(reports), SHARD_REPORTS)] or [[]]
+    shards[-1] += others
+    return shards
 
-    *work* is a scratch folder for the record documents (a temporary folder by default).
-    Raises SearchIndexError when a page does not match the model or Pagefind fails.
-    """
-    records = collect_records(repo, site)
-    bundle = site / SEARCH_DIR
-    scratch = Path(tempfile.mkdtemp(prefix="search-records-", dir=work))
-    try:
-        seen: set[str] = set()
-        for record in records:
-            path = record_path(record)
-            if path in seen:
-                raise SearchIndexError(f"hai mục tìm kiếm cùng một liên kết {record.url}")
-            seen.add(path)
-            target = scratch / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(record_html(record), encoding="utf-8")
-        if bundle.exists():
-            shutil.rmtree(bundle)
+
+def shard_folder(number: int, count: int) -> str:
+    """Where shard *number* of *count* goes inside the bundle ("" for the newest)."""
+    return "" if number == count - 1 else f"{SHARDS_DIR}/{number}/"
+
+
+def index_settings() -> str:
+    """Everything besides the records that shapes Pagefind's output (part of a shard's key)."""
+    from importlib.metadata import version
+
+    flags = pagefind_command(Path("RECORDS"), Path("BUNDLE"))
+    if flags[:1] == [sys.executable]:
+        flags = flags[1:]
+    return json.dumps({"schema": _CACHE_SCHEMA, "pagefind": version("pagefind"),
+                       "chunk_size": INDEX_CHUNK_SIZE, "language": LANGUAGE, "flags": flags,
+                       "unused": list(_UNUSED)}, sort_keys=True)
+
+
+def shard_key(documents: Sequence[tuple[str, bytes]], settings: str | None = None) -> str:
+    """Cache key of a shard: SHA-256 over the index settings and each record document (its path,
+    which is its link, and its exact bytes) in order."""
+    h = hashlib.sha256((settings if settings is not None else index_settings()).encode())
+    for path, data in documents:
+        h.update(b"\0%s\0%d\0" % (path.encode(), len(data)))
+        h.update(data)
+    return h.hexdigest()
+
+
+def _files(folder: Path) -> dict[str, Path]:
+    return {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class SearchCache:
+    """Shards' Pagefind bundles, one folder per key: ``<root>/<key>/`` with a manifest of its
+    files (CACHE_MANIFEST) written last. An entry is never modified once stored (the site may
+    hard-link its files); one that does not verify is removed and indexed again."""
+
+    root: Path
+
+    def verified(self, key: str) -> Path | None:
+        """The entry of *key* when it is complete and intact, else None (a bad one is removed)."""
+        entry = self.root / key
+        if not entry.is_dir():
+            return None
         try:
-            env = dict(os.environ, PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE=str(INDEX_CHUNK_SIZE))
-            proc = subprocess.run(pagefind_command(scratch, bundle), capture_output=True, text=True,
-                                  encoding="utf-8", errors="replace", check=False, timeout=1800,
-                                  env=env)
-        except (OSError, subprocess.SubprocessError) as exc:
-            raise SearchIndexError(f"không chạy được Pagefind: {exc}") from None
-        if proc.returncode != 0 or not (bundle / "pagefind.js").is_file():
-            tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
-            raise SearchIndexError(f"Pagefind không tạo được chỉ mục tìm kiếm:\n{tail}")
+            manifest = json.loads((entry / CACHE_MANIFEST).read_text(encoding="utf-8"))
+            files = _files(entry)
+            files.pop(CACHE_MANIFEST, None)
+            listed = manifest["files"]
+            ok = (manifest.get("key") == key and manifest.get("schema") == _CACHE_SCHEMA
+                  and set(listed) == set(files)
+                  and all(files[name].stat().st_size == size for name, (size, _) in listed.items())
+                  and all(_sha256(files[name]) == digest for name, (_, digest) in listed.items()))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            ok = False
+        if not ok:
+            shutil.rmtree(entry, ignore_errors=True)
+            return None
+        return entry
+
+    def new_entry(self) -> Path:
+        """An empty folder beside the entries, to be filled and then :meth:`store`d."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=".tmp-", dir=self.root))
+
+    def store(self, key: str, folder: Path) -> Path:
+        """Make *folder* (from :meth:`new_entry`) the entry of *key*: the manifest is written
+        last and the folder renamed into place, so a crash never leaves an entry that verifies."""
+        files = {name: [p.stat().st_size, _sha256(p)] for name, p in _files(folder).items()}
+        manifest = folder / CACHE_MANIFEST
+        manifest.write_text(json.dumps({"schema": _CACHE_SCHEMA, "key": key, "files": files},
+                                       indent=0, sort_keys=True), encoding="utf-8")
+        entry = self.root / key
+        if entry.exists():
+            shutil.rmtree(entry)
+        try:
+            os.rename(folder, entry)
+        except OSError:
+            # Another build stored the same key in the meantime: use (and verify) that one.
+            shutil.rmtree(folder, ignore_errors=True)
+        return entry
+
+    def prune(self, keep: Iterable[str]) -> None:
+        """Remove every entry but *keep* (and scratch folders of builds that no longer run)."""
+        if not self.root.is_dir():
+            return
+        keep = set(keep)
+        now = time.time()
+        for path in self.root.iterdir():
+            if path.name in keep:
+                continue
+            if path.name.startswith(".tmp-"):
+                try:
+                    stale = now - path.stat().st_mtime > 24 * 3600
+                except OSError:
+                    continue
+                if not stale:
+                    continue  # perhaps a build running now
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+
+
+def _place(entry: Path, target: Path) -> None:
+    """The files of a cache entry into *target*, as hard links where the file system allows
+    (entries are never modified), copies otherwise."""
+    for name, src in _files(entry).items():
+        if name == CACHE_MANIFEST:
+            continue
+        dest = target / name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(src, dest)
+        except OSError:
+            shutil.copy2(src, dest)
+
+
+def run_pagefind(records_dir: Path, bundle: Path) -> None:
+    """Index the record documents in *records_dir* into *bundle* (one Pagefind run)."""
+    try:
+        env = dict(os.environ, PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE=str(INDEX_CHUNK_SIZE))
+        proc = subprocess.run(pagefind_command(records_dir, bundle), capture_output=True, text=True,
+                              encoding="utf-8", errors="replace", check=False, timeout=1800,
+                              env=env)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise SearchIndexError(f"không chạy được Pagefind: {exc}") from None
+    if proc.returncode != 0 or not (bundle / "pagefind.js").is_file():
+        tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
+        raise SearchIndexError(f"Pagefind không tạo được chỉ mục tìm kiếm:\n{tail}")
+
+
+def _index_shard(documents: Sequence[tuple[str, bytes]], scratch: Path, bundle: Path) -> None:
+    """Write the record documents into *scratch* and have Pagefind index them into *bundle*."""
+    for path, data in documents:
+        target = scratch / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    try:
+        run_pagefind(scratch, bundle)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    (bundle / FILTER_VALUES).write_text(
-        json.dumps(filter_values(records), ensure_ascii=False, separators=(",", ":")),
-        encoding="utf-8")
     for name in _UNUSED:
         unused = bundle / name
         if unused.is_dir():
             shutil.rmtree(unused)
         elif unused.is_file():
             unused.unlink()
+
+
+def write_search_index(repo: Repository, site: Path, work: Path | None = None, *,
+                       cache: Path | None = None) -> SearchStats:
+    """Index the built *site* into ``site/pagefind/`` (replacing an older bundle).
+
+    The records are split into shards (SHARD_REPORTS reports each, see :func:`shard_records`);
+    the newest shard is the bundle ``site/pagefind/``, each older one a complete bundle in
+    ``site/pagefind/shards/<k>/`` that the browser script merges (the filter lists file names
+    them). With *cache* (a folder, e.g. ``.baocao-cache/search``), a shard whose records and
+    settings are unchanged comes from the cache without running Pagefind, a new one is stored
+    there, and entries this build did not use are removed. Shards are indexed one after another
+    (Pagefind's memory grows with the text of one shard).
+
+    *work* is a scratch folder for the record documents (a temporary folder by default).
+    Raises SearchIndexError when a page does not match the model or Pagefind fails.
+    """
+    reports, others = record_groups(repo, site)
+    shards = shard_records(reports, others)
+    seen: set[str] = set()
+    for records in shards:
+        for record in records:
+            path = record_path(record)
+            if path in seen:
+                raise SearchIndexError(f"hai mục tìm kiếm cùng một liên kết {record.url}")
+            seen.add(path)
+    bundle = site / SEARCH_DIR
+    if bundle.exists():
+        shutil.rmtree(bundle)
+    store = SearchCache(cache) if cache is not None else None
+    settings = index_settings()
+    used: list[str] = []
+    indexed = 0
+    scratch = Path(tempfile.mkdtemp(prefix="search-records-", dir=work))
+    try:
+        for number, records in enumerate(shards):
+            target = bundle / shard_folder(number, len(shards))
+            documents = [(record_path(r), record_html(r).encode("utf-8")) for r in records]
+            if store is None:
+                # (into a folder of its own: the newest shard's bundle holds the older ones)
+                out = scratch / f"bundle-{number}"
+                _index_shard(documents, scratch / str(number), out)
+                indexed += 1
+                for name, src in _files(out).items():
+                    (target / name).parent.mkdir(parents=True, exist_ok=True)
+                    shutil.move(src, target / name)
+                continue
+            key = shard_key(documents, settings)
+            entry = store.verified(key)
+            if entry is None:
+                fresh = store.new_entry()
+                try:
+                    _index_shard(documents, scratch / str(number), fresh)
+                    entry = store.store(key, fresh)
+                except BaseException:
+                    shutil.rmtree(fresh, ignore_errors=True)
+                    raise
+                indexed += 1
+                entry = store.verified(key)
+                if entry is None:
+                    raise SearchIndexError(f"không lưu được chỉ mục tìm kiếm vào {store.root}")
+            used.append(key)
+            _place(entry, target)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    if store is not None:
+        store.prune(used)
+    records_all = [r for records in shards for r in records]
+    lists: dict[str, list[str]] = filter_values(records_all)
+    if len(shards) > 1:
+        lists[SHARDS_KEY] = [shard_folder(k, len(shards)) for k in reversed(range(len(shards) - 1))]
+    (bundle / FILTER_VALUES).write_text(
+        json.dumps(lists, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file())
-    return SearchStats(len(records), bundle, size)
+    return SearchStats(len(records_all), bundle, size, len(shards), indexed)
 
 
 def filter_values(records: Sequence[SearchRecord]) -> dict[str, list[str]]:
@@ -495,14 +727,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m baocao.search", description=main.__doc__)
     ap.add_argument("site", type=Path, help="thư mục trang web đã dựng (chứa index.html)")
     ap.add_argument("--repo", type=Path, default=Path("."), help="kho nội dung (mặc định: .)")
+    ap.add_argument("--cache", type=Path, default=None,
+                    help="thư mục bộ nhớ đệm của chỉ mục (ví dụ .baocao-cache/search); mặc định: không dùng")
     args = ap.parse_args(argv)
     repo, _ = load_checked(args.repo)
     try:
-        stats = write_search_index(repo, args.site)
+        stats = write_search_index(repo, args.site, cache=args.cache)
     except SearchIndexError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 1
-    print(f"Đã lập chỉ mục tìm kiếm: {stats.records} mục, {stats.size // 1024} KB trong {stats.bundle}")
+    print(f"Đã lập chỉ mục tìm kiếm: {stats.records} mục, {stats.size // 1024} KB trong {stats.bundle}"
+          f" ({stats.shards} phần, {stats.indexed} phần lập lại)")
     return 0
 
 

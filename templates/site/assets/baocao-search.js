@@ -9,6 +9,8 @@
  * Everything is located relative to this script (assets/baocao-search.js), so the site works
  * from any sub-path (a GitLab Pages project) on any static web server. Pagefind is loaded on
  * first use. A query typed with marks lists the records that contain it exactly first.
+ * A large archive's index is cut into shards (search.py SHARD_REPORTS): pagefind/ is the newest,
+ * the older ones are listed in pagefind/baocao-filters.json and merged before the first search.
  */
 (function () {
   "use strict";
@@ -173,43 +175,116 @@
   // ------------------------------------------------------------------------------------------
   // Pagefind
 
+  var BUNDLE = new URL("pagefind/", ROOT);
+  var RANKING = { diacriticSimilarity: 1.0 };
+  var sidecarPromise = null;
   var pagefindPromise = null;
 
+  /* pagefind/baocao-filters.json: each filter's values for the panel and, when the index is
+   * cut into shards (search.py SHARD_REPORTS), the older shards' bundles ("shards": paths
+   * relative to the bundle, newest first). Fetched once, for both. */
+  function sidecar() {
+    if (!sidecarPromise) {
+      sidecarPromise = fetch(new URL("baocao-filters.json", BUNDLE).href).then(function (r) {
+        if (!r.ok) throw new Error(r.status);
+        return r.json();
+      });
+      sidecarPromise.catch(function () { sidecarPromise = null; });
+    }
+    return sidecarPromise;
+  }
+
+  /* The older shards' bundle paths (absolute paths on this server, so a sub-path works). */
+  function shardPaths(side) {
+    return (side.shards || []).map(function (p) { return new URL(p, BUNDLE).pathname; });
+  }
+
+  /* Merge every older shard into a Pagefind instance, in the listed order (newest first).
+   * Results link relative to the site root, like the newest shard's. */
+  function mergeShards(pf, shards) {
+    return Promise.all(shards.map(function (path) {
+      return pf.mergeIndex(path, { baseUrl: ROOT.pathname, ranking: RANKING });
+    }));
+  }
+
+  /* {pf, shards}: Pagefind with the newest shard (pagefind/) and the older ones merged. */
   function pagefind() {
     if (!pagefindPromise) {
-      pagefindPromise = import(new URL("pagefind/pagefind.js", ROOT).href).then(function (pf) {
-        return pf.options({
-          baseUrl: ROOT.pathname,
-          noWorker: true,
-          ranking: { diacriticSimilarity: 1.0 }
-        }).then(function () { return pf.init(); })
-          // init() returns before the index metadata and WebAssembly are ready; an empty search
-          // waits for them (and loads nothing more), so the first real query does not.
-          .then(function () { return pf.search(""); })
-          .then(function () { return pf; });
-      });
+      pagefindPromise = Promise.all([import(new URL("pagefind.js", BUNDLE).href), sidecar()])
+        .then(function (loaded) {
+          var pf = loaded[0];
+          var shards = shardPaths(loaded[1]);
+          return pf.options({
+            baseUrl: ROOT.pathname,
+            noWorker: true,
+            ranking: RANKING
+          }).then(function () { return pf.init(); })
+            .then(function () { return mergeShards(pf, shards); })
+            // init() returns before the index metadata and WebAssembly are ready; an empty
+            // search waits for them (and loads nothing more), so the first real query does not.
+            .then(function () { return pf.search(""); })
+            .then(function () { return { pf: pf, shards: shards }; });
+        });
       pagefindPromise.catch(function () { pagefindPromise = null; });
     }
     return pagefindPromise;
   }
 
+  var extraPromises = {};
+
+  /* With shards, a further Pagefind instance (newest shard, then every older one merged) for
+   * what Pagefind's options() cannot do across merged bundles (it reaches only the primary):
+   *   "exact": exactDiacritics on every shard;
+   *   "list":  filters alone, newest first: Pagefind scores such results by their place in
+   *            the "ky" order of their own shard, so each older shard gets a far smaller
+   *            weight and the shards follow one another, newest first (the register's tasks,
+   *            in the newest shard, come before the older shards' reports). */
+  function extraPagefind(loaded, kind) {
+    if (!extraPromises[kind]) {
+      var exact = kind === "exact";
+      var weight = function (rank) { return exact ? 1 : Math.pow(1e-6, rank); };
+      var pf = loaded.pf.createInstance({
+        basePath: BUNDLE.pathname, baseUrl: ROOT.pathname, noWorker: true, ranking: RANKING,
+        exactDiacritics: exact, indexWeight: weight(0)
+      });
+      extraPromises[kind] = pf.init()
+        .then(function () {
+          return Promise.all(loaded.shards.map(function (path, i) {
+            return pf.mergeIndex(path, {
+              baseUrl: ROOT.pathname, ranking: RANKING, exactDiacritics: exact,
+              indexWeight: weight(i + 1)
+            });
+          }));
+        })
+        .then(function () { return pf; });
+      extraPromises[kind].catch(function () { delete extraPromises[kind]; });
+    }
+    return extraPromises[kind];
+  }
+
   /* Results of *query* (null: every record) under *filters*; exact matches first when the
    * query has marks. */
-  async function searchIds(pf, query, filters) {
+  async function searchIds(loaded, query, filters) {
+    var pf = loaded.pf;
     var opts = { filters: filters };
     if (query === null) {
       opts.sort = { ky: "desc" };
-      return (await pf.search(null, opts)).results;
+      var lister = loaded.shards.length ? await extraPagefind(loaded, "list") : pf;
+      return (await lister.search(null, opts)).results;
     }
     if (!hasMarks(query)) {
       return (await pf.search(query, opts)).results;
     }
-    await pf.options({ exactDiacritics: true });
     var exact;
-    try {
-      exact = (await pf.search(query, opts)).results;
-    } finally {
-      await pf.options({ exactDiacritics: false });
+    if (loaded.shards.length) {
+      exact = (await (await extraPagefind(loaded, "exact")).search(query, opts)).results;
+    } else {
+      await pf.options({ exactDiacritics: true });
+      try {
+        exact = (await pf.search(query, opts)).results;
+      } finally {
+        await pf.options({ exactDiacritics: false });
+      }
     }
     var all = (await pf.search(query, opts)).results;
     var seen = new Set(exact.map(function (r) { return r.id; }));
@@ -257,11 +332,7 @@
       // loaded only when a filter is used. Pagefind itself starts loading now, while the
       // reader types.
       pagefind().then(function () { box.dataset.ready = "true"; }, function () { return null; });
-      filtersReady = fetch(new URL("pagefind/baocao-filters.json", ROOT).href)
-        .then(function (r) {
-          if (!r.ok) throw new Error(r.status);
-          return r.json();
-        })
+      filtersReady = sidecar()
         .then(buildFilters)
         .catch(function () { filtersReady = null; });
       return filtersReady;
@@ -427,15 +498,15 @@
           }
           box.dataset.state = "loading";
           status.textContent = T.loading;
-          var pf;
+          var loaded;
           try {
-            pf = await pagefind();
+            loaded = await pagefind();
           } catch (err) {
             status.textContent = T.error;
             box.dataset.state = "error";
             return;
           }
-          var found = await searchIds(pf, query, filters);
+          var found = await searchIds(loaded, query, filters);
           if (pending) continue;
           results = found;
           shown = 0;
