@@ -98,3 +98,21 @@ def test_deadline_forms_parse_to_end_of_period(d):
         assert parse_deadline(text).kind is DeadlineKind.RECURRING
     for text in ("Không có hạn", "", None, "không thời hạn"):
         assert parse_deadline(text).kind is DeadlineKind.NONE
+
+
+@given(st.lists(tasks(), max_size=40), days, st.integers(0, 120), st.data())
+def test_indexed_selection_equals_a_scan_of_every_task(task_list, start, length, data):
+    """select_tasks looks only at the tasks near the period (an index, so that a long archive
+    is not quadratic); it must list exactly what testing every task would."""
+    import dataclasses
+
+    from baocao.directives import listed_by_default, select_tasks
+
+    task_list = tuple(dataclasses.replace(t, id=f"t{i}") for i, t in enumerate(task_list))
+    cutoff = start + timedelta(days=length)
+    ids = [t.id for t in task_list]
+    include = data.draw(st.lists(st.sampled_from(ids), max_size=3)) if ids else []
+    exclude = data.draw(st.lists(st.sampled_from(ids), max_size=3)) if ids else []
+    expected = [t for t in task_list
+                if (listed_by_default(t, start, cutoff) or t.id in include) and t.id not in exclude]
+    assert select_tasks(task_list, start, cutoff, include, exclude) == expected

@@ -7,6 +7,7 @@ the day it was approved; the deadline day itself is still on time.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -167,15 +168,60 @@ def listed_by_default(task: Task, period_start: date, cutoff: date) -> bool:
     return task.completed is None or task.completed >= period_start
 
 
+@dataclass(frozen=True)
+class _TaskIndex:
+    """The tasks sorted by assignment date, for selecting a report's tasks without a scan of
+    the whole register (a scan per report made a long archive quadratic)."""
+
+    by_issued: list[tuple[date, int]]  # (issued, position in the register), sorted
+    unfinished: list[int]  # positions of tasks with no completion date
+    longest: timedelta  # longest assigned-to-completed span of a completed task
+    positions: dict[str, int]  # task id -> position
+
+
+_index_memo: dict[int, tuple[Sequence[Task], _TaskIndex]] = {}
+
+
+def _task_index(tasks: Sequence[Task]) -> _TaskIndex:
+    found = _index_memo.get(id(tasks))
+    if found is not None and found[0] is tasks:
+        return found[1]
+    spans = [t.completed - t.issued for t in tasks if t.completed is not None]
+    index = _TaskIndex(
+        by_issued=sorted((t.issued, i) for i, t in enumerate(tasks)),
+        unfinished=[i for i, t in enumerate(tasks) if t.completed is None],
+        longest=max([timedelta(0), *spans]),
+        positions={t.id: i for i, t in enumerate(tasks)},
+    )
+    if len(_index_memo) >= 8:
+        _index_memo.clear()
+    _index_memo[id(tasks)] = (tasks, index)  # the entry keeps *tasks* alive: its id stays valid
+    return index
+
+
 def select_tasks(
     tasks: Sequence[Task], period_start: date, cutoff: date, include: Iterable[str] = (),
     exclude: Iterable[str] = (),
 ) -> list[Task]:
-    """The tasks a report lists, in register order."""
+    """The tasks a report lists, in register order.
+
+    Same result as testing :func:`listed_by_default` on every task (a property test checks
+    it), but only the tasks assigned within ``longest`` of the period, the unfinished ones and
+    the included ones are looked at: a task completed before the period started cannot be
+    listed, and it was assigned at most ``longest`` before its completion."""
     inc, exc = set(include), set(exclude)
+    index = _task_index(tasks)
+    keys = index.by_issued
+    earliest = period_start - index.longest if period_start - date.min > index.longest else date.min
+    lo = bisect_left(keys, (earliest, -1))
+    hi = bisect_right(keys, (cutoff, len(tasks)))
+    candidates = {i for _, i in keys[lo:hi]}
+    candidates.update(index.unfinished)
+    candidates.update(index.positions[i] for i in inc if i in index.positions)
     return [
-        t for t in tasks
-        if (listed_by_default(t, period_start, cutoff) or t.id in inc) and t.id not in exc
+        tasks[i] for i in sorted(candidates)
+        if (listed_by_default(tasks[i], period_start, cutoff) or tasks[i].id in inc)
+        and tasks[i].id not in exc
     ]
 
 
