@@ -418,3 +418,31 @@ def test_cache_key_covers_settings_and_record_bytes(monkeypatch):
     monkeypatch.undo()
     monkeypatch.setattr(search, "LANGUAGE", "en")
     assert search.shard_key(docs) != key
+
+
+def test_record_memo_reads_an_unchanged_page_once(search_build, tmp_path: Path):
+    """Records of a page unchanged since the last build come from the memo, equal to reading
+    the page; a changed page is read again; a damaged memo file is ignored."""
+    from baocao.search import RecordMemo, record_groups
+
+    site, repo = search_build.site, search_build.repo
+    plain = record_groups(repo, site)
+    path = tmp_path / "search-records.json"
+    first = RecordMemo(path)
+    assert record_groups(repo, site, first) == plain and first.hits == 0
+    first.save()
+    second = RecordMemo(path)
+    assert record_groups(repo, site, second) == plain
+    assert second.hits == len(repo.reports) > 0
+    # a page that changes is read again
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    page = next(copy.glob("20*/*/index.html"))
+    page.write_text(page.read_text(encoding="utf-8").replace("</article>", "<p>Thêm.</p></article>", 1),
+                    encoding="utf-8")
+    third = RecordMemo(path)
+    record_groups(repo, copy, third)
+    assert third.hits == len(repo.reports) - 1
+    path.write_text("{hỏng", encoding="utf-8")
+    damaged = RecordMemo(path)
+    assert record_groups(repo, site, damaged) == plain and damaged.hits == 0

@@ -43,6 +43,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from lxml import html as lxml_html
@@ -356,15 +357,79 @@ def _report_order(report: Report) -> tuple[int, int]:
     return (report.year, report.month)
 
 
-def record_groups(repo: Repository, site: Path) -> tuple[list[list[SearchRecord]], list[SearchRecord]]:
+class RecordMemo:
+    """A report page's records, kept between builds (``.baocao-cache/search-records.json``).
+
+    Reading a built page back into records is most of what a build with an unchanged index
+    still costs. The key is the page's bytes, the model facts the records take from the report
+    (``report_headings``) and the source of this module, so any change reads the page again.
+    Only entries used by the current build are saved; a damaged file is an empty memo."""
+
+    _FORMAT = "baocao-search-records-1"
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._old: dict[str, list[list[Any]]] = {}
+        self._used: dict[str, list[list[Any]]] = {}
+        self.hits = 0
+        if path is not None:
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                data = None
+            if isinstance(data, dict) and data.get("format") == self._source_digest():
+                entries = data.get("entries")
+                if isinstance(entries, dict):
+                    self._old = entries
+
+    @staticmethod
+    def _source_digest() -> str:
+        return RecordMemo._FORMAT + ":" + hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+
+    def records(self, report: Report, page: Path) -> list[SearchRecord]:
+        data = page.read_bytes()
+        key = hashlib.sha256(data + b"\0" + repr((report.key, report_headings(report))).encode()
+                             ).hexdigest()
+        rows = self._old.get(key)
+        if isinstance(rows, list):
+            try:
+                found = [SearchRecord(u, t, x, {k: tuple(v) for k, v in f.items()}, o)
+                         for u, t, x, f, o in rows]
+            except (TypeError, ValueError, AttributeError):
+                found = None
+            if found is not None:
+                self.hits += 1
+                self._used[key] = rows
+                return found
+        records = report_records(report, page)
+        self._used[key] = [[r.url, r.title, r.text, {k: list(v) for k, v in r.filters.items()}, r.sort]
+                           for r in records]
+        return records
+
+    def save(self) -> None:
+        if self.path is None or (self.hits == len(self._used) == len(self._old)):
+            return
+        tmp = self.path.with_name(self.path.name + f".{os.getpid()}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps({"format": self._source_digest(), "entries": self._used},
+                                      ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+            os.replace(tmp, self.path)
+        except OSError:
+            tmp.unlink(missing_ok=True)
+
+
+def record_groups(repo: Repository, site: Path, memo: RecordMemo | None = None
+                  ) -> tuple[list[list[SearchRecord]], list[SearchRecord]]:
     """The records of a built site: one list per report, oldest report first, and the records
-    of the register and the guide (when built)."""
+    of the register and the guide (when built). With *memo*, the records of a page unchanged
+    since an earlier build are not read again."""
     reports: list[list[SearchRecord]] = []
     for report in sorted(repo.reports, key=_report_order):
         page = site / report_page(report).replace("index.md", "index.html")
         if not page.is_file():
             raise SearchIndexError(f"thiếu trang {page} của báo cáo {report.key}")
-        reports.append(report_records(report, page))
+        reports.append(memo.records(report, page) if memo is not None else report_records(report, page))
     others: list[SearchRecord] = []
     register = site / REGISTER.replace("index.md", "index.html")
     if register.is_file():
@@ -646,7 +711,9 @@ def write_search_index(repo: Repository, site: Path, work: Path | None = None, *
     *work* is a scratch folder for the record documents (a temporary folder by default).
     Raises SearchIndexError when a page does not match the model or Pagefind fails.
     """
-    reports, others = record_groups(repo, site)
+    # beside the shard store, not in it (the store removes everything it does not know)
+    memo = RecordMemo(cache.parent / f"{cache.name}-records.json") if cache is not None else None
+    reports, others = record_groups(repo, site, memo)
     shards = shard_records(reports, others)
     seen: set[str] = set()
     for records in shards:
@@ -696,6 +763,8 @@ def write_search_index(repo: Repository, site: Path, work: Path | None = None, *
         shutil.rmtree(scratch, ignore_errors=True)
     if store is not None:
         store.prune(used)
+    if memo is not None:
+        memo.save()
     records_all = [r for records in shards for r in records]
     lists: dict[str, list[str]] = filter_values(records_all)
     if len(shards) > 1:
