@@ -169,3 +169,27 @@ def test_documents_dated_after_2107_still_zip():
 
     data = normalized_zip(reference_docx_bytes(), 4_500_000_000)  # 2112
     assert {i.date_time for i in zipfile.ZipFile(io.BytesIO(data)).infolist()} == {(2107, 12, 31, 23, 59, 58)}
+
+
+def test_unused_entries_older_than_a_week_are_pruned(repo_dir: Path, tmp_path: Path):
+    """The cache does not grow with every edit: what a build did not use is removed once it is
+    a week old; recent foreign entries (a preview of other content) and used ones stay."""
+    import os
+    import time
+
+    repo, _ = load_repository(repo_dir)
+    cache = DocumentCache(tmp_path / "cache")
+    stats = build_documents(repo, repo.reports, tmp_path / "a", repo_dir / "templates", cache=cache, jobs=1)
+    used = sorted(p for p in (tmp_path / "cache").rglob("*") if p.is_file())
+    assert len(used) == 4  # DOCX + PDF, each with its checksum
+    old_key, new_key = "ab" + "0" * 62, "ab" + "1" * 62
+    cache.put(old_key, "pdf", b"%PDF-old")
+    cache.put(new_key, "pdf", b"%PDF-new")
+    week_ago = time.time() - 8 * 24 * 3600
+    for p in (tmp_path / "cache/ab").glob(old_key + "*"):
+        os.utime(p, (week_ago, week_ago))
+    for p in used:  # used entries are kept even when old
+        os.utime(p, (week_ago, week_ago))
+    assert cache.prune(stats.keys) == 2
+    assert cache.get(old_key, "pdf") is None and cache.get(new_key, "pdf") == b"%PDF-new"
+    assert all(p.is_file() for p in used)

@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -102,6 +103,29 @@ class DocumentCache:
             sum_path.unlink(missing_ok=True)
             return None
         return data
+
+    def prune(self, keep: set[str], *, min_age: float = 7 * 24 * 3600) -> int:
+        """Remove the entries whose key is not in *keep* and that were written more than
+        *min_age* seconds ago (a build of other content, e.g. a preview running at the same
+        time, may still want a recent one). Every build uses every report's documents, so what
+        it did not use is left over from earlier content or code: without this the cache would
+        grow with every edit, for years. Returns the number of files removed."""
+        now = time.time()
+        removed = 0
+        for folder in self.root.glob("[0-9a-f][0-9a-f]"):
+            if not folder.is_dir():
+                continue
+            for path in folder.iterdir():
+                if path.name.split(".", 1)[0] in keep:
+                    continue
+                try:
+                    if now - path.stat().st_mtime < min_age:
+                        continue
+                    path.unlink()
+                    removed += 1
+                except OSError:
+                    continue
+        return removed
 
     def size(self, key: str, fmt: str) -> int | None:
         """Size of a stored entry (not verified: :meth:`get` and :meth:`place` verify), or None."""

@@ -306,8 +306,9 @@ def _write_documents(repo: Repository, root: Path, docs: Path, templates: Path,
     from ..cache import CACHE_DIR, DocumentCache
     from .documents import FORMATS, build_documents
 
-    build_documents(repo, repo.reports, docs, templates, cache=DocumentCache(root / CACHE_DIR),
-                    progress=say)
+    cache = DocumentCache(root / CACHE_DIR)
+    stats = build_documents(repo, repo.reports, docs, templates, cache=cache, progress=say)
+    cache.prune(stats.keys)  # documents of earlier content or code, unused for a week
     sizes: dict[str, dict[str, int]] = {}
     for report in repo.reports:
         folder = docs / str(report.year) / f"{report.month:02d}"

@@ -15,7 +15,7 @@ import sys
 import weakref
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..cache import DocumentCache, document_key, templates_digest
@@ -53,6 +53,7 @@ class ReportJob:
 class DocumentStats:
     built: int = 0
     cached: int = 0
+    keys: set[str] = field(default_factory=set)  # cache keys of every document of the build
 
 
 def produce(source: str, outs: dict[str, Path], templates: Path, epoch: int) -> None:
@@ -158,6 +159,7 @@ def build_documents(
     stats = DocumentStats()
     todo: list[Job] = []
     planned = plan_jobs(repo, reports, staging, templates)
+    stats.keys = {job.key for job in planned}
     for job in planned:
         job.out.parent.mkdir(parents=True, exist_ok=True)
         if cache is not None and cache.place(job.key, job.fmt, job.out) is not None:
