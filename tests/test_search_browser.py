@@ -53,14 +53,19 @@ def serve(site: Path, prefix: str) -> tuple[http.server.ThreadingHTTPServer, str
     return httpd, f"http://127.0.0.1:{httpd.server_port}{prefix}"
 
 
-@pytest.fixture(scope="module")
-def base(search_build) -> Iterator[str]:
-    httpd, url = serve(search_build.site, PREFIX)
+def served(site: Path, prefix: str) -> Iterator[str]:
+    """The URL of *site* served under *prefix* for the life of a (module) fixture."""
+    httpd, url = serve(site, prefix)
     try:
         yield url
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def base(search_build) -> Iterator[str]:
+    yield from served(search_build.site, PREFIX)
 
 
 @pytest.fixture(scope="module")
@@ -424,12 +429,7 @@ def test_search_screenshots(visit):
 
 @pytest.fixture(scope="module")
 def sharded_base(sharded_build) -> Iterator[str]:
-    httpd, url = serve(sharded_build.site, PREFIX)
-    try:
-        yield url
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    yield from served(sharded_build.site, PREFIX)
 
 
 @pytest.fixture(scope="module")
