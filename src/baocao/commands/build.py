@@ -35,7 +35,9 @@ from typing import Any
 
 import yaml
 
+from ..cache import CACHE_DIR
 from ..model import Report, Repository
+from ..render.memo import RenderMemo
 from ..render.report_md import render_report_markdown
 from ..render.site import (
     DIRECTIVES_SOURCE,
@@ -386,9 +388,10 @@ def build(
     *tree_dir*, the generated site tree is written there and kept (it is replaced by the next
     build with the same folder), e.g. to build it with Zensical as well.
 
-    When every document is in the cache and the fingerprint of everything the site is made of
-    equals the one recorded in *out_dir* by the previous build, nothing is written (unless
-    *force*): a rebuild with no change does almost nothing.
+    When the fingerprint of everything the site is made from (:func:`input_fingerprint`)
+    equals the one recorded in *out_dir* by the previous build, nothing is rendered or written
+    (unless *force*): a rebuild with no change does almost nothing. Otherwise documents,
+    section HTML and search-index shards that did not change come from ``.baocao-cache/``.
     """
     say = progress or (lambda _msg: None)
     out_dir = out_dir.resolve()
@@ -402,9 +405,6 @@ def build(
     result = BuildResult(out_dir)
     guide_path = root / GUIDE_SOURCE
     revisions = read_git_history(root)
-    from ..cache import CACHE_DIR
-    from ..render.memo import RenderMemo
-
     memo = RenderMemo(root / CACHE_DIR / "html.json")
 
     def context(sizes: dict[str, dict[str, int]]) -> SiteContext:
