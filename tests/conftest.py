@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -106,21 +107,26 @@ def make_site_repo(dest: Path) -> Path:
     return dest
 
 
-@pytest.fixture(scope="session")
-def site_build(tmp_path_factory: pytest.TempPathFactory):
-    """``build()`` of make_site_repo() with the register as of 20/10/2023; the tree is kept."""
+def build_kept_tree(base: Path, make: Callable[[Path], Path]):
+    """``build()`` of the repository *make* writes into *base*/repo, register as of 20/10/2023,
+    the generated tree kept in *base*/tree; its root, site, tree, result and repository."""
     from datetime import date
     from types import SimpleNamespace
 
     from baocao.commands.build import build
     from baocao.repo import load_checked
 
-    base = tmp_path_factory.mktemp("site")
-    root = make_site_repo(base / "repo")
+    root = make(base / "repo")
     repo, _ = load_checked(root)
     result = build(repo, root, root / "site", as_of=date(2023, 10, 20), tree_dir=base / "tree")
     return SimpleNamespace(root=root, site=root / "site", tree=base / "tree", result=result,
                            repo=repo)
+
+
+@pytest.fixture(scope="session")
+def site_build(tmp_path_factory: pytest.TempPathFactory):
+    """``build()`` of make_site_repo() with the register as of 20/10/2023; the tree is kept."""
+    return build_kept_tree(tmp_path_factory.mktemp("site"), make_site_repo)
 
 
 def ast_words(doc: dict) -> str:
@@ -189,18 +195,7 @@ def make_search_repo(dest: Path) -> Path:
 @pytest.fixture(scope="session")
 def search_build(tmp_path_factory: pytest.TempPathFactory):
     """``build()`` of make_search_repo() (register as of 20/10/2023); the tree is kept."""
-    from datetime import date
-    from types import SimpleNamespace
-
-    from baocao.commands.build import build
-    from baocao.repo import load_checked
-
-    base = tmp_path_factory.mktemp("search")
-    root = make_search_repo(base / "repo")
-    repo, _ = load_checked(root)
-    result = build(repo, root, root / "site", as_of=date(2023, 10, 20), tree_dir=base / "tree")
-    return SimpleNamespace(root=root, site=root / "site", tree=base / "tree", result=result,
-                           repo=repo)
+    return build_kept_tree(tmp_path_factory.mktemp("search"), make_search_repo)
 
 
 # --------------------------------------------------------------------------------------------
