@@ -18,6 +18,7 @@ from conftest import (
     SEARCH_TASK_UNIT,
     SEARCH_UNITS,
     SHARD_REPORTS_TEST,
+    SHARD_NEWEST_TEXT,
     build_sharded,
     edit_text,
     make_sharded_repo,
@@ -446,3 +447,52 @@ def test_record_memo_reads_an_unchanged_page_once(search_build, tmp_path: Path):
     path.write_text("{hỏng", encoding="utf-8")
     damaged = RecordMemo(path)
     assert record_groups(repo, site, damaged) == plain and damaged.hits == 0
+
+
+def test_drafts_register_and_guide_get_their_own_shard(tmp_path: Path, monkeypatch):
+    """From HOT_SHARD_MIN issued reports on, the issued reports fill the shards in order and
+    the newest shard holds the drafts, the register and the guide: editing a draft re-indexes
+    that shard only."""
+    runs: list[Path] = []
+    real = search.run_pagefind
+
+    def counting(records_dir: Path, bundle: Path) -> None:
+        runs.append(records_dir)
+        real(records_dir, bundle)
+
+    monkeypatch.setattr(search, "run_pagefind", counting)
+    monkeypatch.setattr(search, "HOT_SHARD_MIN", 2)
+    monkeypatch.setattr(search, "SHARD_REPORTS", SHARD_REPORTS_TEST)
+    root = make_sharded_repo(tmp_path / "repo")
+    for number, month in enumerate(("2023/09", "2023/10", "2023/11", "2023/12"), start=1):
+        index = root / "content" / month / "index.md"
+        edit_text(index, "status: draft\nnumber:", f"status: issued\nnumber: {number}")
+        edit_text(index, "\ndate:", f"\ndate: {month.replace('/', '-')}-25")
+    repo, _ = build_sharded(root)
+    assert [r.is_draft for r in sorted(repo.reports, key=lambda r: (r.year, r.month))] == [
+        False, False, False, False, True]
+    reports, others = record_groups(repo, root / "site")
+    drafts = [False, False, False, False, True]
+    shards = shard_records(reports, others, drafts)
+    assert [len(s) for s in shards] == [len(reports[0]) + len(reports[1]),
+                                        len(reports[2]) + len(reports[3]),
+                                        len(reports[4]) + len(others)]
+    # Below HOT_SHARD_MIN issued reports, the old layout: the newest reports with the others.
+    monkeypatch.setattr(search, "HOT_SHARD_MIN", 5)
+    assert shard_records(reports, others, drafts) == shard_records(reports, others)
+    monkeypatch.setattr(search, "HOT_SHARD_MIN", 2)
+    # Issued reports only fill the shards: a draft in the middle does not move them.
+    middle = shard_records(reports, others, [False, True, False, False, False])
+    assert middle[0] == reports[0] + reports[2] and middle[-1] == reports[1] + others
+
+    bundle = root / "site" / "pagefind"
+    first = bundle_files(bundle)
+    edit_text(root / "content/2024/01/08-thanh-tra.md", SHARD_NEWEST_TEXT,
+              SHARD_NEWEST_TEXT + "- Kiểm tra đột xuất 02 cơ sở kinh doanh xăng dầu.\n")
+    runs.clear()
+    build_sharded(root)
+    assert len(runs) == 1
+    second = bundle_files(bundle)
+    assert shard_of(second, "shards/0/") == shard_of(first, "shards/0/")
+    assert shard_of(second, "shards/1/") == shard_of(first, "shards/1/")
+    assert shard_of(second, "") != shard_of(first, "")

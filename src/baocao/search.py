@@ -20,7 +20,9 @@ but ``đ`` has no Unicode decomposition and stays ``đ``. Each record therefore 
 Shards and cache: the records are indexed in shards of SHARD_REPORTS reports (Pagefind's memory
 grows with the text of one run), the newest at ``<site>/pagefind/``, the older ones in
 ``<site>/pagefind/shards/<k>/``, merged by the browser script; each shard's bundle is cached by the
-exact bytes of its records (:class:`SearchCache`), so a build re-indexes only changed shards.
+exact bytes of its records (:class:`SearchCache`), so a build re-indexes only changed shards. Once
+the archive has HOT_SHARD_MIN issued reports, the drafts, the register and the guide (what
+changes between two issues) form the newest shard on their own (:func:`shard_records`).
 
 Facts that the page does not show (the unit that wrote a section, the Phần of a Mục) come from
 the model; the text and anchors come from the HTML, and a heading that does not match the model
@@ -506,6 +508,9 @@ _UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js",
 #: chronological order, so a new month changes only the newest shard. Pagefind's memory is
 #: proportional to the text it indexes, and shards are indexed one after another.
 SHARD_REPORTS = 120
+#: Issued reports from which the drafts, the register and the guide get a shard of their own
+#: (see :func:`shard_records`). Below it re-indexing everything is quick anyway.
+HOT_SHARD_MIN = 24
 #: Where the older shards' bundles go inside the primary bundle (``pagefind/shards/<k>/``).
 SHARDS_DIR = "shards"
 #: Key of the filter lists file that names the older shards (paths relative to the bundle,
@@ -528,10 +533,24 @@ class SearchStats:
     indexed: int = 1
 
 
-def shard_records(reports: Sequence[Sequence[SearchRecord]],
-                  others: Sequence[SearchRecord]) -> list[list[SearchRecord]]:
-    """The records of each shard, oldest first: SHARD_REPORTS reports a shard, the register's
-    and the guide's records in the newest (which changes every month anyway)."""
+def shard_records(reports: Sequence[Sequence[SearchRecord]], others: Sequence[SearchRecord],
+                  drafts: Sequence[bool] | None = None) -> list[list[SearchRecord]]:
+    """The records of each shard, oldest first.
+
+    *reports* are the records of each report, oldest first; *drafts* says which reports are
+    drafts. From HOT_SHARD_MIN issued reports on, the issued ones go into shards of
+    SHARD_REPORTS (chronological, so an issued month never moves) and the newest shard holds
+    what changes from day to day: the drafts, the register and the guide. Editing a draft then
+    re-indexes that small shard only; issuing a report re-indexes the shard it joins, once.
+    Below HOT_SHARD_MIN (or without *drafts*) every report counts alike, and the register and
+    the guide go into the newest shard: up to SHARD_REPORTS reports the index is one bundle."""
+    flags = list(drafts) if drafts is not None else [False] * len(reports)
+    issued = [records for records, draft in zip(reports, flags, strict=True) if not draft]
+    if drafts is not None and any(flags) and len(issued) >= HOT_SHARD_MIN:
+        hot = [r for records, draft in zip(reports, flags, strict=True) if draft for r in records]
+        blocks = [[r for records in issued[i:i + SHARD_REPORTS] for r in records]
+                  for i in range(0, len(issued), SHARD_REPORTS)]
+        return [*blocks, hot + list(others)]
     shards = [[r for records in reports[i:i + SHARD_REPORTS] for r in records]
               for i in range(0, len(reports), SHARD_REPORTS)] or [[]]
     shards[-1] += others
@@ -700,7 +719,8 @@ def write_search_index(repo: Repository, site: Path, work: Path | None = None, *
                        cache: Path | None = None) -> SearchStats:
     """Index the built *site* into ``site/pagefind/`` (replacing an older bundle).
 
-    The records are split into shards (SHARD_REPORTS reports each, see :func:`shard_records`);
+    The records are split into shards (SHARD_REPORTS reports each; the drafts, register and
+    guide apart once there are HOT_SHARD_MIN issued reports: see :func:`shard_records`);
     the newest shard is the bundle ``site/pagefind/``, each older one a complete bundle in
     ``site/pagefind/shards/<k>/`` that the browser script merges (the filter lists file names
     them). With *cache* (a folder, e.g. ``.baocao-cache/search``), a shard whose records and
@@ -714,7 +734,8 @@ def write_search_index(repo: Repository, site: Path, work: Path | None = None, *
     # beside the shard store, not in it (the store removes everything it does not know)
     memo = RecordMemo(cache.parent / f"{cache.name}-records.json") if cache is not None else None
     reports, others = record_groups(repo, site, memo)
-    shards = shard_records(reports, others)
+    drafts = [r.is_draft for r in sorted(repo.reports, key=_report_order)]
+    shards = shard_records(reports, others, drafts)
     seen: set[str] = set()
     for records in shards:
         for record in records:
