@@ -71,3 +71,78 @@ def test_section_html_memo_is_reused_and_changes_nothing(shipped_repo, tmp_path:
     assert render_site(SiteContext(repo=shipped_repo, as_of=date(2024, 1, 1), memo=damaged),
                        templates) == plain
     assert damaged.hits == 0
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_unchanged_pages_keep_their_html_and_the_site_equals_a_full_build(tmp_path: Path):
+    """After a one-section change, MkDocs renders only the pages whose source changed (the
+    others' HTML is taken over from the previous site) and the result is byte for byte the
+    site a full build (--force) writes. The previous site is never written to, and a change of
+    the navigation or the config renders every page again."""
+    import os
+
+    from conftest import make_site_repo
+
+    root = make_site_repo(tmp_path / "repo")
+    out = root / "site"
+    repo, _ = load_repository(root)
+    messages: list[str] = []
+    build(repo, root, out, messages.append, as_of=date(2023, 10, 20))
+    pages = next(m for m in messages if m.startswith("Dựng trang web"))
+    assert "giữ" not in pages  # the first build renders everything
+
+    # Keep hard links to the previous site: a file written in place would show here.
+    before = _files(out)
+    keep = tmp_path / "keep"
+    for rel in before:
+        (keep / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.link(out / rel, keep / rel)
+
+    # The theme's compiled templates are kept; damaged ones are compiled again.
+    compiled = sorted((root / ".baocao-cache" / "templates").iterdir())
+    assert len(compiled) > 10
+    for path in compiled:
+        path.write_bytes(b"not a template")
+
+    section = root / "content/2023/10/09-cong-tac-khac.md"
+    section.write_text(section.read_text(encoding="utf-8") + "\n- Một dòng mới của tháng 10.\n",
+                       encoding="utf-8")
+    repo, _ = load_repository(root)
+    messages.clear()
+    build(repo, root, out, messages.append, as_of=date(2023, 10, 20))
+    pages = next(m for m in messages if m.startswith("Dựng trang web"))
+    kept = int(pages.split("giữ ")[1].split()[0])
+    changed = int(pages.split(": ")[1].split()[0])
+    assert kept >= 2 and changed >= 1, pages
+    assert "Một dòng mới của tháng 10." in (out / "2023/10/index.html").read_text(encoding="utf-8")
+    assert (out / "2023/09/index.html").read_bytes() == before["2023/09/index.html"]
+    assert _files(keep) == before  # nothing of the previous site was written to
+
+    full = tmp_path / "full"
+    build(repo, root, full, as_of=date(2023, 10, 20), force=True)
+    incremental, complete = _files(out), _files(full)
+    assert sorted(incremental) == sorted(complete)
+    assert [k for k in complete if incremental[k] != complete[k]] == []
+
+    # A new site name changes every page's header: no page is taken over.
+    with (root / "mkdocs.yml").open("a", encoding="utf-8") as fh:
+        fh.write("site_description: Một mô tả khác\n")
+    messages.clear()
+    build(repo, root, out, messages.append, as_of=date(2023, 10, 20))
+    pages = next(m for m in messages if m.startswith("Dựng trang web"))
+    assert "giữ" not in pages
+
+
+def test_page_output_follows_mkdocs_directory_urls(tmp_path: Path):
+    from mkdocs.structure.files import File
+
+    from baocao.commands.build import page_output
+
+    for rel in ("index.md", "luu-tru/index.md", "2023/09/index.md", "nhiem-vu/index.md",
+                "a/README.md", "a/b.md", "c.md"):
+        expected = File(rel, str(tmp_path), str(tmp_path / "site"), True).dest_uri
+        assert page_output(rel) == expected, rel

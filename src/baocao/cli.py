@@ -253,7 +253,8 @@ def directives(
               help="Giữ cây Markdown và mkdocs.yml đã sinh trong thư mục này (để kiểm tra, "
                    "hoặc dựng thử bằng Zensical).")
 @click.option("--force", is_flag=True,
-              help="Dựng lại trang web cả khi không có thay đổi (văn bản vẫn lấy từ bộ nhớ đệm).")
+              help="Dựng lại toàn bộ trang web, cả khi không có thay đổi (văn bản và chỉ mục "
+                   "tìm kiếm vẫn lấy từ bộ nhớ đệm).")
 @click.pass_context
 @guarded
 def build(ctx: click.Context, out_dir: Path | None, as_of: str | None, tree_dir: Path | None,

@@ -8,8 +8,12 @@ when every step succeeded, so a failed or interrupted build leaves the previous 
         mkdocs.yml          derived from the repository's mkdocs.yml (render.site.site_config)
         docs/               pages (render.site.render_site), theme assets, each report's DOCX/PDF
         overrides/          theme overrides (templates/site/overrides)
-      site/                 `python -m mkdocs build --strict` output + the assembled Markdown
-                            + the search index site/pagefind/ (baocao.search) -> swapped in as site/
+      site/                 `mkdocs build --strict` output (baocao.render.engine) + the assembled
+                            Markdown + the search index site/pagefind/ (baocao.search)
+                            -> swapped in as site/
+
+Pages whose source is unchanged since the previous build keep their HTML (:func:`reuse_pages`),
+so a one-section change renders a few pages, not the whole archive.
 
 Everything the site renderer needs from outside (git history, document sizes, the editors'
 guide, mkdocs.yml) is read here and handed over in a ``SiteContext``.
@@ -245,17 +249,31 @@ def read_git_history(root: Path) -> dict[str, Revision]:
     return parse_git_log(proc.stdout)
 
 
-def engine_command(config: Path, site_dir: Path) -> list[str]:
-    """The site engine's command line (mkdocs-material; strict: any warning fails the build)."""
-    return [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
+def engine_command(config: Path, site_dir: Path, *, dirty: bool = False) -> list[str]:
+    """The site engine's command line (mkdocs-material; strict: any warning fails the build).
+
+    ``baocao.render.engine`` is ``mkdocs build`` with compiled templates kept between builds
+    and, with *dirty*, rendering only the pages whose source is newer than their HTML in
+    *site_dir* (``mkdocs build --dirty`` made safe for baocao's use, see :func:`reuse_pages`)."""
+    return [sys.executable, "-m", "baocao.render.engine", "--strict",
+            "--dirty" if dirty else "--clean",
             "--config-file", str(config), "--site-dir", str(site_dir)]
 
 
-def run_engine(tree: Path, site_dir: Path) -> str:
-    """Build *tree* into *site_dir*; return the engine's output, raise SiteBuildError on failure."""
+def run_engine(tree: Path, site_dir: Path, *, dirty: bool = False,
+               template_cache: Path | None = None) -> str:
+    """Build *tree* into *site_dir*; return the engine's output, raise SiteBuildError on failure.
+    *template_cache*: a folder where the engine keeps the theme's compiled templates."""
+    from ..render.engine import TEMPLATE_CACHE_ENV
+
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONIOENCODING="utf-8")
+    env.pop(TEMPLATE_CACHE_ENV, None)
+    if template_cache is not None:
+        env[TEMPLATE_CACHE_ENV] = str(template_cache)
+    command = (engine_command(tree / SITE_CONFIG, site_dir, dirty=True) if dirty
+               else engine_command(tree / SITE_CONFIG, site_dir))
     try:
-        proc = subprocess.run(engine_command(tree / SITE_CONFIG, site_dir), capture_output=True,
+        proc = subprocess.run(command, capture_output=True,
                               text=True, encoding="utf-8", errors="replace", cwd=tree, env=env,
                               check=False)
     except OSError as exc:
@@ -369,13 +387,94 @@ def input_fingerprint(root: Path, config: Mapping[str, Any], templates: Path, as
     return h.hexdigest()
 
 
-def _recorded_fingerprint(out_dir: Path) -> str | None:
+def _read_record(out_dir: Path) -> dict[str, Any]:
+    """What the build that made *out_dir* recorded (BUILD_RECORD); empty when unreadable."""
     try:
         data = json.loads((out_dir / BUILD_RECORD).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None
-    value = data.get("fingerprint") if isinstance(data, dict) else None
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _recorded_fingerprint(out_dir: Path) -> str | None:
+    value = _read_record(out_dir).get("fingerprint")
     return value if isinstance(value, str) else None
+
+
+#: Modification time given to the tree's unchanged pages in an incremental build (2000-01-01):
+#: older than the HTML of any build, so MkDocs (--dirty) leaves their pages alone.
+UNCHANGED_MTIME = 946684800
+
+
+def page_digests(docs: Path) -> dict[str, str]:
+    """SHA-256 of every page (Markdown file) of the tree's docs folder, by relative path."""
+    return {p.relative_to(docs).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(docs.rglob("*.md")) if p.is_file()}
+
+
+def engine_key(tree: Path) -> str:
+    """Digest of everything but the pages' own text that shapes a page's HTML: the generated
+    mkdocs.yml (navigation included), the theme overrides and hooks, the name of every file
+    in the docs folder, the versions of MkDocs and Material, and baocao's engine runner."""
+    from importlib.metadata import version
+
+    from ..render import engine
+
+    h = hashlib.sha256(b"baocao-engine-1\0")
+    h.update((tree / SITE_CONFIG).read_bytes() + b"\0")
+    for folder in ("overrides", "hooks"):
+        for path in sorted((tree / folder).rglob("*")):
+            if path.is_file():
+                h.update(path.relative_to(tree).as_posix().encode() + b"\0" + path.read_bytes())
+    for path in sorted((tree / "docs").rglob("*")):
+        if path.is_file():
+            h.update(b"\0" + path.relative_to(tree).as_posix().encode())
+    h.update(f"{version('mkdocs')} {version('mkdocs-material')}".encode())
+    h.update(Path(engine.__file__).read_bytes())
+    return h.hexdigest()
+
+
+def page_output(rel: str) -> str:
+    """The HTML file MkDocs writes for the page *rel* of the docs folder (directory URLs)."""
+    stem = rel.removesuffix(".md")
+    parent, _, name = stem.rpartition("/")
+    if name in ("index", "README"):
+        return f"{parent}/index.html" if parent else "index.html"
+    return f"{stem}/index.html"
+
+
+def reuse_pages(previous: Mapping[str, Any], key: str, digests: Mapping[str, str],
+                out_dir: Path, site: Path, docs: Path) -> int | None:
+    """Prepare an incremental engine run: the HTML of every page whose source is unchanged
+    since the build that made *out_dir* goes into the new *site* (a hard link: those files
+    are never written again), and its source gets an old modification time, so that MkDocs
+    with ``--dirty`` renders only the other pages. Returns how many pages were taken over, or
+    None when the previous build's engine key (config, navigation, theme, file names, versions)
+    differs: then everything must be rendered.
+
+    Nothing is ever written into *out_dir*: a page whose HTML would be written again is not
+    linked (MkDocs writes a new file), and the other files (assets, documents, 404, sitemap)
+    are written by MkDocs as in a full build."""
+    old = previous.get("pages")
+    if previous.get("engine") != key or not isinstance(old, dict) or set(old) != set(digests):
+        return None
+    reused = 0
+    for rel, digest in digests.items():
+        if old.get(rel) != digest:
+            continue
+        out = page_output(rel)
+        src = out_dir / out
+        if not src.is_file() or src.is_symlink():
+            continue
+        dest = site / out
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(src, dest)
+        except OSError:
+            shutil.copy2(src, dest)
+        os.utime(docs / rel, (UNCHANGED_MTIME, UNCHANGED_MTIME))
+        reused += 1
+    return reused
 
 
 def build(
@@ -437,8 +536,16 @@ def build(
         ctx = context(sizes)
         pages = render_site(ctx, templates)
         write_tree(tree, pages, site_config(base_config, render_nav(ctx)), templates)
-        say(f"Dựng trang web: {len(pages)} trang (mkdocs)")
-        result.engine_output = run_engine(tree, site)
+        digests, key = page_digests(docs), engine_key(tree)
+        # Pages whose source did not change keep their HTML (not with --force: all again).
+        reused = None if force else reuse_pages(_read_record(out_dir), key, digests, out_dir,
+                                                site, docs)
+        if reused is None:
+            say(f"Dựng trang web: {len(pages)} trang (mkdocs)")
+        else:
+            say(f"Dựng trang web: {len(pages) - reused} trang thay đổi, giữ {reused} trang (mkdocs)")
+        result.engine_output = run_engine(tree, site, dirty=reused is not None,
+                                          template_cache=root / CACHE_DIR / "templates")
         # The assembled Markdown is a download, not a page: it goes in after the engine ran.
         for report in repo.reports:
             folder = site / str(report.year) / f"{report.month:02d}"
@@ -456,8 +563,9 @@ def build(
             write_search_index(repo, site, work=staging, cache=root / CACHE_DIR / "search")
         except SearchIndexError as exc:
             raise SiteBuildError(f"lập chỉ mục tìm kiếm thất bại: {exc}") from None
-        (site / BUILD_RECORD).write_text(
-            json.dumps({"fingerprint": fingerprint}, indent=1) + "\n", encoding="utf-8")
+        (site / BUILD_RECORD).write_text(json.dumps(
+            {"fingerprint": fingerprint, "engine": key, "pages": digests}, indent=1) + "\n",
+            encoding="utf-8")
         os.chmod(site, 0o755)
         swap_in(site, out_dir)
         memo.save()
