@@ -9,8 +9,9 @@ import pytest
 from conftest import FIXTURES, ROOT
 
 from baocao import cache as cache_mod
-from baocao.cache import DocumentCache, document_key
-from baocao.commands.documents import build_documents, plan_jobs
+from baocao.cache import DocumentCache, document_key, templates_digest
+from baocao.commands import documents as documents_mod
+from baocao.commands.documents import KeyMemo, build_documents, plan_jobs
 from baocao.load import load_repository
 
 
@@ -24,10 +25,18 @@ def repo_dir(tmp_path: Path) -> Path:
 
 
 def keys(root: Path, staging: Path | None = None) -> dict[tuple[str, str], str]:
+    """The documents' cache keys, computed from the rendered input; the key memo (remembered
+    from the previous call on this repository) must give the same keys, never stale ones."""
     repo, problems = load_repository(root)
     assert not problems.errors, [p.format() for p in problems.errors]
-    jobs = plan_jobs(repo, repo.reports, staging or root / "_s", root / "templates")
-    return {(j.report_key, j.fmt): j.key for j in jobs}
+    templates = root / "templates"
+    jobs = plan_jobs(repo, repo.reports, staging or root / "_s", templates)
+    plain = {(j.report_key, j.fmt): j.key for j in jobs}
+    memo = KeyMemo(root.parent / "key-memo.json", repo, templates_digest(templates))
+    remembered = plan_jobs(repo, repo.reports, staging or root / "_s", templates, memo=memo)
+    assert {(j.report_key, j.fmt): j.key for j in remembered} == plain
+    memo.save()
+    return plain
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -180,7 +189,7 @@ def test_unused_entries_older_than_a_week_are_pruned(repo_dir: Path, tmp_path: P
     repo, _ = load_repository(repo_dir)
     cache = DocumentCache(tmp_path / "cache")
     stats = build_documents(repo, repo.reports, tmp_path / "a", repo_dir / "templates", cache=cache, jobs=1)
-    used = sorted(p for p in (tmp_path / "cache").rglob("*") if p.is_file())
+    used = sorted(p for p in (tmp_path / "cache").glob("*/*") if p.is_file())  # not the key memo
     assert len(used) == 4  # DOCX + PDF, each with its checksum
     old_key, new_key = "ab" + "0" * 62, "ab" + "1" * 62
     cache.put(old_key, "pdf", b"%PDF-old")
@@ -193,3 +202,45 @@ def test_unused_entries_older_than_a_week_are_pruned(repo_dir: Path, tmp_path: P
     assert cache.prune(stats.keys) == 2
     assert cache.get(old_key, "pdf") is None and cache.get(new_key, "pdf") == b"%PDF-new"
     assert all(p.is_file() for p in used)
+
+
+def test_key_memo_skips_rendering_unchanged_reports(repo_dir: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch):
+    """A rebuild finds an unchanged report's documents without rendering its pandoc input
+    (the key memo); a memo entry whose key the cache does not hold is checked against the
+    rendered input; a damaged memo file is ignored."""
+    cache = DocumentCache(tmp_path / "cache")
+    templates = repo_dir / "templates"
+    repo, _ = load_repository(repo_dir)
+    build_documents(repo, repo.reports, tmp_path / "a", templates, cache=cache, jobs=1)
+    memo_file = tmp_path / "cache" / documents_mod.KEY_MEMO
+    assert memo_file.is_file()
+
+    def no_render(*_args, **_kwargs):
+        raise AssertionError("the pandoc input was rendered")
+
+    with monkeypatch.context() as mp:
+        mp.setattr(documents_mod, "render_official_input", no_render)
+        repo, _ = load_repository(repo_dir)  # a new model: nothing kept in memory
+        stats = build_documents(repo, repo.reports, tmp_path / "b", templates, cache=cache, jobs=1)
+    assert (stats.built, stats.cached) == (0, 2)
+
+    # The memo says keys the cache does not hold: the input is rendered and its real key
+    # finds the documents.
+    import json
+
+    data = json.loads(memo_file.read_text(encoding="utf-8"))
+    for entry in data["entries"].values():
+        entry.update({fmt: "0" * 64 for fmt in entry})
+    memo_file.write_text(json.dumps(data), encoding="utf-8")
+    repo, _ = load_repository(repo_dir)
+    stats = build_documents(repo, repo.reports, tmp_path / "c", templates, cache=cache, jobs=1)
+    assert (stats.built, stats.cached) == (0, 2)
+    for name in ("bao-cao-2024-01.docx", "bao-cao-2024-01.pdf"):
+        assert (tmp_path / "c/2024/01" / name).read_bytes() == (tmp_path / "a/2024/01" / name).read_bytes()
+    assert "0" * 64 not in memo_file.read_text(encoding="utf-8")
+
+    memo_file.write_text("{hỏng", encoding="utf-8")
+    repo, _ = load_repository(repo_dir)
+    stats = build_documents(repo, repo.reports, tmp_path / "d", templates, cache=cache, jobs=1)
+    assert (stats.built, stats.cached) == (0, 2)

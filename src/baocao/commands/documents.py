@@ -8,6 +8,7 @@ worker at all.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import signal
@@ -15,7 +16,7 @@ import sys
 import weakref
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..cache import DocumentCache, document_key, templates_digest
@@ -24,16 +25,19 @@ from ..render.official import render_official_input
 from .build import document_name, report_epoch
 
 FORMATS = ("docx", "pdf")
+#: The KeyMemo's file inside the document cache's folder.
+KEY_MEMO = "document-keys.json"
 TASKS_PER_WORKER = 20  # reports (each one DOCX + one PDF) per worker process
 
 
 @dataclass(frozen=True)
 class Job:
-    """One document to produce."""
+    """One document to produce. *source* (the pandoc input) is None when the key came from the
+    :class:`KeyMemo`: it is rendered only if the document has to be built."""
 
     report_key: str
     fmt: str
-    source: str
+    source: str | None
     epoch: int
     key: str
     out: Path
@@ -117,20 +121,129 @@ def _die_with_parent() -> None:
             pass
 
 
+class KeyMemo:
+    """The cache keys of a report's documents, remembered by a digest of the report's raw
+    inputs (``.baocao-cache/document-keys.json``).
+
+    A key is the digest of the pandoc input, and rendering the input of every report only to
+    find its documents in the cache is most of what a rebuild of one report costs. The raw
+    inputs are all the input is made from: the bytes of every file of the report's folder,
+    directives.yaml and organization.yaml, $SOURCE_DATE_EPOCH, and (for the whole memo)
+    baocao's code, the templates and the tool versions. Only entries used by the current build
+    are saved; a damaged file is an empty memo. A key from the memo that misses the cache is
+    computed again from the rendered input before anything is built."""
+
+    _FORMAT = "baocao-document-keys-1"
+
+    def __init__(self, path: Path | None, repo: Repository, templates_hash: str) -> None:
+        import json
+
+        from ..cache import tool_versions
+        from .build import package_digest
+
+        self.path = path
+        self.root = Path(repo.root)
+        code = hashlib.sha256()
+        for part in (self._FORMAT, package_digest(), templates_hash, tool_versions()):
+            code.update(part.encode() + b"\0")
+        self.code = code.hexdigest()
+        shared = hashlib.sha256(self.code.encode())
+        for name in ("directives.yaml", "organization.yaml"):
+            try:
+                data = (self.root / name).read_bytes()
+            except OSError:
+                data = b"\0missing"
+            shared.update(name.encode() + b"\0" + data + b"\0")
+        shared.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
+        self._shared = shared
+        self._old: dict[str, dict[str, str]] = {}
+        self._used: dict[str, dict[str, str]] = {}
+        self.hits = 0
+        if path is not None:
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                data = None
+            if isinstance(data, dict) and data.get("code") == self.code:
+                entries = data.get("entries")
+                if isinstance(entries, dict):
+                    self._old = entries
+
+    def report_digest(self, report: Report) -> str:
+        h = self._shared.copy()
+
+        def walk(folder: str, prefix: str) -> None:
+            for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+                if entry.is_dir():
+                    walk(entry.path, f"{prefix}{entry.name}/")
+                elif entry.is_file():
+                    with open(entry.path, "rb") as fh:
+                        h.update(f"{prefix}{entry.name}".encode() + b"\0" + fh.read() + b"\0")
+
+        walk(str(self.root / report.folder), "")
+        return h.hexdigest()
+
+    def keys(self, report: Report, formats: Sequence[str]) -> tuple[str, dict[str, str] | None]:
+        """The report's input digest and its remembered keys (None unless all *formats*)."""
+        digest = self.report_digest(report)
+        found = self._old.get(digest)
+        if isinstance(found, dict) and all(isinstance(found.get(f), str) for f in formats):
+            self.hits += 1
+            self._used[digest] = found
+            return digest, found
+        return digest, None
+
+    def remember(self, digest: str, keys: dict[str, str]) -> None:
+        self._used[digest] = {**self._used.get(digest, {}), **keys}
+
+    def save(self) -> None:
+        import json
+
+        if self.path is None or self._used == self._old:
+            return
+        tmp = self.path.with_name(self.path.name + f".{os.getpid()}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps({"code": self.code, "entries": self._used},
+                                      separators=(",", ":")), encoding="utf-8")
+            os.replace(tmp, self.path)
+        except OSError:
+            tmp.unlink(missing_ok=True)
+
+
 def plan_jobs(repo: Repository, reports: Sequence[Report], staging: Path, templates: Path,
-              formats: Sequence[str] = FORMATS) -> list[Job]:
-    """Every document of *reports*, with its pandoc input, cache key and staging path."""
+              formats: Sequence[str] = FORMATS, *, memo: KeyMemo | None = None) -> list[Job]:
+    """Every document of *reports*, with its pandoc input, cache key and staging path. With
+    *memo*, a report whose raw inputs are unchanged gets its keys from the memo and no input
+    (``Job.source`` None: see :func:`with_source`)."""
     jobs = []
     templates_hash = templates_digest(templates)
     for report in reports:
-        source = _official_source(repo, report)
         epoch = report_epoch(report)
         folder = staging / str(report.year) / f"{report.month:02d}"
+        digest, keys = memo.keys(report, formats) if memo is not None else ("", None)
+        source = None
+        if keys is None:
+            source = _official_source(repo, report)
+            keys = {fmt: document_key(source, fmt, epoch, templates, templates_hash=templates_hash)
+                    for fmt in formats}
+            if memo is not None:
+                memo.remember(digest, keys)
         for fmt in formats:
-            jobs.append(Job(report.key, fmt, source, epoch,
-                            document_key(source, fmt, epoch, templates, templates_hash=templates_hash),
+            jobs.append(Job(report.key, fmt, source, epoch, keys[fmt],
                             folder / document_name(report, fmt)))
     return jobs
+
+
+def with_source(repo: Repository, job: Job, templates: Path) -> Job:
+    """*job* with its pandoc input, and the key computed from it (a job planned from the memo
+    has neither rendered nor checked its input)."""
+    if job.source is not None:
+        return job
+    report = repo.report(job.report_key)
+    assert report is not None
+    source = _official_source(repo, report)
+    return replace(job, source=source, key=document_key(source, job.fmt, job.epoch, templates))
 
 
 def group_by_report(jobs: Sequence[Job]) -> list[ReportJob]:
@@ -158,14 +271,27 @@ def build_documents(
     say = progress or (lambda _msg: None)
     stats = DocumentStats()
     todo: list[Job] = []
-    planned = plan_jobs(repo, reports, staging, templates)
-    stats.keys = {job.key for job in planned}
+    memo = (KeyMemo(cache.root / KEY_MEMO, repo, templates_digest(templates))
+            if cache is not None else None)
+    planned = plan_jobs(repo, reports, staging, templates, memo=memo)
     for job in planned:
         job.out.parent.mkdir(parents=True, exist_ok=True)
         if cache is not None and cache.place(job.key, job.fmt, job.out) is not None:
             stats.cached += 1
-        else:
-            todo.append(job)
+            stats.keys.add(job.key)
+            continue
+        if job.source is None:  # the key came from the memo: check it against the input
+            job = with_source(repo, job, templates)
+            assert memo is not None
+            report = repo.report(job.report_key)
+            assert report is not None
+            memo.remember(memo.report_digest(report), {job.fmt: job.key})
+            if cache is not None and cache.place(job.key, job.fmt, job.out) is not None:
+                stats.cached += 1
+                stats.keys.add(job.key)
+                continue
+        stats.keys.add(job.key)
+        todo.append(job)
     if stats.cached:
         say(f"Dùng lại {stats.cached} văn bản không đổi từ bộ nhớ đệm")
     tasks = group_by_report(todo)
@@ -200,4 +326,6 @@ def build_documents(
                     pool.shutdown(wait=True, cancel_futures=True)
                     raise
     stats.built = len(todo)
+    if memo is not None:
+        memo.save()  # after the documents are in the cache: the next build finds them
     return stats
