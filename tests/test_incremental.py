@@ -146,3 +146,48 @@ def test_page_output_follows_mkdocs_directory_urls(tmp_path: Path):
                 "a/README.md", "a/b.md", "c.md"):
         expected = File(rel, str(tmp_path), str(tmp_path / "site"), True).dest_uri
         assert page_output(rel) == expected, rel
+
+
+def test_a_build_that_fails_leaves_no_engine_behind(repo_copy: Path, monkeypatch):
+    """The engine starts early (it imports MkDocs while the documents are built); a build that
+    fails before or while it runs ends it, and leaves no staging folder."""
+    import os
+
+    import pytest
+
+    from baocao.commands import build as build_mod
+
+    def engines() -> list[int]:
+        found = []
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+            except OSError:
+                continue
+            if "baocao.render.engine" in cmdline and str(repo_copy) in cmdline:
+                found.append(int(pid))
+        return found
+
+    def broken(*_args, **_kwargs):
+        raise OSError(28, "hết chỗ trống trên đĩa")
+
+    repo, _ = load_repository(repo_copy)
+    monkeypatch.setattr(build_mod, "_write_documents", broken)
+    with pytest.raises(OSError):
+        build(repo, repo_copy, repo_copy / "site", as_of=date(2024, 1, 1))
+    assert engines() == []
+    assert not [p for p in repo_copy.iterdir() if p.name.startswith(".site")]
+    monkeypatch.undo()
+
+    # Failing while the engine runs (an incremental build: the search index is written then).
+    build(repo, repo_copy, repo_copy / "site", as_of=date(2024, 1, 1))
+    from baocao import search
+
+    def search_fails(*_args, **_kwargs):
+        raise search.SearchIndexError("Pagefind hỏng")
+
+    monkeypatch.setattr(search, "write_search_index", search_fails)
+    with pytest.raises(build_mod.SiteBuildError, match="Pagefind hỏng"):
+        build(repo, repo_copy, repo_copy / "site", as_of=date(2024, 2, 1))
+    assert engines() == []
+    assert not [p for p in repo_copy.iterdir() if p.name.startswith(".site")]

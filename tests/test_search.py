@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from conftest import (
     ROOT,
     SEARCH_OCTOBER,
@@ -496,3 +498,15 @@ def test_drafts_register_and_guide_get_their_own_shard(tmp_path: Path, monkeypat
     assert shard_of(second, "shards/0/") == shard_of(first, "shards/0/")
     assert shard_of(second, "shards/1/") == shard_of(first, "shards/1/")
     assert shard_of(second, "") != shard_of(first, "")
+
+
+@given(st.lists(st.text(alphabet="ađĐbẽ _1,.\n", max_size=40), max_size=3))
+def test_folded_aliases_are_the_folded_words_with_d(texts):
+    """folded_aliases finds the words with đ by one regular expression; it is the same as
+    taking every word (a run of \\w) that contains đ or Đ, folded, once each, in order."""
+    seen: dict[str, None] = {}
+    for text in texts:
+        for word in re.findall(r"\w+", text):
+            if "đ" in word or "Đ" in word:
+                seen.setdefault(fold(word), None)
+    assert folded_aliases(*texts) == " ".join(seen)

@@ -42,7 +42,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -123,7 +123,9 @@ class SearchRecord:
 # --------------------------------------------------------------------------------------------
 # Pure helpers
 
-_WORD = re.compile(r"\w+")
+#: A whole word (a maximal run of \w) that contains đ or Đ; tried only at word starts, and
+#: without backtracking over a word's letters (twice as fast as \w*[đĐ]\w* on the archive).
+_WORD_WITH_D = re.compile(r"(?<!\w)[^\WđĐ]*[đĐ]\w*")
 
 
 def folded_aliases(*texts: str) -> str:
@@ -134,9 +136,8 @@ def folded_aliases(*texts: str) -> str:
     """
     seen: dict[str, None] = {}
     for text in texts:
-        for word in _WORD.findall(text):
-            if "đ" in word or "Đ" in word:
-                seen.setdefault(fold(word), None)
+        for word in _WORD_WITH_D.findall(text):
+            seen.setdefault(fold(word), None)
     return " ".join(seen)
 
 
@@ -426,12 +427,21 @@ def record_groups(repo: Repository, site: Path, memo: RecordMemo | None = None
     """The records of a built site: one list per report, oldest report first, and the records
     of the register and the guide (when built). With *memo*, the records of a page unchanged
     since an earlier build are not read again."""
-    reports: list[list[SearchRecord]] = []
-    for report in sorted(repo.reports, key=_report_order):
-        page = site / report_page(report).replace("index.md", "index.html")
-        if not page.is_file():
-            raise SearchIndexError(f"thiếu trang {page} của báo cáo {report.key}")
-        reports.append(memo.records(report, page) if memo is not None else report_records(report, page))
+    reports = [report_page_records(r, site / report_page(r).replace("index.md", "index.html"), memo)
+               for r in sorted(repo.reports, key=_report_order)]
+    return reports, other_records(repo, site)
+
+
+def report_page_records(report: Report, page: Path, memo: RecordMemo | None = None
+                        ) -> list[SearchRecord]:
+    """The records of a report's built page (through *memo* when given)."""
+    if not page.is_file():
+        raise SearchIndexError(f"thiếu trang {page} của báo cáo {report.key}")
+    return memo.records(report, page) if memo is not None else report_records(report, page)
+
+
+def other_records(repo: Repository, site: Path) -> list[SearchRecord]:
+    """The records of the register and the guide (when built)."""
     others: list[SearchRecord] = []
     register = site / REGISTER.replace("index.md", "index.html")
     if register.is_file():
@@ -439,7 +449,7 @@ def record_groups(repo: Repository, site: Path, memo: RecordMemo | None = None
     guide = site / GUIDE.replace("index.md", "index.html")
     if guide.is_file():
         others += guide_records(guide)
-    return reports, others
+    return others
 
 
 def collect_records(repo: Repository, site: Path) -> list[SearchRecord]:
@@ -493,10 +503,22 @@ def record_html(record: SearchRecord) -> str:
 INDEX_CHUNK_SIZE = 3000
 
 
+def pagefind_arguments(records_dir: Path, bundle: Path) -> list[str]:
+    """The indexer's arguments (part of a shard's cache key, :func:`index_settings`)."""
+    return ["--site", str(records_dir), "--output-path", str(bundle), "--force-language",
+            LANGUAGE, "--silent"]
+
+
 def pagefind_command(records_dir: Path, bundle: Path) -> list[str]:
-    """The Pagefind indexer (the binary of the pagefind_bin wheel, through `python -m pagefind`)."""
-    return [sys.executable, "-m", "pagefind", "--site", str(records_dir), "--output-path",
-            str(bundle), "--force-language", LANGUAGE, "--silent"]
+    """The Pagefind indexer: the binary of the pagefind_bin wheel, run directly (`python -m
+    pagefind` finds the same binary, after starting an interpreter)."""
+    try:
+        from pagefind_bin import get_executable
+
+        command = [str(get_executable())]
+    except (ImportError, FileNotFoundError):
+        command = [sys.executable, "-m", "pagefind"]
+    return command + pagefind_arguments(records_dir, bundle)
 
 
 #: Parts of the Pagefind bundle that baocao does not use (its ready-made UIs, the playground).
@@ -533,26 +555,34 @@ class SearchStats:
     indexed: int = 1
 
 
+def shard_layout(drafts: Sequence[bool]) -> list[list[int]]:
+    """Which reports (indexes into the reports, oldest first) each shard holds, oldest shard
+    first; the register's and the guide's records go into the last (newest) shard.
+
+    From HOT_SHARD_MIN issued reports on, the issued ones go into shards of SHARD_REPORTS
+    (chronological, so an issued month never moves) and the newest shard holds what changes
+    from day to day: the drafts (with the register and the guide). Editing a draft then
+    re-indexes that small shard only; issuing a report re-indexes the shard it joins, once.
+    Below HOT_SHARD_MIN every report counts alike: up to SHARD_REPORTS reports the index is
+    one bundle."""
+    count = len(drafts)
+    issued = [i for i in range(count) if not drafts[i]]
+    if any(drafts) and len(issued) >= HOT_SHARD_MIN:
+        blocks = [issued[i:i + SHARD_REPORTS] for i in range(0, len(issued), SHARD_REPORTS)]
+        return [*blocks, [i for i in range(count) if drafts[i]]]
+    return [list(range(i, min(i + SHARD_REPORTS, count)))
+            for i in range(0, count, SHARD_REPORTS)] or [[]]
+
+
 def shard_records(reports: Sequence[Sequence[SearchRecord]], others: Sequence[SearchRecord],
                   drafts: Sequence[bool] | None = None) -> list[list[SearchRecord]]:
-    """The records of each shard, oldest first.
-
-    *reports* are the records of each report, oldest first; *drafts* says which reports are
-    drafts. From HOT_SHARD_MIN issued reports on, the issued ones go into shards of
-    SHARD_REPORTS (chronological, so an issued month never moves) and the newest shard holds
-    what changes from day to day: the drafts, the register and the guide. Editing a draft then
-    re-indexes that small shard only; issuing a report re-indexes the shard it joins, once.
-    Below HOT_SHARD_MIN (or without *drafts*) every report counts alike, and the register and
-    the guide go into the newest shard: up to SHARD_REPORTS reports the index is one bundle."""
+    """The records of each shard, oldest first (:func:`shard_layout`; without *drafts*, every
+    report counts as issued). *reports* are the records of each report, oldest first."""
     flags = list(drafts) if drafts is not None else [False] * len(reports)
-    issued = [records for records, draft in zip(reports, flags, strict=True) if not draft]
-    if drafts is not None and any(flags) and len(issued) >= HOT_SHARD_MIN:
-        hot = [r for records, draft in zip(reports, flags, strict=True) if draft for r in records]
-        blocks = [[r for records in issued[i:i + SHARD_REPORTS] for r in records]
-                  for i in range(0, len(issued), SHARD_REPORTS)]
-        return [*blocks, hot + list(others)]
-    shards = [[r for records in reports[i:i + SHARD_REPORTS] for r in records]
-              for i in range(0, len(reports), SHARD_REPORTS)] or [[]]
+    if len(flags) != len(reports):
+        raise ValueError("one draft flag per report")
+    layout = shard_layout(flags)
+    shards = [[r for i in members for r in reports[i]] for members in layout]
     shards[-1] += others
     return shards
 
@@ -566,9 +596,7 @@ def index_settings() -> str:
     """Everything besides the records that shapes Pagefind's output (part of a shard's key)."""
     from importlib.metadata import version
 
-    flags = pagefind_command(Path("RECORDS"), Path("BUNDLE"))
-    if flags[:1] == [sys.executable]:
-        flags = flags[1:]
+    flags = pagefind_arguments(Path("RECORDS"), Path("BUNDLE"))
     return json.dumps({"schema": _CACHE_SCHEMA, "pagefind": version("pagefind"),
                        "chunk_size": INDEX_CHUNK_SIZE, "language": LANGUAGE, "flags": flags,
                        "unused": list(_UNUSED)}, sort_keys=True)
@@ -716,11 +744,12 @@ def _index_shard(documents: Sequence[tuple[str, bytes]], scratch: Path, bundle: 
 
 
 def write_search_index(repo: Repository, site: Path, work: Path | None = None, *,
-                       cache: Path | None = None) -> SearchStats:
+                       cache: Path | None = None, ready: Collection[str] | None = None,
+                       wait: Callable[[], None] | None = None) -> SearchStats:
     """Index the built *site* into ``site/pagefind/`` (replacing an older bundle).
 
     The records are split into shards (SHARD_REPORTS reports each; the drafts, register and
-    guide apart once there are HOT_SHARD_MIN issued reports: see :func:`shard_records`);
+    guide apart once there are HOT_SHARD_MIN issued reports: see :func:`shard_layout`);
     the newest shard is the bundle ``site/pagefind/``, each older one a complete bundle in
     ``site/pagefind/shards/<k>/`` that the browser script merges (the filter lists file names
     them). With *cache* (a folder, e.g. ``.baocao-cache/search``), a shard whose records and
@@ -728,21 +757,29 @@ def write_search_index(repo: Repository, site: Path, work: Path | None = None, *
     there, and entries this build did not use are removed. Shards are indexed one after another
     (Pagefind's memory grows with the text of one shard).
 
+    With *wait*, the site engine is still writing pages: the older shards whose report pages
+    are all in *ready* (site-relative paths of pages already final) are done first, then
+    *wait* is called before any other page is read.
+
     *work* is a scratch folder for the record documents (a temporary folder by default).
     Raises SearchIndexError when a page does not match the model or Pagefind fails.
     """
     # beside the shard store, not in it (the store removes everything it does not know)
     memo = RecordMemo(cache.parent / f"{cache.name}-records.json") if cache is not None else None
-    reports, others = record_groups(repo, site, memo)
-    drafts = [r.is_draft for r in sorted(repo.reports, key=_report_order)]
-    shards = shard_records(reports, others, drafts)
-    seen: set[str] = set()
-    for records in shards:
-        for record in records:
-            path = record_path(record)
-            if path in seen:
-                raise SearchIndexError(f"hai mục tìm kiếm cùng một liên kết {record.url}")
-            seen.add(path)
+    ordered = sorted(repo.reports, key=_report_order)
+    layout = shard_layout([r.is_draft for r in ordered])
+    count = len(layout)
+    page_of = [report_page(r).replace("index.md", "index.html") for r in ordered]
+    read: dict[int, list[SearchRecord]] = {}
+
+    def records_of(number: int) -> list[SearchRecord]:
+        out = []
+        for i in layout[number]:
+            if i not in read:
+                read[i] = report_page_records(ordered[i], site / page_of[i], memo)
+            out += read[i]
+        return out
+
     bundle = site / SEARCH_DIR
     if bundle.exists():
         shutil.rmtree(bundle)
@@ -750,50 +787,75 @@ def write_search_index(repo: Repository, site: Path, work: Path | None = None, *
     settings = index_settings()
     used: list[str] = []
     indexed = 0
+    shards: dict[int, list[SearchRecord]] = {}
     scratch = Path(tempfile.mkdtemp(prefix="search-records-", dir=work))
-    try:
-        for number, records in enumerate(shards):
-            target = bundle / shard_folder(number, len(shards))
-            documents = [(record_path(r), record_html(r).encode("utf-8")) for r in records]
-            if store is None:
-                # (into a folder of its own: the newest shard's bundle holds the older ones)
-                out = scratch / f"bundle-{number}"
-                _index_shard(documents, scratch / str(number), out)
-                indexed += 1
-                for name, src in _files(out).items():
-                    (target / name).parent.mkdir(parents=True, exist_ok=True)
-                    shutil.move(src, target / name)
-                continue
-            key = shard_key(documents, settings)
+
+    def index(number: int, records: list[SearchRecord]) -> None:
+        nonlocal indexed
+        target = bundle / shard_folder(number, count)
+        documents = [(record_path(r), record_html(r).encode("utf-8")) for r in records]
+        if store is None:
+            # (into a folder of its own: the newest shard's bundle holds the older ones)
+            out = scratch / f"bundle-{number}"
+            _index_shard(documents, scratch / str(number), out)
+            indexed += 1
+            for name, src in _files(out).items():
+                (target / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.move(src, target / name)
+            return
+        key = shard_key(documents, settings)
+        entry = store.verified(key)
+        if entry is None:
+            fresh = store.new_entry()
+            try:
+                _index_shard(documents, scratch / str(number), fresh)
+                entry = store.store(key, fresh)
+            except BaseException:
+                shutil.rmtree(fresh, ignore_errors=True)
+                raise
+            indexed += 1
             entry = store.verified(key)
             if entry is None:
-                fresh = store.new_entry()
-                try:
-                    _index_shard(documents, scratch / str(number), fresh)
-                    entry = store.store(key, fresh)
-                except BaseException:
-                    shutil.rmtree(fresh, ignore_errors=True)
-                    raise
-                indexed += 1
-                entry = store.verified(key)
-                if entry is None:
-                    raise SearchIndexError(f"không lưu được chỉ mục tìm kiếm vào {store.root}")
-            used.append(key)
-            _place(entry, target)
+                raise SearchIndexError(f"không lưu được chỉ mục tìm kiếm vào {store.root}")
+        used.append(key)
+        _place(entry, target)
+
+    try:
+        early = ([k for k in range(count - 1) if all(page_of[i] in ready for i in layout[k])]
+                 if wait is not None and ready is not None else [])
+        for number in early:
+            shards[number] = records_of(number)
+            index(number, shards[number])
+        if wait is not None:
+            wait()
+        for number in range(count):
+            if number in shards:
+                continue
+            shards[number] = records_of(number)
+            if number == count - 1:
+                shards[number] += other_records(repo, site)
+            index(number, shards[number])
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    seen: set[str] = set()
+    for number in range(count):
+        for record in shards[number]:
+            path = record_path(record)
+            if path in seen:
+                raise SearchIndexError(f"hai mục tìm kiếm cùng một liên kết {record.url}")
+            seen.add(path)
     if store is not None:
         store.prune(used)
     if memo is not None:
         memo.save()
-    records_all = [r for records in shards for r in records]
+    records_all = [r for number in range(count) for r in shards[number]]
     lists: dict[str, list[str]] = filter_values(records_all)
-    if len(shards) > 1:
-        lists[SHARDS_KEY] = [shard_folder(k, len(shards)) for k in reversed(range(len(shards) - 1))]
+    if count > 1:
+        lists[SHARDS_KEY] = [shard_folder(k, count) for k in reversed(range(count - 1))]
     (bundle / FILTER_VALUES).write_text(
         json.dumps(lists, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file())
-    return SearchStats(len(records_all), bundle, size, len(shards), indexed)
+    return SearchStats(len(records_all), bundle, size, count, indexed)
 
 
 def filter_values(records: Sequence[SearchRecord]) -> dict[str, list[str]]:

@@ -30,6 +30,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -249,41 +250,92 @@ def read_git_history(root: Path) -> dict[str, Revision]:
     return parse_git_log(proc.stdout)
 
 
-def engine_command(config: Path, site_dir: Path, *, dirty: bool = False) -> list[str]:
+def engine_command(config: Path, site_dir: Path) -> list[str]:
     """The site engine's command line (mkdocs-material; strict: any warning fails the build).
 
-    ``baocao.render.engine`` is ``mkdocs build`` with compiled templates kept between builds
-    and, with *dirty*, rendering only the pages whose source is newer than their HTML in
-    *site_dir* (``mkdocs build --dirty`` made safe for baocao's use, see :func:`reuse_pages`)."""
+    ``baocao.render.engine`` is ``mkdocs build`` that starts before the tree is ready and keeps
+    the compiled templates between builds. :class:`Engine` gives it ``--clean`` or, when pages
+    were taken over from the previous site, ``--dirty``: only the pages whose source is newer
+    than their HTML in *site_dir* are rendered (see :func:`reuse_pages`)."""
     return [sys.executable, "-m", "baocao.render.engine", "--strict",
-            "--dirty" if dirty else "--clean",
             "--config-file", str(config), "--site-dir", str(site_dir)]
 
 
-def run_engine(tree: Path, site_dir: Path, *, dirty: bool = False,
-               template_cache: Path | None = None) -> str:
-    """Build *tree* into *site_dir*; return the engine's output, raise SiteBuildError on failure.
-    *template_cache*: a folder where the engine keeps the theme's compiled templates."""
-    from ..render.engine import TEMPLATE_CACHE_ENV
+class Engine:
+    """The site engine, started as soon as the tree's folder exists, so that its start (Python,
+    MkDocs and Material imports) overlaps the documents and the rendering; :meth:`run` gives it
+    the go. :meth:`stop` ends it when the build fails before that (an engine whose build
+    process was killed sees its stdin close and ends too)."""
 
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONIOENCODING="utf-8")
-    env.pop(TEMPLATE_CACHE_ENV, None)
-    if template_cache is not None:
-        env[TEMPLATE_CACHE_ENV] = str(template_cache)
-    command = (engine_command(tree / SITE_CONFIG, site_dir, dirty=True) if dirty
-               else engine_command(tree / SITE_CONFIG, site_dir))
-    try:
-        proc = subprocess.run(command, capture_output=True,
-                              text=True, encoding="utf-8", errors="replace", cwd=tree, env=env,
-                              check=False)
-    except OSError as exc:
-        raise SiteBuildError(f"không chạy được mkdocs: {exc}") from None
-    output = (proc.stdout + proc.stderr).strip()
-    if proc.returncode != 0:
-        lines = [ln for ln in output.splitlines() if ln.strip()]
-        important = [ln for ln in lines if "WARNING" in ln or "ERROR" in ln] or lines[-15:]
-        raise SiteBuildError("dựng trang web thất bại (mkdocs):\n" + "\n".join(important))
-    return output
+    def __init__(self, tree: Path, site_dir: Path, *, template_cache: Path | None = None) -> None:
+        from ..render.engine import TEMPLATE_CACHE_ENV, WAIT_ENV
+
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONIOENCODING="utf-8")
+        env[WAIT_ENV] = "1"
+        env.pop(TEMPLATE_CACHE_ENV, None)
+        if template_cache is not None:
+            env[TEMPLATE_CACHE_ENV] = str(template_cache)
+        try:
+            self.proc: subprocess.Popen[str] | None = subprocess.Popen(
+                engine_command(tree / SITE_CONFIG, site_dir), stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
+                errors="replace", cwd=tree, env=env)
+        except OSError as exc:
+            raise SiteBuildError(f"không chạy được mkdocs: {exc}") from None
+        self._thread: threading.Thread | None = None
+        self._output: tuple[str, str] = ("", "")
+
+    def start(self, *, dirty: bool = False) -> None:
+        """Give the go: the engine builds while this process goes on (:meth:`finish` waits)."""
+        proc = self.proc
+        assert proc is not None and self._thread is None, "the engine runs once"
+        go = json.dumps(["--dirty" if dirty else "--clean"]) + "\n"
+
+        def talk() -> None:
+            try:
+                self._output = proc.communicate(go)
+            except (BrokenPipeError, ValueError, OSError):
+                # It ended before reading (it failed: its output says why).
+                self._output = proc.communicate()
+
+        self._thread = threading.Thread(target=talk, daemon=True)
+        self._thread.start()
+
+    def finish(self) -> str:
+        """Wait for the engine; return its output, raise SiteBuildError on failure."""
+        assert self._thread is not None, "start() first"
+        self._thread.join()
+        proc, self.proc = self.proc, None
+        assert proc is not None
+        out, err = self._output
+        output = (out + err).strip()
+        if proc.returncode != 0:
+            lines = [ln for ln in output.splitlines() if ln.strip()]
+            important = [ln for ln in lines if "WARNING" in ln or "ERROR" in ln] or lines[-15:]
+            raise SiteBuildError("dựng trang web thất bại (mkdocs):\n" + "\n".join(important))
+        return output
+
+    def run(self, *, dirty: bool = False) -> str:
+        """:meth:`start` and :meth:`finish`."""
+        self.start(dirty=dirty)
+        return self.finish()
+
+    def stop(self) -> None:
+        """End the engine if it is still there: one never started ends quietly on an empty
+        stdin; one running (the build failed meanwhile) is killed. No-op after :meth:`finish`."""
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return
+        if self._thread is None:
+            try:
+                proc.communicate("", timeout=10)
+                return
+            except (subprocess.TimeoutExpired, OSError, ValueError):
+                pass
+        proc.kill()
+        if self._thread is not None:
+            self._thread.join()
+        proc.wait()
 
 
 def _prepare_tree(tree: Path) -> None:
@@ -444,13 +496,13 @@ def page_output(rel: str) -> str:
 
 
 def reuse_pages(previous: Mapping[str, Any], key: str, digests: Mapping[str, str],
-                out_dir: Path, site: Path, docs: Path) -> int | None:
+                out_dir: Path, site: Path, docs: Path) -> set[str] | None:
     """Prepare an incremental engine run: the HTML of every page whose source is unchanged
     since the build that made *out_dir* goes into the new *site* (a hard link: those files
     are never written again), and its source gets an old modification time, so that MkDocs
-    with ``--dirty`` renders only the other pages. Returns how many pages were taken over, or
-    None when the previous build's engine key (config, navigation, theme, file names, versions)
-    differs: then everything must be rendered.
+    with ``--dirty`` renders only the other pages. Returns the pages taken over (their HTML
+    files, relative to *site*), or None when the previous build's engine key (config,
+    navigation, theme, file names, versions) differs: then everything must be rendered.
 
     Nothing is ever written into *out_dir*: a page whose HTML would be written again is not
     linked (MkDocs writes a new file), and the other files (assets, documents, 404, sitemap)
@@ -458,7 +510,7 @@ def reuse_pages(previous: Mapping[str, Any], key: str, digests: Mapping[str, str
     old = previous.get("pages")
     if previous.get("engine") != key or not isinstance(old, dict) or set(old) != set(digests):
         return None
-    reused = 0
+    reused: set[str] = set()
     for rel, digest in digests.items():
         if old.get(rel) != digest:
             continue
@@ -473,7 +525,7 @@ def reuse_pages(previous: Mapping[str, Any], key: str, digests: Mapping[str, str
         except OSError:
             shutil.copy2(src, dest)
         os.utime(docs / rel, (UNCHANGED_MTIME, UNCHANGED_MTIME))
-        reused += 1
+        reused.add(out)
     return reused
 
 
@@ -527,10 +579,12 @@ def build(
     # (the build's process id in the name: a later build removes it if this one gets killed)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-{os.getpid()}-",
                                     dir=out_dir.parent))
+    engine: Engine | None = None
     try:
         tree = tree_dir.resolve() if tree_dir is not None else staging / "tree"
         site = staging / "site"
         _prepare_tree(tree)
+        engine = Engine(tree, site, template_cache=root / CACHE_DIR / "templates")
         docs = tree / "docs"
         sizes = _write_documents(repo, root, docs, templates, say)
         ctx = context(sizes)
@@ -543,9 +597,11 @@ def build(
         if reused is None:
             say(f"Dựng trang web: {len(pages)} trang (mkdocs)")
         else:
-            say(f"Dựng trang web: {len(pages) - reused} trang thay đổi, giữ {reused} trang (mkdocs)")
-        result.engine_output = run_engine(tree, site, dirty=reused is not None,
-                                          template_cache=root / CACHE_DIR / "templates")
+            say(f"Dựng trang web: {len(pages) - len(reused)} trang thay đổi, giữ {len(reused)} "
+                "trang (mkdocs)")
+        engine.start(dirty=reused is not None)
+        if reused is None:  # a clean build empties site/ first: nothing goes in before it ends
+            result.engine_output = engine.finish()
         # The assembled Markdown is a download, not a page: it goes in after the engine ran.
         for report in repo.reports:
             folder = site / str(report.year) / f"{report.month:02d}"
@@ -558,9 +614,15 @@ def build(
         from ..search import SearchIndexError, write_search_index
 
         say("Lập chỉ mục tìm kiếm (Pagefind)")
+
+        def engine_done() -> None:
+            result.engine_output = engine.finish()
+
         try:
-            # Each shard of the index is cached by the exact bytes of its records.
-            write_search_index(repo, site, work=staging, cache=root / CACHE_DIR / "search")
+            # Each shard of the index is cached by the exact bytes of its records. During an
+            # incremental build, the shards of pages taken over are done while MkDocs runs.
+            write_search_index(repo, site, work=staging, cache=root / CACHE_DIR / "search",
+                               ready=reused, wait=engine_done if reused is not None else None)
         except SearchIndexError as exc:
             raise SiteBuildError(f"lập chỉ mục tìm kiếm thất bại: {exc}") from None
         (site / BUILD_RECORD).write_text(json.dumps(
@@ -570,5 +632,7 @@ def build(
         swap_in(site, out_dir)
         memo.save()
     finally:
+        if engine is not None:
+            engine.stop()
         shutil.rmtree(staging, ignore_errors=True)
     return result

@@ -1,6 +1,9 @@
 """``python -m baocao.render.engine ARGS…``: ``mkdocs build ARGS…`` for baocao's builds.
 
-The same command as ``python -m mkdocs build``, with three changes:
+The same command as ``python -m mkdocs build``, with these changes:
+
+- A build starts it early, with $BAOCAO_ENGINE_WAIT set: it imports MkDocs and Material while
+  the build writes documents and pages, then waits for the go (see :func:`main`).
 
 - With $BAOCAO_TEMPLATE_CACHE set to a folder, the theme's Jinja templates are compiled once
   and kept there (Jinja's FileSystemBytecodeCache, checked against each template's source):
@@ -20,6 +23,7 @@ The other two only matter with ``--dirty`` (an incremental build, see
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
@@ -27,6 +31,8 @@ import sys
 DIRTY_WARNING = "A 'dirty' build is being performed"
 #: Folder for the compiled templates (unset: compiled in memory for every build).
 TEMPLATE_CACHE_ENV = "BAOCAO_TEMPLATE_CACHE"
+#: Set by a build that starts the engine before the tree is ready (see :func:`main`).
+WAIT_ENV = "BAOCAO_ENGINE_WAIT"
 
 
 class _DropDirtyWarning(logging.Filter):
@@ -34,7 +40,34 @@ class _DropDirtyWarning(logging.Filter):
         return not str(record.msg).startswith(DIRTY_WARNING)
 
 
+def _preload() -> None:
+    """Import what every build needs (MkDocs, Material, Markdown, Jinja): a third of a
+    second, spent while the build process is still busy with the documents."""
+    import markdown.extensions.admonition  # noqa: F401
+    import markdown.extensions.tables  # noqa: F401
+    import markdown.extensions.toc  # noqa: F401
+    import material.plugins.search.plugin  # noqa: F401
+    import mkdocs.config.defaults  # noqa: F401
+    import mkdocs.structure.nav  # noqa: F401
+    import mkdocs.structure.pages  # noqa: F401
+    import mkdocs.theme  # noqa: F401
+
+
 def main(argv: list[str] | None = None) -> None:
+    """With $BAOCAO_ENGINE_WAIT set (a build started the engine early), import everything,
+    then wait for one line on stdin: the remaining arguments as a JSON list ("--dirty" or
+    "--clean"); an empty stdin (the build stopped before it needed the site) ends quietly."""
+    args = sys.argv[1:] if argv is None else argv
+    if os.environ.get(WAIT_ENV):
+        _preload()
+        line = sys.stdin.readline()
+        if not line.strip():
+            sys.exit(0)
+        more = json.loads(line)
+        if not isinstance(more, list) or not all(isinstance(a, str) for a in more):
+            sys.exit("baocao.render.engine: expected a JSON list of arguments on stdin")
+        args = [*args, *more]
+
     from mkdocs.__main__ import cli
     from mkdocs.commands import build as build_mod
 
@@ -62,7 +95,6 @@ def main(argv: list[str] | None = None) -> None:
         populate(page, config, files, dirty)
 
     build_mod._populate_page = populate_or_read
-    args = sys.argv[1:] if argv is None else argv
     cli.main(args=["build", *args], prog_name="mkdocs")
 
 
