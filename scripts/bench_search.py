@@ -191,8 +191,12 @@ def measure_search(site: Path, queries: Sequence[str], prefix: str = "/nhom/bao-
 
 
 def _record_count(site: Path) -> int:
-    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
-    return sum(int(lang["page_count"]) for lang in entry["languages"].values())
+    """Records of every shard (the newest bundle and those under pagefind/shards/)."""
+    total = 0
+    for path in sorted((site / "pagefind").rglob("pagefind-entry.json")):
+        entry = json.loads(path.read_text(encoding="utf-8"))
+        total += sum(int(lang["page_count"]) for lang in entry["languages"].values())
+    return total
 
 
 def print_report(res: dict[str, Any]) -> None:

@@ -451,9 +451,9 @@ def test_record_memo_reads_an_unchanged_page_once(search_build, tmp_path: Path):
     assert record_groups(repo, site, damaged) == plain and damaged.hits == 0
 
 
-def test_drafts_register_and_guide_get_their_own_shard(tmp_path: Path, monkeypatch):
-    """From HOT_SHARD_MIN issued reports on, the issued reports fill the shards in order and
-    the newest shard holds the drafts, the register and the guide: editing a draft re-indexes
+def test_drafts_register_and_guide_get_their_own_shards(tmp_path: Path, monkeypatch):
+    """From HOT_SHARD_MIN issued reports on, the issued reports fill the shards in order, then
+    come the register with the guide, and the drafts (newest): editing a draft re-indexes
     that shard only."""
     runs: list[Path] = []
     real = search.run_pagefind
@@ -476,16 +476,14 @@ def test_drafts_register_and_guide_get_their_own_shard(tmp_path: Path, monkeypat
     reports, others = record_groups(repo, root / "site")
     drafts = [False, False, False, False, True]
     shards = shard_records(reports, others, drafts)
-    assert [len(s) for s in shards] == [len(reports[0]) + len(reports[1]),
-                                        len(reports[2]) + len(reports[3]),
-                                        len(reports[4]) + len(others)]
+    assert shards == [reports[0] + reports[1], reports[2] + reports[3], others, reports[4]]
     # Below HOT_SHARD_MIN issued reports, the old layout: the newest reports with the others.
     monkeypatch.setattr(search, "HOT_SHARD_MIN", 5)
     assert shard_records(reports, others, drafts) == shard_records(reports, others)
     monkeypatch.setattr(search, "HOT_SHARD_MIN", 2)
     # Issued reports only fill the shards: a draft in the middle does not move them.
     middle = shard_records(reports, others, [False, True, False, False, False])
-    assert middle[0] == reports[0] + reports[2] and middle[-1] == reports[1] + others
+    assert middle == [reports[0] + reports[2], reports[3] + reports[4], others, reports[1]]
 
     bundle = root / "site" / "pagefind"
     first = bundle_files(bundle)
@@ -495,9 +493,11 @@ def test_drafts_register_and_guide_get_their_own_shard(tmp_path: Path, monkeypat
     build_sharded(root)
     assert len(runs) == 1
     second = bundle_files(bundle)
-    assert shard_of(second, "shards/0/") == shard_of(first, "shards/0/")
-    assert shard_of(second, "shards/1/") == shard_of(first, "shards/1/")
+    for folder in ("shards/0/", "shards/1/", "shards/2/"):
+        assert shard_of(second, folder) == shard_of(first, folder), folder
     assert shard_of(second, "") != shard_of(first, "")
+    lists = json.loads(second[search.FILTER_VALUES])
+    assert lists[search.SHARDS_KEY] == ["shards/2/", "shards/1/", "shards/0/"]
 
 
 @given(st.lists(st.text(alphabet="ađĐbẽ _1,.\n", max_size=40), max_size=3))

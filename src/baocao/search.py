@@ -21,8 +21,9 @@ Shards and cache: the records are indexed in shards of SHARD_REPORTS reports (Pa
 grows with the text of one run), the newest at ``<site>/pagefind/``, the older ones in
 ``<site>/pagefind/shards/<k>/``, merged by the browser script; each shard's bundle is cached by the
 exact bytes of its records (:class:`SearchCache`), so a build re-indexes only changed shards. Once
-the archive has HOT_SHARD_MIN issued reports, the drafts, the register and the guide (what
-changes between two issues) form the newest shard on their own (:func:`shard_records`).
+the archive has HOT_SHARD_MIN issued reports, the register with the guide, and the drafts, form
+shards of their own (:func:`shard_layout`): editing the month being written re-indexes a few
+dozen records.
 
 Facts that the page does not show (the unit that wrote a section, the Phần of a Mục) come from
 the model; the text and anchors come from the HTML, and a heading that does not match the model
@@ -555,23 +556,30 @@ class SearchStats:
     indexed: int = 1
 
 
+#: In a shard layout, stands for the records of the register and the guide.
+OTHERS = -1
+
+
 def shard_layout(drafts: Sequence[bool]) -> list[list[int]]:
-    """Which reports (indexes into the reports, oldest first) each shard holds, oldest shard
-    first; the register's and the guide's records go into the last (newest) shard.
+    """What each shard holds, oldest shard first: indexes into the reports (oldest first), and
+    OTHERS for the records of the register and the guide.
 
     From HOT_SHARD_MIN issued reports on, the issued ones go into shards of SHARD_REPORTS
-    (chronological, so an issued month never moves) and the newest shard holds what changes
-    from day to day: the drafts (with the register and the guide). Editing a draft then
-    re-indexes that small shard only; issuing a report re-indexes the shard it joins, once.
-    Below HOT_SHARD_MIN every report counts alike: up to SHARD_REPORTS reports the index is
-    one bundle."""
+    (chronological, so an issued month never moves), then come a shard of the register and
+    the guide (they change with directives.yaml and the register's date) and, newest, a shard
+    of the drafts (they change with every edit of the month being written). Editing a draft
+    re-indexes its small shard only; issuing a report re-indexes the shard it joins, once.
+    Below HOT_SHARD_MIN (or without drafts) every report counts alike and the register and
+    the guide go into the newest shard: up to SHARD_REPORTS reports the index is one bundle."""
     count = len(drafts)
     issued = [i for i in range(count) if not drafts[i]]
     if any(drafts) and len(issued) >= HOT_SHARD_MIN:
         blocks = [issued[i:i + SHARD_REPORTS] for i in range(0, len(issued), SHARD_REPORTS)]
-        return [*blocks, [i for i in range(count) if drafts[i]]]
-    return [list(range(i, min(i + SHARD_REPORTS, count)))
-            for i in range(0, count, SHARD_REPORTS)] or [[]]
+        return [*blocks, [OTHERS], [i for i in range(count) if drafts[i]]]
+    layout = [list(range(i, min(i + SHARD_REPORTS, count)))
+              for i in range(0, count, SHARD_REPORTS)] or [[]]
+    layout[-1].append(OTHERS)
+    return layout
 
 
 def shard_records(reports: Sequence[Sequence[SearchRecord]], others: Sequence[SearchRecord],
@@ -581,10 +589,8 @@ def shard_records(reports: Sequence[Sequence[SearchRecord]], others: Sequence[Se
     flags = list(drafts) if drafts is not None else [False] * len(reports)
     if len(flags) != len(reports):
         raise ValueError("one draft flag per report")
-    layout = shard_layout(flags)
-    shards = [[r for i in members for r in reports[i]] for members in layout]
-    shards[-1] += others
-    return shards
+    return [[r for i in members for r in (others if i == OTHERS else reports[i])]
+            for members in shard_layout(flags)]
 
 
 def shard_folder(number: int, count: int) -> str:
@@ -748,8 +754,9 @@ def write_search_index(repo: Repository, site: Path, work: Path | None = None, *
                        wait: Callable[[], None] | None = None) -> SearchStats:
     """Index the built *site* into ``site/pagefind/`` (replacing an older bundle).
 
-    The records are split into shards (SHARD_REPORTS reports each; the drafts, register and
-    guide apart once there are HOT_SHARD_MIN issued reports: see :func:`shard_layout`);
+    The records are split into shards (SHARD_REPORTS reports each; the register with the
+    guide, and the drafts, apart once there are HOT_SHARD_MIN issued reports: see
+    :func:`shard_layout`);
     the newest shard is the bundle ``site/pagefind/``, each older one a complete bundle in
     ``site/pagefind/shards/<k>/`` that the browser script merges (the filter lists file names
     them). With *cache* (a folder, e.g. ``.baocao-cache/search``), a shard whose records and
@@ -776,7 +783,8 @@ def write_search_index(repo: Repository, site: Path, work: Path | None = None, *
         out = []
         for i in layout[number]:
             if i not in read:
-                read[i] = report_page_records(ordered[i], site / page_of[i], memo)
+                read[i] = (other_records(repo, site) if i == OTHERS
+                           else report_page_records(ordered[i], site / page_of[i], memo))
             out += read[i]
         return out
 
@@ -821,7 +829,8 @@ def write_search_index(repo: Repository, site: Path, work: Path | None = None, *
         _place(entry, target)
 
     try:
-        early = ([k for k in range(count - 1) if all(page_of[i] in ready for i in layout[k])]
+        early = ([k for k in range(count)
+                  if all(i != OTHERS and page_of[i] in ready for i in layout[k])]
                  if wait is not None and ready is not None else [])
         for number in early:
             shards[number] = records_of(number)
@@ -832,8 +841,6 @@ def write_search_index(repo: Repository, site: Path, work: Path | None = None, *
             if number in shards:
                 continue
             shards[number] = records_of(number)
-            if number == count - 1:
-                shards[number] += other_records(repo, site)
             index(number, shards[number])
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
