@@ -518,6 +518,9 @@ def test_sharded_index_lists_exact_matches_first_across_shards(visit_sharded, sh
     # Exact matches from old shards are among them (exactDiacritics reaches every shard).
     assert any(f and (h.startswith(sharded_base + "2023/09/") or h.startswith(sharded_base + "2023/1"))
                for f, h in zip(flags, hrefs, strict=True))
+    # Two Pagefind instances over three shards, and the WebAssembly was downloaded once.
+    wasm = [r for r in log.requests if ".pagefind" in r and "/wasm." in r]
+    assert wasm == [f"{sharded_base}pagefind/wasm.unknown.pagefind"], wasm
     assert hits
     log.assert_clean()
 

@@ -851,6 +851,13 @@ def write_search_index(repo: Repository, site: Path, work: Path | None = None, *
             if path in seen:
                 raise SearchIndexError(f"hai mục tìm kiếm cùng một liên kết {record.url}")
             seen.add(path)
+    # The browser script downloads the WebAssembly file once for all shards: they must agree.
+    wasm: dict[str, set[str]] = {}
+    for path in bundle.rglob("wasm.*.pagefind"):
+        wasm.setdefault(path.name, set()).add(_sha256(path))
+    if any(len(digests) > 1 for digests in wasm.values()):
+        raise SearchIndexError("các phần của chỉ mục tìm kiếm không cùng một tệp WebAssembly của "
+                               "Pagefind; hãy xóa thư mục .baocao-cache/search rồi dựng lại")
     if store is not None:
         store.prune(used)
     if memo is not None:

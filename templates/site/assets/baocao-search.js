@@ -207,9 +207,44 @@
     }));
   }
 
+  /* Every shard's bundle holds the same WebAssembly file (one Pagefind version indexes them
+   * all; search.py refuses shards whose files differ), and Pagefind fetches it once per shard
+   * and per instance: 68 KB each time. Pagefind runs in this page (noWorker), so its requests
+   * for that file under pagefind/ are answered here from one download. Nothing else is
+   * touched. */
+  var wasmDownloads = {};
+  function shareWasm() {
+    if (window.fetch.bcSharedWasm) return;
+    var plain = window.fetch.bind(window);
+    var shared = function (input, init) {
+      var path;
+      try {
+        path = new URL(typeof input === "string" ? input : input.url, location.href).pathname;
+      } catch (e) {
+        return plain(input, init);
+      }
+      var m = /\/(wasm\.[A-Za-z0-9_-]+\.pagefind)$/.exec(path);
+      if (!m || path.indexOf(BUNDLE.pathname) !== 0) return plain(input, init);
+      var name = m[1];
+      if (!wasmDownloads[name]) {
+        wasmDownloads[name] = plain(new URL(name, BUNDLE).href).then(function (r) {
+          if (!r.ok) throw new Error("HTTP " + r.status);
+          return r.arrayBuffer();
+        });
+        wasmDownloads[name].catch(function () { delete wasmDownloads[name]; });
+      }
+      return wasmDownloads[name].then(function (data) {
+        return new Response(data.slice(0), { headers: { "Content-Type": "application/wasm" } });
+      });
+    };
+    shared.bcSharedWasm = true;
+    window.fetch = shared;
+  }
+
   /* {pf, shards}: Pagefind with the newest shard (pagefind/) and the older ones merged. */
   function pagefind() {
     if (!pagefindPromise) {
+      shareWasm();
       pagefindPromise = Promise.all([import(new URL("pagefind.js", BUNDLE).href), sidecar()])
         .then(function (loaded) {
           var pf = loaded[0];
@@ -223,7 +258,19 @@
             // init() returns before the index metadata and WebAssembly are ready; an empty
             // search waits for them (and loads nothing more), so the first real query does not.
             .then(function () { return pf.search(""); })
-            .then(function () { return { pf: pf, shards: shards }; });
+            .then(function () {
+              var loaded = { pf: pf, shards: shards };
+              // Readers mostly type with marks: get the "exact" instance ready meanwhile
+              // (its files are those just loaded, the WebAssembly is shared: see shareWasm).
+              if (shards.length) {
+                setTimeout(function () {
+                  extraPagefind(loaded, "exact").then(function (extra) {
+                    return extra.search("");
+                  }).catch(function () { return null; });
+                }, 0);
+              }
+              return loaded;
+            });
         });
       pagefindPromise.catch(function () { pagefindPromise = null; });
     }
