@@ -602,7 +602,8 @@ def build(
         engine.start(dirty=reused is not None)
         if reused is None:  # a clean build empties site/ first: nothing goes in before it ends
             result.engine_output = engine.finish()
-        # The assembled Markdown is a download, not a page: it goes in after the engine ran.
+        # The assembled Markdown is a download, not a page: it goes in once the engine has
+        # emptied site/ (a clean build), or beside it (--dirty touches only its own files).
         for report in repo.reports:
             folder = site / str(report.year) / f"{report.month:02d}"
             folder.mkdir(parents=True, exist_ok=True)

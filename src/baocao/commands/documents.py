@@ -196,9 +196,13 @@ class KeyMemo:
     def remember(self, digest: str, keys: dict[str, str]) -> None:
         self._used[digest] = {**self._used.get(digest, {}), **keys}
 
-    def save(self) -> None:
+    def save(self, *, complete: bool = True) -> None:
+        """Write the entries used by this build; with *complete* False (the build planned only
+        some reports, e.g. the preview), the other entries are kept too."""
         import json
 
+        if not complete:
+            self._used = {**self._old, **self._used}
         if self.path is None or self._used == self._old:
             return
         tmp = self.path.with_name(self.path.name + f".{os.getpid()}.tmp")
@@ -327,5 +331,6 @@ def build_documents(
                     raise
     stats.built = len(todo)
     if memo is not None:
-        memo.save()  # after the documents are in the cache: the next build finds them
+        # after the documents are in the cache: the next build finds them
+        memo.save(complete={r.key for r in reports} >= {r.key for r in repo.reports})
     return stats
