@@ -191,3 +191,27 @@ def test_a_build_that_fails_leaves_no_engine_behind(repo_copy: Path, monkeypatch
         build(repo, repo_copy, repo_copy / "site", as_of=date(2024, 2, 1))
     assert engines() == []
     assert not [p for p in repo_copy.iterdir() if p.name.startswith(".site")]
+
+
+def test_engine_without_the_mkdocs_internal_it_patches_builds_everything():
+    """baocao.render.engine patches MkDocs 1.6's _populate_page for dirty builds; where that
+    function is missing (another MkDocs), a dirty build becomes a full one rather than a build
+    whose navigation might lack the titles of pages it did not render."""
+    from types import SimpleNamespace
+
+    from baocao.render.engine import patch_dirty_build
+
+    args = ["--strict", "--dirty", "--config-file", "mkdocs.yml"]
+    assert patch_dirty_build(SimpleNamespace(), args) == ["--strict", "--clean", "--config-file",
+                                                          "mkdocs.yml"]
+    calls: list[bool] = []
+    module = SimpleNamespace(_populate_page=lambda page, config, files, dirty=False:
+                             calls.append(dirty))
+    assert patch_dirty_build(module, args) == args
+    unchanged = SimpleNamespace(file=SimpleNamespace(is_modified=lambda: False),
+                                read_source=lambda config: calls.append("read"))
+    changed = SimpleNamespace(file=SimpleNamespace(is_modified=lambda: True))
+    module._populate_page(unchanged, None, None, dirty=True)
+    module._populate_page(changed, None, None, dirty=True)
+    module._populate_page(unchanged, None, None, dirty=False)
+    assert calls == ["read", True, False]

@@ -27,6 +27,7 @@ import json
 import logging
 import os
 import sys
+from typing import Any
 
 DIRTY_WARNING = "A 'dirty' build is being performed"
 #: Folder for the compiled templates (unset: compiled in memory for every build).
@@ -40,17 +41,22 @@ class _DropDirtyWarning(logging.Filter):
         return not str(record.msg).startswith(DIRTY_WARNING)
 
 
+_PRELOAD = ("markdown.extensions.admonition", "markdown.extensions.tables",
+            "markdown.extensions.toc", "material.plugins.search.plugin", "mkdocs.config.defaults",
+            "mkdocs.structure.nav", "mkdocs.structure.pages", "mkdocs.theme")
+
+
 def _preload() -> None:
     """Import what every build needs (MkDocs, Material, Markdown, Jinja): a third of a
-    second, spent while the build process is still busy with the documents."""
-    import markdown.extensions.admonition  # noqa: F401
-    import markdown.extensions.tables  # noqa: F401
-    import markdown.extensions.toc  # noqa: F401
-    import material.plugins.search.plugin  # noqa: F401
-    import mkdocs.config.defaults  # noqa: F401
-    import mkdocs.structure.nav  # noqa: F401
-    import mkdocs.structure.pages  # noqa: F401
-    import mkdocs.theme  # noqa: F401
+    second, spent while the build process is still busy with the documents. A module that a
+    later version moved is simply imported when the build needs it."""
+    import importlib
+
+    for name in _PRELOAD:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -86,7 +92,18 @@ def main(argv: list[str] | None = None) -> None:
             return env
 
         Theme.get_env = get_env_cached
-    populate = build_mod._populate_page
+    args = patch_dirty_build(build_mod, args)
+    cli.main(args=["build", *args], prog_name="mkdocs")
+
+
+def patch_dirty_build(build_mod: Any, args: list[str]) -> list[str]:
+    """Make a dirty build read the sources of the pages it does not render (their titles and
+    metadata are in the other pages' navigation); return the arguments to build with. Where
+    MkDocs has no ``_populate_page`` (not the MkDocs 1.6 this was written for), a dirty build
+    could miss those titles: it becomes a full build (the HTML taken over is replaced)."""
+    populate = getattr(build_mod, "_populate_page", None)
+    if populate is None:
+        return ["--clean" if a == "--dirty" else a for a in args]
 
     def populate_or_read(page, config, files, dirty=False):  # noqa: ANN001, ANN202
         if dirty and not page.file.is_modified():
@@ -95,7 +112,7 @@ def main(argv: list[str] | None = None) -> None:
         populate(page, config, files, dirty)
 
     build_mod._populate_page = populate_or_read
-    cli.main(args=["build", *args], prog_name="mkdocs")
+    return args
 
 
 if __name__ == "__main__":
