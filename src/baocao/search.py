@@ -51,6 +51,7 @@ from urllib.parse import quote
 
 from lxml import html as lxml_html
 
+from .memo import JsonMemo
 from .model import Report, Repository
 from .render.outline import MucHeading, PartHeading, SectionBlock, outline
 from .render.site import GUIDE, REGISTER, report_page, task_anchors
@@ -361,7 +362,7 @@ def _report_order(report: Report) -> tuple[int, int]:
     return (report.year, report.month)
 
 
-class RecordMemo:
+class RecordMemo(JsonMemo):
     """A report page's records, kept between builds (``.baocao-cache/search-records.json``).
 
     Reading a built page back into records is most of what a build with an unchanged index
@@ -372,19 +373,8 @@ class RecordMemo:
     _FORMAT = "baocao-search-records-1"
 
     def __init__(self, path: Path | None) -> None:
-        self.path = path
-        self._old: dict[str, list[list[Any]]] = {}
-        self._used: dict[str, list[list[Any]]] = {}
+        super().__init__(path, self._source_digest())
         self.hits = 0
-        if path is not None:
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                data = None
-            if isinstance(data, dict) and data.get("format") == self._source_digest():
-                entries = data.get("entries")
-                if isinstance(entries, dict):
-                    self._old = entries
 
     @staticmethod
     def _source_digest() -> str:
@@ -394,7 +384,7 @@ class RecordMemo:
         data = page.read_bytes()
         key = hashlib.sha256(data + b"\0" + repr((report.key, report_headings(report))).encode()
                              ).hexdigest()
-        rows = self._old.get(key)
+        rows = self.get(key)
         if isinstance(rows, list):
             try:
                 found = [SearchRecord(u, t, x, {k: tuple(v) for k, v in f.items()}, o)
@@ -403,24 +393,12 @@ class RecordMemo:
                 found = None
             if found is not None:
                 self.hits += 1
-                self._used[key] = rows
+                self.put(key, rows)
                 return found
         records = report_records(report, page)
-        self._used[key] = [[r.url, r.title, r.text, {k: list(v) for k, v in r.filters.items()}, r.sort]
-                           for r in records]
+        self.put(key, [[r.url, r.title, r.text, {k: list(v) for k, v in r.filters.items()}, r.sort]
+                       for r in records])
         return records
-
-    def save(self) -> None:
-        if self.path is None or (self.hits == len(self._used) == len(self._old)):
-            return
-        tmp = self.path.with_name(self.path.name + f".{os.getpid()}.tmp")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_text(json.dumps({"format": self._source_digest(), "entries": self._used},
-                                      ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-            os.replace(tmp, self.path)
-        except OSError:
-            tmp.unlink(missing_ok=True)
 
 
 def record_groups(repo: Repository, site: Path, memo: RecordMemo | None = None

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..cache import DocumentCache, document_key, templates_digest
+from ..memo import JsonMemo
 from ..model import Report, Repository
 from ..render.official import render_official_input
 from .build import document_name, report_epoch
@@ -121,33 +122,29 @@ def _die_with_parent() -> None:
             pass
 
 
-class KeyMemo:
+class KeyMemo(JsonMemo):
     """The cache keys of a report's documents, remembered by a digest of the report's raw
     inputs (``.baocao-cache/document-keys.json``).
 
     A key is the digest of the pandoc input, and rendering the input of every report only to
     find its documents in the cache is most of what a rebuild of one report costs. The raw
     inputs are all the input is made from: the bytes of every file of the report's folder,
-    directives.yaml and organization.yaml, $SOURCE_DATE_EPOCH, and (for the whole memo)
-    baocao's code, the templates and the tool versions. Only entries used by the current build
-    are saved; a damaged file is an empty memo. A key from the memo that misses the cache is
+    directives.yaml and organization.yaml, $SOURCE_DATE_EPOCH, and (the memo's tag) baocao's
+    code, the templates and the tool versions. A key from the memo that misses the cache is
     computed again from the rendered input before anything is built."""
 
     _FORMAT = "baocao-document-keys-1"
 
     def __init__(self, path: Path | None, repo: Repository, templates_hash: str) -> None:
-        import json
-
         from ..cache import tool_versions
         from .build import package_digest
 
-        self.path = path
-        self.root = Path(repo.root)
         code = hashlib.sha256()
         for part in (self._FORMAT, package_digest(), templates_hash, tool_versions()):
             code.update(part.encode() + b"\0")
-        self.code = code.hexdigest()
-        shared = hashlib.sha256(self.code.encode())
+        super().__init__(path, code.hexdigest())
+        self.root = Path(repo.root)
+        shared = hashlib.sha256(self.tag.encode())
         for name in ("directives.yaml", "organization.yaml"):
             try:
                 data = (self.root / name).read_bytes()
@@ -156,18 +153,7 @@ class KeyMemo:
             shared.update(name.encode() + b"\0" + data + b"\0")
         shared.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
         self._shared = shared
-        self._old: dict[str, dict[str, str]] = {}
-        self._used: dict[str, dict[str, str]] = {}
         self.hits = 0
-        if path is not None:
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                data = None
-            if isinstance(data, dict) and data.get("code") == self.code:
-                entries = data.get("entries")
-                if isinstance(entries, dict):
-                    self._old = entries
 
     def report_digest(self, report: Report) -> str:
         h = self._shared.copy()
@@ -186,33 +172,15 @@ class KeyMemo:
     def keys(self, report: Report, formats: Sequence[str]) -> tuple[str, dict[str, str] | None]:
         """The report's input digest and its remembered keys (None unless all *formats*)."""
         digest = self.report_digest(report)
-        found = self._old.get(digest)
+        found = self.get(digest)
         if isinstance(found, dict) and all(isinstance(found.get(f), str) for f in formats):
             self.hits += 1
-            self._used[digest] = found
+            self.put(digest, found)
             return digest, found
         return digest, None
 
     def remember(self, digest: str, keys: dict[str, str]) -> None:
-        self._used[digest] = {**self._used.get(digest, {}), **keys}
-
-    def save(self, *, complete: bool = True) -> None:
-        """Write the entries used by this build; with *complete* False (the build planned only
-        some reports, e.g. the preview), the other entries are kept too."""
-        import json
-
-        if not complete:
-            self._used = {**self._old, **self._used}
-        if self.path is None or self._used == self._old:
-            return
-        tmp = self.path.with_name(self.path.name + f".{os.getpid()}.tmp")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_text(json.dumps({"code": self.code, "entries": self._used},
-                                      separators=(",", ":")), encoding="utf-8")
-            os.replace(tmp, self.path)
-        except OSError:
-            tmp.unlink(missing_ok=True)
+        self.put(digest, {**(self.used.get(digest) or {}), **keys})
 
 
 def plan_jobs(repo: Repository, reports: Sequence[Report], staging: Path, templates: Path,
@@ -332,5 +300,5 @@ def build_documents(
     stats.built = len(todo)
     if memo is not None:
         # after the documents are in the cache: the next build finds them
-        memo.save(complete={r.key for r in reports} >= {r.key for r in repo.reports})
+        memo.save(keep_unused=not {r.key for r in reports} >= {r.key for r in repo.reports})
     return stats

@@ -12,12 +12,11 @@ foreign file is an empty memo, never an error: the memo only saves time.
 from __future__ import annotations
 
 import hashlib
-import json
-import os
-import tempfile
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+
+from ..memo import JsonMemo
 
 _FORMAT = "baocao-html-memo-1"
 
@@ -32,49 +31,22 @@ def renderer_digest() -> str:
     return h.hexdigest()
 
 
-class RenderMemo:
+class RenderMemo(JsonMemo):
     """HTML by Markdown digest; ``path`` None keeps it in memory only."""
 
     def __init__(self, path: Path | None = None) -> None:
-        self.path = path
-        self._old: dict[str, str] = {}
-        self._used: dict[str, str] = {}
+        super().__init__(path, renderer_digest())
         self.hits = self.misses = 0
-        if path is not None:
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                data = None
-            if isinstance(data, dict) and data.get("renderer") == renderer_digest():
-                entries = data.get("entries")
-                if isinstance(entries, dict):
-                    self._old = {k: v for k, v in entries.items() if isinstance(v, str)}
 
     def html(self, markdown: str, render: Callable[[str], str]) -> str:
         key = hashlib.sha256(markdown.encode("utf-8")).hexdigest()
-        found = self._used.get(key)
-        if found is None:
-            found = self._old.get(key)
-            if found is None:
+        found = self.used.get(key)
+        if not isinstance(found, str):
+            found = self.old.get(key)
+            if isinstance(found, str):
+                self.hits += 1
+            else:
                 found = render(markdown)
                 self.misses += 1
-            else:
-                self.hits += 1
-            self._used[key] = found
+            self.put(key, found)
         return found
-
-    def save(self) -> None:
-        """Write the entries used by this run (atomically); a write error is ignored."""
-        if self.path is None or (self.misses == 0 and len(self._used) == len(self._old)):
-            return
-        data = {"renderer": renderer_digest(), "entries": self._used}
-        tmp: str | None = None
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".html-", suffix=".tmp", dir=self.path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
-            os.replace(tmp, self.path)
-        except OSError:
-            if tmp is not None:
-                Path(tmp).unlink(missing_ok=True)
