@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 import time
 from dataclasses import dataclass
@@ -33,6 +34,17 @@ def _tree_digest(folder: str, stamp: tuple[tuple[str, int, int], ...]) -> str:
         h.update(b"\0")
         h.update(hashlib.sha256((Path(folder) / rel).read_bytes()).digest())
     return h.hexdigest()
+
+
+def link_or_copy(src: Path, dest: Path) -> None:
+    """*dest* as a hard link to *src* (no bytes written) where the file system allows it, a
+    copy otherwise. Only for files that are never modified in place (cache entries, the HTML
+    of a published site)."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dest)
+    except OSError:
+        shutil.copy2(src, dest)
 
 
 def templates_digest(templates: Path) -> str:

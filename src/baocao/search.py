@@ -51,6 +51,7 @@ from urllib.parse import quote
 
 from lxml import html as lxml_html
 
+from .cache import link_or_copy
 from .memo import JsonMemo
 from .model import Report, Repository
 from .render.outline import MucHeading, PartHeading, SectionBlock, outline
@@ -687,12 +688,7 @@ def _place(entry: Path, target: Path) -> None:
     for name, src in _files(entry).items():
         if name == CACHE_MANIFEST:
             continue
-        dest = target / name
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(src, dest)
-        except OSError:
-            shutil.copy2(src, dest)
+        link_or_copy(src, target / name)
 
 
 def run_pagefind(records_dir: Path, bundle: Path) -> None:

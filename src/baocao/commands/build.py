@@ -40,7 +40,7 @@ from typing import Any
 
 import yaml
 
-from ..cache import CACHE_DIR
+from ..cache import CACHE_DIR, link_or_copy
 from ..model import Report, Repository
 from ..render.memo import RenderMemo
 from ..render.report_md import render_report_markdown
@@ -518,12 +518,7 @@ def reuse_pages(previous: Mapping[str, Any], key: str, digests: Mapping[str, str
         src = out_dir / out
         if not src.is_file() or src.is_symlink():
             continue
-        dest = site / out
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(src, dest)
-        except OSError:
-            shutil.copy2(src, dest)
+        link_or_copy(src, site / out)
         os.utime(docs / rel, (UNCHANGED_MTIME, UNCHANGED_MTIME))
         reused.add(out)
     return reused
