@@ -325,10 +325,9 @@ def test_sharded_build_writes_one_bundle_per_shard(sharded_build, monkeypatch):
     assert len([p for p in cache.iterdir() if not p.name.startswith(".")]) == 3
 
 
-def test_shards_come_from_the_cache_until_their_records_change(tmp_path: Path, monkeypatch):
-    """A rebuild without a searchable change runs Pagefind for no shard and publishes the same
-    bytes; a changed section of an old report re-indexes its shard only; a damaged or partial
-    cache entry is indexed again, never published."""
+@pytest.fixture
+def pagefind_runs(monkeypatch) -> list[Path]:
+    """The record folders Pagefind is run on from now on in this test (each run, in order)."""
     runs: list[Path] = []
     real = search.run_pagefind
 
@@ -337,6 +336,14 @@ def test_shards_come_from_the_cache_until_their_records_change(tmp_path: Path, m
         real(records_dir, bundle)
 
     monkeypatch.setattr(search, "run_pagefind", counting)
+    return runs
+
+
+def test_shards_come_from_the_cache_until_their_records_change(tmp_path: Path, pagefind_runs):
+    """A rebuild without a searchable change runs Pagefind for no shard and publishes the same
+    bytes; a changed section of an old report re-indexes its shard only; a damaged or partial
+    cache entry is indexed again, never published."""
+    runs = pagefind_runs
     root = make_sharded_repo(tmp_path / "repo")
     bundle = root / "site" / "pagefind"
     cache = root / ".baocao-cache" / "search"
@@ -451,18 +458,12 @@ def test_record_memo_reads_an_unchanged_page_once(search_build, tmp_path: Path):
     assert record_groups(repo, site, damaged) == plain and damaged.hits == 0
 
 
-def test_drafts_register_and_guide_get_their_own_shards(tmp_path: Path, monkeypatch):
+def test_drafts_register_and_guide_get_their_own_shards(tmp_path: Path, monkeypatch,
+                                                        pagefind_runs):
     """From HOT_SHARD_MIN issued reports on, the issued reports fill the shards in order, then
     come the register with the guide, and the drafts (newest): editing a draft re-indexes
     that shard only."""
-    runs: list[Path] = []
-    real = search.run_pagefind
-
-    def counting(records_dir: Path, bundle: Path) -> None:
-        runs.append(records_dir)
-        real(records_dir, bundle)
-
-    monkeypatch.setattr(search, "run_pagefind", counting)
+    runs = pagefind_runs
     monkeypatch.setattr(search, "HOT_SHARD_MIN", 2)
     monkeypatch.setattr(search, "SHARD_REPORTS", SHARD_REPORTS_TEST)
     root = make_sharded_repo(tmp_path / "repo")
