@@ -14,6 +14,12 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED = FIXTURES / "seed" / "2023-09.txt"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden", action="store_true", default=False,
+        help="rewrite tests/golden/ from this build instead of comparing (tests/test_golden.py)")
+
+
 def require_client(name: str, path: str | None) -> str:
     """Skip when a real client is missing, or fail under BAOCAO_REQUIRE_CLIENTS=1."""
     if path:
