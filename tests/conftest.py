@@ -53,16 +53,39 @@ def repo_copy(tmp_path: Path) -> Path:
     return dest
 
 
+def lay_over(dest: Path, layer: Path, *, skip: tuple[str, ...] = ()) -> Path:
+    """Copy every file of the fixture folder *layer* onto *dest*: whole files, added or
+    replacing the file of the same path (no text is patched)."""
+    for src in sorted(layer.rglob("*")):
+        if src.is_file() and src.name not in skip:
+            target = dest / src.relative_to(layer)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(src, target)
+    return dest
+
+
 def make_repo(tmp_path: Path, case: str) -> Path:
     """The minimal fixture repository with the files of tests/fixtures/bad/<case> laid over it."""
     dest = tmp_path / case
     shutil.copytree(FIXTURES / "minimal", dest)
-    overlay = FIXTURES / "bad" / case
-    for src in overlay.rglob("*"):
-        if src.is_file() and src.name != "expected.txt":
-            target = dest / src.relative_to(overlay)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(src, target)
+    return lay_over(dest, FIXTURES / "bad" / case, skip=("expected.txt",))
+
+
+#: The files of the shipped repository that a site is built from (git history aside).
+SHIPPED_FILES = ("content", "directives.yaml", "organization.yaml", "mkdocs.yml",
+                 "docs/huong-dan-bien-tap.md")
+
+
+def copy_shipped_repo(dest: Path) -> Path:
+    """A copy of the shipped repository's SHIPPED_FILES, templates linked: what a user builds."""
+    dest.mkdir(parents=True)
+    for name in SHIPPED_FILES:
+        (dest / name).parent.mkdir(parents=True, exist_ok=True)
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, dest / name)
+        else:
+            shutil.copy(ROOT / name, dest / name)
+    (dest / "templates").symlink_to(ROOT / "templates")
     return dest
 
 
@@ -86,31 +109,20 @@ def edit_text(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def fixture_text(layer: str, path: str) -> str:
+    return (FIXTURES / layer / path).read_text(encoding="utf-8")
+
+
 def make_site_repo(dest: Path) -> Path:
-    """The shipped content plus October 2023 (a copy of September with hostile bits), the
-    shipped mkdocs.yml with edit links, and the editors' guide."""
-    dest.mkdir(parents=True)
-    shutil.copytree(ROOT / "content", dest / "content")
-    for name in ("directives.yaml", "organization.yaml", "mkdocs.yml"):
-        shutil.copy(ROOT / name, dest / name)
-    (dest / "templates").symlink_to(ROOT / "templates")
-    (dest / "docs").mkdir()
-    shutil.copy(ROOT / "docs" / "huong-dan-bien-tap.md", dest / "docs" / "huong-dan-bien-tap.md")
-    with (dest / "mkdocs.yml").open("a", encoding="utf-8") as fh:
-        fh.write("repo_url: https://git.example.gov.vn/so-khcn/bao-cao\nedit_uri: -/edit/main/\n")
-    with (dest / "directives.yaml").open("a", encoding="utf-8") as fh:
-        fh.write(HOSTILE_TASK)
-    october = dest / "content/2023/10"
-    shutil.copytree(dest / "content/2023/09", october)
-    edit_text(october / "index.md", "cutoff: 2023-09-14", "cutoff: 2023-10-14")
-    edit_text(october / "02-co-che-chinh-sach.md",
-              'title: "Xây dựng cơ chế, chính sách, pháp luật về KH&CN"',
-              f"title: '{HOSTILE_TITLE}'")
-    with (october / "02-co-che-chinh-sach.md").open("a", encoding="utf-8") as fh:
-        # A javascript: link is refused by the loader (tests/fixtures/bad/link-unsafe-scheme);
-        # here its text must still reach the page as inert text.
-        fh.write("\n- Liên kết `[bấm vào đây](javascript:window.__xss=3)`.\n")
-    return dest
+    """The shipped repository with tests/fixtures/site/ laid over it: October 2023 (a copy of
+    September with cut-off 14/10/2023, a hostile section title and, in II, a javascript: link
+    written as code, which the loader accepts: its text must reach the page as inert text),
+    the register with HOSTILE_TASK, and mkdocs.yml with edit links."""
+    root = lay_over(copy_shipped_repo(dest), FIXTURES / "site")
+    # The tests assert on these strings; the fixture files must still hold them.
+    assert HOSTILE_TASK in fixture_text("site", "directives.yaml")
+    assert f"title: '{HOSTILE_TITLE}'" in fixture_text("site", "content/2023/10/02-co-che-chinh-sach.md")
+    return root
 
 
 def build_kept_tree(base: Path, make: Callable[[Path], Path]):
@@ -180,21 +192,16 @@ SEARCH_TASK_UNIT = "Phòng Quản lý công nghệ"
 
 
 def make_search_repo(dest: Path) -> Path:
-    """make_site_repo() with October's sections rewritten (SEARCH_OCTOBER), units on two of
-    them and on task 4502, and without the javascript: link that the loader now refuses."""
-    root = make_site_repo(dest)
-    october = root / "content/2023/10"
-    sec = october / "02-co-che-chinh-sach.md"
-    sec.write_text(sec.read_text(encoding="utf-8").replace(
-        "\n- Liên kết [bấm vào đây](javascript:window.__xss=3).\n", "\n"), encoding="utf-8")
+    """make_site_repo() with tests/fixtures/search/ laid over it: October's sections of
+    SEARCH_OCTOBER with their own bodies (and without the javascript: link), units on two of
+    them (SEARCH_UNITS) and on task 4502 (SEARCH_TASK_UNIT)."""
+    root = lay_over(make_site_repo(dest), FIXTURES / "search")
     for name, body in SEARCH_OCTOBER.items():
-        path = october / name
-        head, _, _ = path.read_text(encoding="utf-8").partition("\n---\n")
-        if name in SEARCH_UNITS:
-            head += f'\nunit: "{SEARCH_UNITS[name]}"'
-        path.write_text(head + "\n---\n\n" + body, encoding="utf-8")
-    edit_text(root / "directives.yaml", 'document: "4502/UBND-KGVX"\n',
-              f'document: "4502/UBND-KGVX"\n    unit: "{SEARCH_TASK_UNIT}"\n')
+        text = fixture_text("search", f"content/2023/10/{name}")
+        assert text.endswith("\n---\n\n" + body), name
+        assert (f'\nunit: "{SEARCH_UNITS.get(name)}"\n---' in text) == (name in SEARCH_UNITS), name
+    assert f'document: "4502/UBND-KGVX"\n    unit: "{SEARCH_TASK_UNIT}"\n' in fixture_text(
+        "search", "directives.yaml")
     return root
 
 
@@ -247,17 +254,15 @@ SHARD_REPORTS_TEST = 2
 
 
 def make_sharded_repo(dest: Path) -> Path:
-    """make_search_repo() plus November 2023 to January 2024 (copies of September); January's
+    """make_search_repo() with tests/fixtures/sharded/ laid over it: November 2023 to January
+    2024 (SHARD_MONTHS, copies of September with their own cut-off on the 14th); January's
     III.6 says SHARD_NEWEST_TEXT. With SHARD_REPORTS_TEST reports a shard: [09, 10], [11, 12],
     [2024/01 + tasks + guide]."""
-    root = make_search_repo(dest)
+    root = lay_over(make_search_repo(dest), FIXTURES / "sharded")
     for month in SHARD_MONTHS:
-        folder = root / "content" / month
-        shutil.copytree(root / "content/2023/09", folder)
-        edit_text(folder / "index.md", "cutoff: 2023-09-14", f"cutoff: {month.replace('/', '-')}-14")
-    path = root / "content" / SHARD_MONTHS[-1] / "08-thanh-tra.md"
-    head, _, _ = path.read_text(encoding="utf-8").partition("\n---\n")
-    path.write_text(head + "\n---\n\n" + SHARD_NEWEST_TEXT, encoding="utf-8")
+        assert (root / "content" / month / "index.md").is_file(), month
+    assert fixture_text("sharded", f"content/{SHARD_MONTHS[-1]}/08-thanh-tra.md").endswith(
+        "\n---\n\n" + SHARD_NEWEST_TEXT)
     return root
 
 

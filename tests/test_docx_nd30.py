@@ -32,6 +32,8 @@ from baocao.reference_docx import build_reference_docx, reference_docx_bytes
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates"
 FIXTURE = ROOT / "tests" / "fixtures" / "official" / "sample-2023-09.md"
+#: The same input as an issued document: number and day filled in, not a draft.
+FIXTURE_ISSUED = FIXTURE.with_name("sample-2023-09-issued.md")
 FONTS = TEMPLATES / "fonts"
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -309,11 +311,18 @@ def following(p: Para) -> Para:
 # fixtures
 
 
-def finalize(text: str) -> str:
-    """The fixture as an issued document: number and day filled in, not a draft."""
-    text = text.replace('so-ky-hieu: "      /BC-KHCN"', 'so-ky-hieu: "1234/BC-KHCN"')
-    text = text.replace("ngày    tháng 9 năm 2023", "ngày 28 tháng 9 năm 2023")
-    return text.replace("draft: true", "draft: false")
+def test_issued_fixture_is_the_draft_with_number_and_date() -> None:
+    """The two fixture inputs differ only in what issuing fills in, so the R16/R18/R20 tests
+    compare the same document as a draft and as issued."""
+    draft = FIXTURE.read_text(encoding="utf-8").splitlines()
+    issued = FIXTURE_ISSUED.read_text(encoding="utf-8").splitlines()
+    changed = [(a, b) for a, b in zip(draft, issued, strict=True) if a != b]
+    assert changed == [
+        ('so-ky-hieu: "      /BC-KHCN"', 'so-ky-hieu: "1234/BC-KHCN"'),
+        ('dia-danh-ngay: "Bắc Giang, ngày    tháng 9 năm 2023"',
+         'dia-danh-ngay: "Bắc Giang, ngày 28 tháng 9 năm 2023"'),
+        ("draft: true", "draft: false"),
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -336,7 +345,7 @@ def doc(built: Path) -> Docx:
 @pytest.fixture(scope="module")
 def final_doc(tmp_path_factory: pytest.TempPathFactory, source: str) -> Docx:
     out = tmp_path_factory.mktemp("final") / "bao-cao.docx"
-    write_docx(finalize(source), out, templates=TEMPLATES)
+    write_docx(FIXTURE_ISSUED.read_text(encoding="utf-8"), out, templates=TEMPLATES)
     return Docx(out)
 
 

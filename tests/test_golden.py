@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import difflib
 import io
-import shutil
 import zipfile
 from collections.abc import Callable
 from datetime import date
@@ -23,7 +22,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT
+from conftest import ROOT, copy_shipped_repo
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -121,18 +120,6 @@ def test_article_normaliser_keeps_inline_whitespace():
 
 # --------------------------------------------------------------------------------------------
 # The outputs
-
-
-def copy_shipped_repo(dest: Path) -> Path:
-    """The shipped repository as a user has it, minus git: content, settings, the guide."""
-    dest.mkdir(parents=True)
-    shutil.copytree(ROOT / "content", dest / "content")
-    for name in ("directives.yaml", "organization.yaml", "mkdocs.yml"):
-        shutil.copy(ROOT / name, dest / name)
-    (dest / "docs").mkdir()
-    shutil.copy(ROOT / "docs" / "huong-dan-bien-tap.md", dest / "docs" / "huong-dan-bien-tap.md")
-    (dest / "templates").symlink_to(ROOT / "templates")
-    return dest
 
 
 def run_cli(root: Path, *args: str) -> str:

@@ -12,19 +12,19 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from conftest import (
     ROOT,
     SEARCH_OCTOBER,
     SEARCH_TASK_UNIT,
     SEARCH_UNITS,
-    SHARD_REPORTS_TEST,
     SHARD_NEWEST_TEXT,
+    SHARD_REPORTS_TEST,
     build_sharded,
     edit_text,
     make_sharded_repo,
 )
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import html as lxml_html
 
 from baocao import search

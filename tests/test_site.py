@@ -18,7 +18,7 @@ from pathlib import Path
 import markdown
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES, HOSTILE_TASK, ROOT, edit_text, make_site_repo
+from conftest import FIXTURES, HOSTILE_TASK, ROOT, lay_over, make_site_repo
 
 from baocao.commands import build as build_mod
 from baocao.commands.build import (
@@ -54,14 +54,9 @@ EDIT = "https://git.example.gov.vn/so-khcn/bao-cao/-/edit/main/"
 
 @pytest.fixture(scope="module")
 def archive_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = make_site_repo(tmp_path_factory.mktemp("archive") / "repo")
-    august = root / "content/2023/08"
-    shutil.copytree(root / "content/2023/09", august)
-    edit_text(august / "index.md", "status: draft", "status: issued")
-    edit_text(august / "index.md", "number:            #", "number: 1050 #")
-    edit_text(august / "index.md", "date:              #", "date: 2023-08-20 #")
-    edit_text(august / "index.md", "cutoff: 2023-09-14", "cutoff: 2023-08-14")
-    return root
+    """make_site_repo() with tests/fixtures/archive/ laid over it: August 2023, a copy of
+    September issued as number 1050 on 20/8/2023 (cut-off 14/8/2023)."""
+    return lay_over(make_site_repo(tmp_path_factory.mktemp("archive") / "repo"), FIXTURES / "archive")
 
 
 @pytest.fixture(scope="module")
