@@ -25,6 +25,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from lxml import etree
 
+from baocao.document.dialect import DOCUMENT_READER, prepare
 from baocao.docx import keep_draft_blanks, read_metadata, write_docx
 from baocao.pandoc import PandocError, run_pandoc
 from baocao.reference_docx import build_reference_docx, reference_docx_bytes
@@ -895,9 +896,9 @@ def _plain(text: str) -> str:
 def test_pandoc_reads_the_text_back(built: Path, source: str) -> None:
     back = _plain(run_pandoc(["-f", "docx", "-t", "plain", "--wrap=none", str(built)]).decode())
     expected = run_pandoc(
-        ["-f", "markdown", "-t", "plain", "--wrap=none",
+        [f"--from={DOCUMENT_READER}", "-t", "plain", "--wrap=none",
          f"--lua-filter={TEMPLATES / 'filters' / 'official.lua'}"],
-        input_text=source,
+        input_text=prepare(source).text,
     ).decode()
     paragraphs = [_plain(p) for p in expected.split("\n\n") if p.strip()]
     assert len(paragraphs) > 40
@@ -935,9 +936,9 @@ def test_draft_blanks_survive_the_markdown_reader() -> None:
 
 def test_filter_is_format_agnostic(source: str) -> None:
     typ = run_pandoc(
-        ["-f", "markdown", "-t", "typst", "--wrap=none",
+        [f"--from={DOCUMENT_READER}", "-t", "typst", "--wrap=none",
          f"--lua-filter={TEMPLATES / 'filters' / 'official.lua'}"],
-        input_text=source,
+        input_text=prepare(source).text,
     ).decode()
     assert "= Phần I \\\nTÌNH HÌNH" in typ
     assert "\nđ) " in typ and "\ng) " in typ and "\nf) " not in typ

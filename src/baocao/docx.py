@@ -30,6 +30,8 @@ from typing import Any
 
 from lxml import etree
 
+from baocao.document.dialect import DOCUMENT_READER
+from baocao.document.tree import official_pandoc_input
 from baocao.pandoc import PandocError, run_pandoc, source_date_epoch
 from baocao.reference_docx import (
     HEADER_DIST,
@@ -232,7 +234,8 @@ def read_metadata(pandoc_input: str, *, epoch: int | None = None) -> dict[str, A
             data = None
         if isinstance(data, dict):
             return _unescape(data)
-    raw = run_pandoc(["-f", "markdown", "-t", "json"], input_text=pandoc_input, epoch=epoch)
+    raw = run_pandoc([f"--from={DOCUMENT_READER}", "--to=json"], input_text=pandoc_input,
+                     epoch=epoch)
     meta = json.loads(raw.decode("utf-8"))["meta"]
     return {k: _meta_value(v) for k, v in meta.items()}
 
@@ -494,8 +497,9 @@ def build_docx(
         if not needed.exists():
             raise PandocError(f"Không tìm thấy tệp mẫu {needed}: thư mục templates/ chưa đầy đủ.")
 
-    text = keep_draft_blanks(unicodedata.normalize("NFC", pandoc_input))
-    meta = read_metadata(text, epoch=epoch)
+    reader, text, skeleton = official_pandoc_input(
+        unicodedata.normalize("NFC", pandoc_input), keep_draft_blanks)
+    meta = read_metadata(skeleton, epoch=epoch)
     layout = compute_layout(meta, FontMetrics(fonts.resolve()))
     variables = [f"--variable={key}={value}" for key, value in sorted(layout.items())]
 
@@ -513,7 +517,7 @@ def build_docx(
             extra, env = typst_copy_settings(templates, typst_out)
         run_pandoc(
             [
-                "--from=markdown",
+                f"--from={reader}",
                 "--to=docx",
                 f"--lua-filter={lua_filter.resolve()}",
                 *extra,

@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from markdown_it import MarkdownIt
 from pydantic import BaseModel, ValidationError
 
 from . import placeholders
 from .deadlines import DeadlineParseError
 from .directives import default_period_start
+from .document.checks import BodyCheck, check_bodies
 from .model import (
     DirectivesFile,
     Extension,
@@ -472,10 +472,6 @@ def _check_task_dates(
 # content/<yyyy>/<mm>/
 
 
-_MD = MarkdownIt("commonmark")
-# Every link and image must reach the checks below, whatever its scheme: pandoc's Markdown
-# reader does not drop "javascript:" links the way markdown-it's default validator does.
-_MD.validateLink = lambda url: True  # type: ignore[method-assign]
 _LIST_ITEM = re.compile(r"^\s*(?:[-+*]|\d+[.)])\s+(.*)$")
 #: pandoc's raw attribute (`#code`{=typst}, ```{=openxml}): text passed to the output format as is.
 _RAW_ATTRIBUTE = re.compile(r"\{\s*=\s*[A-Za-z][A-Za-z0-9_+-]*\s*\}")
@@ -529,7 +525,8 @@ def _body_line(text: str, first: int, last: int, needle: str) -> tuple[int, int]
 
 
 def _check_body(text: str, rel: str, body_line: int, problems: Problems,
-                folder: str | None = None, root: str | None = None) -> None:
+                folder: str | None = None, root: str | None = None,
+                pending: list[BodyCheck] | None = None) -> None:
     """Placeholders, raw HTML and raw output code, links and images, list items written twice."""
     found, bad = placeholders.find(text)
     del found
@@ -540,27 +537,10 @@ def _check_body(text: str, rel: str, body_line: int, problems: Problems,
             line, col = _line_col(text, raw_attr.start())
             problems.add(rel, body_line + line - 1, col, "E503",
                          f"không được chèn mã định dạng thô ({raw_attr.group(0)}) vào nội dung")
-    # Raw HTML needs a "<", links and images a "[": skip the (comparatively slow) Markdown
-    # parse when there is neither.
-    for tok in _MD.parse(text) if "<" in text or "[" in text else []:
-        if tok.type == "html_block":
-            line = body_line + (tok.map[0] if tok.map else 0)
-            problems.add(rel, line, 1, "E503",
-                         "không được chèn mã HTML vào nội dung; hãy viết bằng Markdown")
-        first, last = tok.map if tok.map else (0, 1)
-        for child in tok.children or []:
-            if child.type == "html_inline":
-                line = body_line + first
-                problems.add(rel, line, 1, "E503",
-                             f"không được chèn mã HTML ({child.content[:30]}) vào nội dung")
-            elif child.type in ("link_open", "image") and folder is not None and root is not None:
-                image = child.type == "image"
-                url = str(child.attrGet("src" if image else "href") or "")
-                why = _target_problem(url, image, folder, root)
-                if why is not None:
-                    raw = url if "://" in url or ":" not in url else url.split(":", 1)[0] + ":"
-                    line, col = _body_line(text, first, last, raw)
-                    problems.add(rel, body_line + line, col + 1, "E504", why)
+    # Raw HTML, links, images, footnotes, code and headings: from the one parse, in a batch at
+    # the end of loading (document/checks.py).
+    if pending is not None and folder is not None and root is not None:
+        pending.append(BodyCheck(rel, text, body_line, folder, root))
     seen: dict[str, int] = {}
     for i, line_text in enumerate(text.split("\n")):
         m = _LIST_ITEM.match(line_text)
@@ -578,7 +558,8 @@ def _check_body(text: str, rel: str, body_line: int, problems: Problems,
             seen[key] = body_line + i
 
 
-def _load_section(path: Path, rel: str, order: int, problems: Problems) -> Section | None:
+def _load_section(path: Path, rel: str, order: int, problems: Problems,
+                  pending: list[BodyCheck] | None = None) -> Section | None:
     text = read_text(path, rel, problems)
     if text is None:
         return None
@@ -608,7 +589,7 @@ def _load_section(path: Path, rel: str, order: int, problems: Problems) -> Secti
                      "hãy chia thành nhiều mục".replace(",", "."))
         return None
     root = _repo_root(path, rel)
-    _check_body(fm.body, rel, fm.body_line, problems, str(path.parent), str(root))
+    _check_body(fm.body, rel, fm.body_line, problems, str(path.parent), str(root), pending)
     if meta is None:
         return None
     if meta.kind == "section":
@@ -656,7 +637,7 @@ def _check_structure(meta: ReportMeta, sections: list[Section], problems: Proble
 
 def load_report(
     folder: Path, rel_folder: str, year: int, month: int, orgs: Sequence[Organization],
-    problems: Problems,
+    problems: Problems, pending: list[BodyCheck] | None = None,
 ) -> tuple[ReportMeta, Loaded, int, list[Section]] | None:
     index = folder / "index.md"
     rel_index = f"{rel_folder}/index.md"
@@ -678,7 +659,7 @@ def load_report(
         if order in orders:
             problems.add(rel, 1, 1, "E502", f"trùng số thứ tự {m.group(1)} với tệp {orders[order]}")
         orders[order] = path.name
-        section = _load_section(path, rel, order, problems)
+        section = _load_section(path, rel, order, problems, pending)
         if section is not None:
             sections.append(section)
     text = read_text(index, rel_index, problems)
@@ -722,6 +703,7 @@ def load_repository(root: Path) -> tuple[Repository, Problems]:
     tasks = load_tasks(root, problems)
     task_ids = {t.id for t in tasks}
     content = root / CONTENT_DIR
+    pending: list[BodyCheck] = []
     loaded: list[tuple[int, int, str, ReportMeta, Loaded, int, list[Section]]] = []
     if not content.is_dir():
         problems.add(CONTENT_DIR, 1, 1, "E104", "thiếu thư mục content/")
@@ -738,7 +720,7 @@ def load_repository(root: Path) -> tuple[Repository, Problems]:
                                  "thư mục tháng phải có dạng 01 … 12")
                     continue
                 year, month = int(ydir.name), int(mdir.name)
-                res = load_report(mdir, rel_folder, year, month, orgs, problems)
+                res = load_report(mdir, rel_folder, year, month, orgs, problems, pending)
                 if res is not None:
                     loaded.append((year, month, rel_folder, *res))
     reports: list[Report] = []
@@ -773,5 +755,7 @@ def load_repository(root: Path) -> tuple[Repository, Problems]:
             sections=tuple(sorted(sections, key=lambda s: s.order)),
             index_src=SourceRef(rel_index, 1),
         ))
+    for finding in check_bodies(pending, _target_problem):
+        problems.add(*finding)
     repo = Repository(root=str(root), organization=orgs, tasks=tasks, reports=tuple(reports))
     return repo, problems

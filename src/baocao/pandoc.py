@@ -70,6 +70,7 @@ def run_pandoc(
     epoch: int | None = None,
     timeout: float = 120,
     extra_env: dict[str, str] | None = None,
+    warnings: list[str] | None = None,
 ) -> bytes:
     """Run pandoc with ``--sandbox`` and return its standard output.
 
@@ -80,6 +81,7 @@ def run_pandoc(
         epoch: SOURCE_DATE_EPOCH for the run (default: :func:`source_date_epoch`).
         timeout: seconds before the run is abandoned.
         extra_env: more environment variables for the run (read by baocao's Lua filters).
+        warnings: when given, pandoc's warning lines ("[WARNING] …") are appended to it.
     """
     exe = pandoc_path()
     env = {
@@ -114,6 +116,9 @@ def run_pandoc(
             f"Nội dung dẫn tới tệp \"{refused.group(1)}\" mà pandoc không được đọc (chế độ "
             "--sandbox): văn bản chỉ được dùng nội dung trong kho, không chèn tệp bên ngoài."
         )
+    if warnings is not None:
+        warnings.extend(line for line in proc.stderr.decode("utf-8", "replace").splitlines()
+                        if line.startswith("[WARNING]"))
     return proc.stdout
 
 

@@ -22,6 +22,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from baocao.document.tree import official_pandoc_input
 from baocao.pandoc import PandocError, run_pandoc, source_date_epoch
 
 __all__ = [
@@ -93,17 +94,18 @@ def render_typst_source(pandoc_input: str, *, templates: Path, epoch: int | None
     from baocao.docx import keep_draft_blanks  # noqa: PLC0415 - shared input preparation
 
     template, filters, _ = _template_files(templates)
+    # Same preparation as the DOCX: NFC, and draft blanks typed as runs of ordinary spaces in
+    # so-ky-hieu / dia-danh-ngay / kem-theo become no-break spaces (pandoc would collapse them).
+    reader, text, _ = official_pandoc_input(unicodedata.normalize("NFC", pandoc_input),
+                                            keep_draft_blanks)
     args = [
-        "--from=markdown",
+        f"--from={reader}",
         "--to=typst",
         "--standalone",
         f"--template={template}",
         *[f"--lua-filter={f}" for f in filters],
         "--wrap=none",
     ]
-    # Same preparation as the DOCX: NFC, and draft blanks typed as runs of ordinary spaces in
-    # so-ky-hieu / dia-danh-ngay / kem-theo become no-break spaces (pandoc would collapse them).
-    text = keep_draft_blanks(unicodedata.normalize("NFC", pandoc_input))
     return run_pandoc(args, input_text=text, epoch=epoch).decode("utf-8")
 
 

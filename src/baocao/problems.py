@@ -66,6 +66,8 @@ CODES: dict[str, str] = {
     "W502": "văn bản chưa chuẩn hóa Unicode (NFC)",
     "E504": "liên kết hoặc ảnh không được phép",
     "W503": "ký tự không có trong phông chữ của văn bản",
+    "E505": "chú thích không khớp (không được dẫn, dẫn mà chưa viết, viết hai lần)",
+    "E506": "khối mã hoặc đề mục trong nội dung mục",
     # issued reports (commands/issue.py)
     "E601": "báo cáo đã ban hành bị thay đổi",
     "W601": "báo cáo đã ban hành chưa được khóa",

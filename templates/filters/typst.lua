@@ -1,6 +1,7 @@
 --[[
 typst.lua: typst-only adjustments, run AFTER official.lua (PDF route only).
 
+  * A Str that typst's markup would change ("...", ‘ ’) becomes a typst string literal.
   * Plain-text title/author for the PDF document properties (typst `document()` wants strings).
   * Headers: a LineBreak becomes `#linebreak()`; pandoc writes `\` + newline, and a newline ends a
     typst heading, which would push the Phần title out of the heading.
@@ -183,6 +184,18 @@ local function Pandoc(doc)
 end
 
 -- One traversal: pandoc applies Header (blocks) first, then Meta, then Pandoc.
+--- Text typst's markup would change: "..." (its shorthand for an ellipsis) and the typographic
+--- quotes ‘ ’ (pandoc's typst writer prints them as straight quotes). Such a Str is written as a
+--- typst string literal, shown exactly as typed (the official text is the source's text).
+local function Str(el)
+  local text = el.text
+  if text:find("...", 1, true) or text:find("\u{2018}") or text:find("\u{2019}") then
+    local s = text:gsub("\\", "\\\\"):gsub('"', '\\"')
+    return pandoc.RawInline("typst", '#"' .. s .. '"')
+  end
+end
+
 return {
+  {Str = Str},
   {Header = Header, Meta = Meta, Pandoc = Pandoc},
 }

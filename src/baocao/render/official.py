@@ -10,6 +10,7 @@ import json
 import re
 from typing import Any
 
+from ..document.tree import make_bundle, slot_marker
 from ..model import Report, Repository
 from .facts import (
     TABLE_COLUMNS,
@@ -91,7 +92,9 @@ def official_metadata(repo: Repository, report: Report, facts: ReportFacts) -> d
 
 
 def render_official_input(repo: Repository, report: Report) -> str:
-    """The complete pandoc input (Markdown with a YAML metadata block) of *report*."""
+    """The complete official input of *report*: a bundle (``baocao.document.tree``) of the
+    skeleton (YAML metadata, Phần blocks, headings) and the section bodies, each body read
+    later by the one dialect, exactly as the site reads it."""
     facts = compute_facts(repo, report)
     # JSON is valid YAML and needs no further escaping rules.
     meta = json.dumps(official_metadata(repo, report, facts), ensure_ascii=False, indent=1)
@@ -100,6 +103,7 @@ def render_official_input(repo: Repository, report: Report) -> str:
         "bang_nhiem_vu": lambda: "",
     }
     out = ["---", meta, "---", ""]
+    bodies: list[str] = []
     for block in outline(report):
         if isinstance(block, PartHeading):
             out += ["::: {.phan}", block.label, "", md_escape(block.title), ":::", ""]
@@ -110,5 +114,15 @@ def render_official_input(repo: Repository, report: Report) -> str:
             out += [f"{hashes} {md_escape(block.text)}", ""]
             body = expand_body(block.section.body, facts.values, blocks)
             if body:
-                out += [body, ""]
-    return "\n".join(out).rstrip("\n") + "\n"
+                out += [_SLOT.format(len(bodies)), ""]
+                bodies.append(body)
+    skeleton = "\n".join(out).rstrip("\n") + "\n"
+    marker = slot_marker(bodies, skeleton)
+    skeleton = _SLOT_WORD.sub(lambda m: f"{marker}{m.group(1)}", skeleton)
+    return make_bundle(skeleton, bodies, marker)
+
+
+#: A body's place in the skeleton until the bundle's marker is known (a control character:
+#: nothing from content can contain it, md_escape keeps it out of the escaped strings).
+_SLOT = "\x00{}\x00"
+_SLOT_WORD = re.compile("\x00(\\d+)\x00")

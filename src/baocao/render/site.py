@@ -21,6 +21,7 @@ checks that every one of them resolves inside the tree.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import posixpath
@@ -33,10 +34,10 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from ..directives import REGISTER_ORDER, Status, Summary, TaskRow, register_rows
+from ..document import html as document_html
 from ..model import Report, Repository, Section, Task
 from ..vietnamese import fold, format_count, format_date_short
 from .facts import TABLE_COLUMNS, GroupRow, ReportFacts, TaskTableRow, compute_facts, summary_lines
@@ -235,39 +236,39 @@ def _is_remote(url: str) -> bool:
     return bool(re.match(r"^\s*(?:[a-z][a-z0-9+.-]*:|//)", url, re.I))
 
 
-@cache
-def _body_parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False}).enable("table")
-
-    def validate_link(url: str) -> bool:
-        lowered = url.strip().lower()
-        return not _is_remote(lowered) or lowered.startswith(_SAFE_SCHEMES)
-
-    md.validateLink = validate_link  # type: ignore[method-assign]
-    default_image = md.renderer.rules["image"]  # type: ignore[attr-defined]
-
-    def image(renderer: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
-        # A remote image would make the reader's browser leave the intranet: show a link instead.
-        token = tokens[idx]
-        src = str(token.attrGet("src") or "")
-        if _is_remote(src):
-            label = html.escape(token.content or src)
-            return f'<a href="{html.escape(src)}">{label}</a>'
-        return str(default_image(tokens, idx, options, env))
-
-    md.add_render_rule("image", image)
-    return md
+def bodies_html(markdowns: Sequence[str], memo: RenderMemo | None = None) -> list[str]:
+    """The HTML of each body (footnotes as tokens, see :func:`baocao.document.html.number_notes`),
+    read by the one dialect and written by pandoc; with *memo*, bodies an earlier build rendered
+    are taken from it and the rest are converted in one batch."""
+    found: dict[str, str] = {}
+    todo: list[str] = []
+    for markdown in markdowns:
+        key = hashlib.sha256(markdown.encode("utf-8")).hexdigest()
+        cached = memo.lookup(key) if memo is not None else None
+        if cached is not None:
+            found[markdown] = cached
+        elif markdown not in found:
+            found[markdown] = ""
+            todo.append(markdown)
+    for markdown, html_text in zip(todo, document_html.bodies_html(todo), strict=True):
+        found[markdown] = html_text
+        if memo is not None:
+            memo.store(hashlib.sha256(markdown.encode("utf-8")).hexdigest(), html_text)
+    return [found[m] for m in markdowns]
 
 
 def render_body(markdown: str, blocks: Mapping[str, str] | None = None, *,
-                memo: RenderMemo | None = None) -> str:
-    """HTML of a section body; *blocks* maps a slot name to trusted HTML put in its place.
-    With *memo*, HTML rendered by an earlier build from the same Markdown is reused."""
-    parse = _body_parser().render
-    out = memo.html(markdown, parse) if memo is not None else parse(markdown)
+                memo: RenderMemo | None = None, first_note: int = 1) -> str:
+    """HTML of a section body; *blocks* maps a slot name to trusted HTML put in its place;
+    footnotes are numbered from *first_note*."""
+    out = document_html.number_notes(bodies_html([markdown], memo)[0], first_note)
+    return fill_slots(out, blocks)
+
+
+def fill_slots(html_text: str, blocks: Mapping[str, str] | None) -> str:
     for name, block in (blocks or {}).items():
-        out = out.replace(f"<p>{name}</p>", block)
-    return out.strip()
+        html_text = html_text.replace(f"<p>{name}</p>", block)
+    return html_text.strip()
 
 
 # --------------------------------------------------------------------------------------------
@@ -667,6 +668,7 @@ class _Renderer:
         self.env = env
         self.repo = ctx.repo
         self.anchors = task_anchors(ctx.repo.tasks)
+        self.memo = ctx.memo if ctx.memo is not None else RenderMemo(None)
         self._facts: dict[str, ReportFacts] = {}
 
     def facts(self, report: Report) -> ReportFacts:
@@ -683,9 +685,8 @@ class _Renderer:
         table = appendix_table(facts, self.anchors)
         return self.env.get_template("_task_table.html.j2").render(table=table).strip()
 
-    def _body_html(self, section: Section, facts: ReportFacts) -> str:
-        slots: dict[str, str] = {}
-
+    def _body_markdown(self, section: Section, facts: ReportFacts,
+                       slots: dict[str, str]) -> str:
         def table() -> str:
             name = _SLOT.format(len(slots))
             slots[name] = self._table_html(facts)
@@ -695,8 +696,38 @@ class _Renderer:
             "tom_tat_nhiem_vu": lambda: "\n".join(summary_lines(facts.values)),
             "bang_nhiem_vu": table,
         }
-        markdown = expand_body(section.body, facts.values, blocks)
-        return render_body(markdown, slots, memo=self.ctx.memo)
+        return expand_body(section.body, facts.values, blocks)
+
+    def bodies(self, report: Report) -> list[tuple[Section, str, dict[str, str]]]:
+        """Each section of *report* in document order (the appendix last, as in the documents)
+        with its expanded Markdown and the HTML of its block placeholders."""
+        facts = self.facts(report)
+        out = []
+        sections = [b.section for b in outline(report) if isinstance(b, SectionBlock)]
+        if report.appendix is not None:
+            sections.append(report.appendix)
+        for section in sections:
+            slots: dict[str, str] = {}
+            out.append((section, self._body_markdown(section, facts, slots), slots))
+        return out
+
+    def bodies_html(self, report: Report) -> dict[str, str]:
+        """The HTML of every section of *report* by source path, footnotes numbered straight
+        through the report as in its DOCX and PDF."""
+        items = self.bodies(report)
+        converted = bodies_html([markdown for _, markdown, _ in items], self.memo)
+        out: dict[str, str] = {}
+        note = 1
+        for (section, _, slots), html_text in zip(items, converted, strict=True):
+            out[section.src.path] = fill_slots(document_html.number_notes(html_text, note), slots)
+            note += document_html.note_count(html_text)
+        return out
+
+    def prime(self, reports: Sequence[Report]) -> None:
+        """Convert the bodies of *reports* that the memo lacks in one batch (pandoc reads a batch
+        much faster than one body at a time)."""
+        markdowns = [m for r in reports for _, m, _ in self.bodies(r)]
+        bodies_html(markdowns, self.memo)
 
     def report_page(self, report: Report) -> str:
         ctx, page = self.ctx, report_page(report)
@@ -725,6 +756,7 @@ class _Renderer:
             if rev.authors:
                 rows.append(("Người cập nhật", ", ".join(rev.authors)))
         blocks: list[ReportBlock] = []
+        bodies = self.bodies_html(report)
         for block in outline(report):
             if isinstance(block, PartHeading):
                 blocks.append(ReportBlock(2, f"{block.label}. {block.title}"))
@@ -734,7 +766,7 @@ class _Renderer:
                 s = block.section
                 # "III.1" sits under its Mục heading; "II" and Phần II's "1" directly under Phần.
                 level = 4 if "." in (s.number or "") else 3
-                blocks.append(ReportBlock(level, block.text, self._body_html(s, facts),
+                blocks.append(ReportBlock(level, block.text, bodies[s.src.path],
                                           _edit_url(ctx, s.src.path)))
         prev, nxt = self.repo.previous(report), self.repo.next(report)
         appendix = report.appendix
@@ -753,7 +785,7 @@ class _Renderer:
             appendix_title=_one_line(appendix.title) if appendix else "",
             # A draft's blanks for the number and day (spaces in the document) read as "…".
             appendix_note=re.sub(r" {2,}", " …", facts.kem_theo) if appendix else "",
-            appendix_html=self._body_html(appendix, facts) if appendix else "",
+            appendix_html=bodies[appendix.src.path] if appendix else "",
             appendix_edit_url=_edit_url(ctx, appendix.src.path) if appendix else "",
             legend=_legend(),
             revision_date=revision_date,
@@ -989,6 +1021,7 @@ def render_site(ctx: SiteContext, templates: Path) -> dict[str, str]:
     Theme assets (templates/site/assets, templates/site/overrides) are copied by the build.
     """
     r = _Renderer(ctx, _environment(str(templates.resolve())))
+    r.prime(ctx.repo.reports)
     years = sorted({rep.year for rep in ctx.repo.reports}, reverse=True)
     pages: dict[str, str] = {
         HOME: r.home_page(ctx.guide is not None),

@@ -1,0 +1,135 @@
+"""What ``check`` finds in the one parse: constructs an official document cannot show.
+
+A body is read by the same reader as every output (:func:`.parse.parse_bodies`) and its tree is
+inspected: raw HTML (E503), links and images that leave the repository or carry a script (E504),
+footnotes defined but never referred to, defined twice, or referred to but never defined (E505),
+code blocks and headings inside a section body (E506). pandoc's tree has no positions, so each
+finding is placed by finding its text in the body, in order.
+
+Only bodies that contain a character one of these constructs needs are parsed (:func:`needs_parse`):
+the rest read as plain paragraphs and lists, and ``check`` stays fast on a large archive.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from .parse import Parsed, parse_bodies, stringify, walk
+
+#: A body needs the parse if it has one of these: "<" (raw HTML, autolinks), "[" (links, images,
+#: notes), "`"/"~" (code), "#" or a rule line (headings), or a line indented like code.
+_SUSPECT = re.compile(
+    r"[<\[`~]|^[ \t]*#|^[ \t]*(?:=+|-{2,})[ \t]*$|^(?: {4}|\t)[ \t]*(?![-+*][ \t])\S", re.M)
+
+
+def needs_parse(body: str) -> bool:
+    return bool(_SUSPECT.search(body))
+
+
+@dataclass(frozen=True)
+class BodyCheck:
+    """A section body to inspect: its file (*rel*), the file line where the body starts, and for
+    link targets the folder of the file and the repository root."""
+
+    rel: str
+    body: str
+    body_line: int
+    folder: str
+    root: str
+
+
+#: (rel, line, col, code, message) for Problems.add
+Finding = tuple[str, int, int, str, str]
+
+
+class _Locator:
+    """Finds successive texts in a body: each search starts after the last one found."""
+
+    def __init__(self, body: str) -> None:
+        self.body = body
+        self.at = 0
+
+    def find(self, *needles: str) -> tuple[int, int] | None:
+        """0-based line and column of the first of *needles* found after the last finding
+        (None if none is there)."""
+        for needle in needles:
+            pos = self.body.find(needle, self.at) if needle else -1
+            if pos >= 0:
+                self.at = pos + len(needle)
+                line = self.body.count("\n", 0, pos)
+                return line, pos - (self.body.rfind("\n", 0, pos) + 1)
+        return None
+
+
+def _first_line(text: str) -> str:
+    for line in text.split("\n"):
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+def findings(item: BodyCheck, parsed: Parsed,
+             target_problem: Callable[[str, bool, str, str], str | None]) -> list[Finding]:
+    """The problems of one parsed body, each with its file position."""
+    out: list[Finding] = []
+    loc = _Locator(item.body)
+
+    def add(found: tuple[int, int] | None, code: str, message: str) -> None:
+        line, col = found if found is not None else (0, 0)
+        out.append((item.rel, item.body_line + line, col + 1, code, message))
+
+    for el in walk(parsed.blocks):
+        t, c = el["t"], el.get("c")
+        if t == "RawBlock":
+            add(loc.find(_first_line(c[1])), "E503",
+                "không được chèn mã HTML vào nội dung; hãy viết bằng Markdown")
+        elif t == "RawInline":
+            add(loc.find(c[1]), "E503",
+                f"không được chèn mã HTML ({c[1][:30]}) vào nội dung")
+        elif t in ("Link", "Image"):
+            url = c[2][0]
+            image = t == "Image"
+            why = target_problem(url, image, item.folder, item.root)
+            if why is not None:
+                raw = url if "://" in url or ":" not in url else url.split(":", 1)[0] + ":"
+                label = stringify(c[1])
+                add(loc.find(raw, f"[{label}]" if label else "", url.split(":", 1)[0]),
+                    "E504", why)
+        elif t == "Str" and "[^" in c:
+            label = c[c.index("[^"):].split("]", 1)[0] + "]"
+            add(loc.find(label), "E505",
+                f"chú thích {label} chưa có nội dung: thêm một dòng \"{label}: nội dung chú "
+                "thích\" ở cuối mục, hoặc bỏ dấu chú thích")
+        elif t == "CodeBlock":
+            add(loc.find(_first_line(c[1])), "E506",
+                "dòng này bị hiểu là khối mã (thụt lề từ 4 dấu cách hoặc nằm giữa hai dòng ``` / "
+                "~~~), văn bản hành chính không có khối mã; bỏ thụt lề, hoặc đặt nó dưới một ý "
+                "\"- \" nếu là ý con")
+        elif t == "Header":
+            add(loc.find(_first_line(stringify(c[2]))), "E506",
+                "không đặt đề mục (dòng bắt đầu bằng #, hoặc dòng chữ có dòng === / --- ngay "
+                "dưới) trong nội dung mục: đề mục do công cụ tạo từ trường number và title; "
+                "hãy viết thành đoạn văn, hoặc tách thành một mục riêng")
+    for note in parsed.notes:
+        line, col = note.line - 1, note.col - 1
+        if note.kind == "unused":
+            message = (f"chú thích [^{note.label}] có nội dung nhưng không được dẫn ở đâu trong "
+                       f"mục (văn bản sẽ bỏ mất nó); thêm [^{note.label}] vào chỗ cần chú thích "
+                       "hoặc xóa dòng này")
+        else:
+            message = (f"chú thích [^{note.label}] được viết nội dung hai lần; mỗi chú thích "
+                       "chỉ có một dòng nội dung")
+        out.append((item.rel, item.body_line + line, col + 1, "E505", message))
+    return out
+
+
+def check_bodies(items: Sequence[BodyCheck],
+                 target_problem: Callable[[str, bool, str, str], str | None]) -> list[Finding]:
+    """Problems of every body of *items* that :func:`needs_parse`, all read in one batch."""
+    todo = [item for item in items if needs_parse(item.body)]
+    out: list[Finding] = []
+    for item, parsed in zip(todo, parse_bodies([i.body for i in todo]), strict=True):
+        out.extend(findings(item, parsed, target_problem))
+    return out
