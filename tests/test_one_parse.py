@@ -135,7 +135,7 @@ def _is_back_ref(el: etree._Element) -> bool:
 
 def _is_note_list(el: etree._Element) -> bool:
     return (el.get("role") in ("doc-endnotes", "doc-footnotes")
-            or any(c in ("footnote", "footnotes") for c in _classes(el).split()))
+            or any(c == "footnote" or "footnotes" in c for c in _classes(el).split()))
 
 
 def _html_inline(el: etree._Element, *, skip_blocks: bool = True) -> str:
