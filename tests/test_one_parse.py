@@ -125,8 +125,16 @@ def _classes(el: etree._Element) -> str:
     return f" {el.get('class') or ''} "
 
 
-def _is_note_ref(el: etree._Element) -> bool:
-    return el.tag == "a" and (" footnote-ref " in _classes(el) or el.get("role") == "doc-noteref")
+def _note_href(el: etree._Element) -> str | None:
+    """The target id of a footnote reference (pandoc: ``a.footnote-ref``, role doc-noteref;
+    Python-Markdown: ``sup > a.footnote-ref``; markdown-it: ``sup.footnote-ref > a``)."""
+    if el.tag == "a" and (" footnote-ref " in _classes(el) or el.get("role") == "doc-noteref"):
+        return (el.get("href") or "").lstrip("#")
+    if el.tag == "sup" and not (el.text or "").strip() and len(el) == 1:
+        inner = el[0]
+        if _note_href(inner) is not None or (" footnote-ref " in _classes(el) and inner.tag == "a"):
+            return (inner.get("href") or "").lstrip("#")
+    return None
 
 
 def _is_back_ref(el: etree._Element) -> bool:
@@ -139,19 +147,18 @@ def _is_note_list(el: etree._Element) -> bool:
 
 
 def _html_inline(el: etree._Element, *, skip_blocks: bool = True) -> str:
-    """Text of *el* with references as stand-ins; nested lists and tables left out."""
-    out: list[str] = [el.text or ""] if not _is_note_ref(el) else []
-    if _is_note_ref(el):
-        return f" \x00{(el.get('href') or '').lstrip('#')}\x00 "
+    """Text of *el* with references as stand-ins; with *skip_blocks*, the blocks inside it
+    (nested lists, tables, paragraphs of a loose item) are left out."""
+    out: list[str] = [el.text or ""]
     for child in el:
-        if not isinstance(child.tag, str) or _is_back_ref(child) or (
+        href = _note_href(child) if isinstance(child.tag, str) else None
+        if href is not None:
+            out.append(f" \x00{href}\x00 ")
+        elif not isinstance(child.tag, str) or _is_back_ref(child) or (
                 skip_blocks and child.tag in ("ul", "ol", "table", "p", "div", "section")):
             pass
         elif child.tag == "br":
             out.append(" ")
-        elif child.tag == "sup" and len(child) == 1 and _is_note_ref(child[0]) \
-                and not (child.text or "").strip():
-            out.append(_html_inline(child[0]))
         else:
             out.append(_html_inline(child, skip_blocks=False))
         out.append(child.tail or "")
