@@ -44,7 +44,7 @@ def test_regeneration_writes_the_files(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["--check", str(tmp_path)]) == 0
     (tmp_path / SCHEMA_DIR / "report.schema.json").write_text("{}", encoding="utf-8")
     assert main(["--check", str(tmp_path)]) == 1
-    assert "report.schema.json is out of date" in capsys.readouterr().out
+    assert "schemas/report.schema.json đã cũ" in capsys.readouterr().err
 
 
 def _walk(schema: object, path: str = ""):

@@ -1,100 +1,57 @@
 """The ``baocao`` command line: a thin layer over ``baocao.commands``.
 
-Content problems become a list of ``path:line:col: CODE: message`` lines and exit code 1; an
-unexpected failure becomes one Vietnamese line and exit code 2, never a traceback (set
+Every exception of every command reaches one boundary, :meth:`BaocaoGroup.main`, which hands it
+to :func:`baocao.errors.report`: content problems become a list of ``path:line:col: CODE:
+message`` lines and exit code 1, a failed tool or a full disk one Vietnamese line and exit code
+1, bad arguments exit code 2, a bug exit code 70 (docs/dev/errors.md). Never a traceback (set
 BAOCAO_DEBUG=1 to see it).
 """
 
 from __future__ import annotations
 
-import errno
-import os
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from .problems import ContentError, Problem
-from .repo import RepoNotFound, find_root, load_checked
+from .errors import problem_lines, report
+from .problems import Problem
+from .repo import find_root, load_checked
 from .vietnamese import DateParseError, parse_date
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 err_console = Console(stderr=True, highlight=False)
 
 
 def _print_problems(problems: list[Problem], *, stream: Any = None) -> None:
     out = stream or sys.stdout
-    for p in problems:
-        out.write(p.format() + "\n")
-    errors = sum(1 for p in problems if p.code.startswith("E"))
-    warnings = len(problems) - errors
-    if errors:
-        out.write(f"Có {errors} lỗi và {warnings} cảnh báo.\n")
-    elif warnings:
-        out.write(f"Không có lỗi ({warnings} cảnh báo).\n")
-    else:
-        out.write("Không có lỗi.\n")
+    for line in problem_lines(problems):
+        out.write(line + "\n")
 
 
-def _print_error(message: str) -> None:
-    # Messages may contain [brackets] (paths, "[Errno 28]"): never read them as rich markup.
-    err_console.print(f"Lỗi: {message}", markup=False, highlight=False, soft_wrap=True)
+class BaocaoGroup(click.Group):
+    """The error boundary of the CLI: whatever a command raises, and click's own usage errors,
+    become Vietnamese lines on stderr and an exit code here, in one place (errors.report)."""
 
-
-_OS_ERRORS = {
-    errno.ENOSPC: "ổ đĩa đã đầy, không ghi được",
-    errno.EDQUOT: "đã hết hạn mức dung lượng đĩa, không ghi được",
-    errno.EFBIG: "tệp vượt quá kích thước hệ thống cho phép, không ghi được",
-    errno.EACCES: "không có quyền truy cập",
-    errno.EPERM: "không có quyền truy cập",
-    errno.EROFS: "ổ đĩa chỉ cho phép đọc, không ghi được",
-}
-
-
-def describe_os_error(exc: OSError) -> str:
-    """A Vietnamese sentence for an error of the file system, naming the file when known."""
-    what = _OS_ERRORS.get(exc.errno or 0, f"lỗi hệ thống tệp ({exc.strerror or exc})")
-    where = f" {exc.filename}" if exc.filename else ""
-    return f"{what}{where}. Hãy khắc phục rồi chạy lại lệnh."
-
-
-def guarded(fn: F) -> F:
-    """Turn domain errors into messages and exit codes at the CLI boundary."""
-
-    @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             **extra: Any) -> Any:
+        if not standalone_mode:  # a caller that handles exceptions itself
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         try:
-            return fn(*args, **kwargs)
-        except ContentError as exc:
-            _print_problems(exc.problems, stream=sys.stderr)
-            sys.exit(1)
-        except RepoNotFound as exc:
-            err_console.print(f"[red]Lỗi:[/] {exc}")
-            sys.exit(1)
-        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+            code = super().main(args, prog_name, complete_var, False, **extra)
+        except SystemExit:  # a command's own exit code (check: 1 when there are errors)
             raise
-        except OSError as exc:  # full disk, no permission, …: the system's fault, said plainly
-            if os.environ.get("BAOCAO_DEBUG"):
-                raise
-            _print_error(describe_os_error(exc))
-            sys.exit(2)
-        except Exception as exc:  # noqa: BLE001 - the boundary that must never show a traceback
-            if os.environ.get("BAOCAO_DEBUG"):
-                raise
-            _print_error(str(exc))
-            err_console.print("(Đặt biến môi trường BAOCAO_DEBUG=1 để xem chi tiết kỹ thuật.)")
-            sys.exit(2)
-
-    return wrapper  # type: ignore[return-value]
+        except BaseException as exc:  # noqa: BLE001 - the boundary: every exception is reported
+            code = report(exc, prog=prog_name or "baocao")
+        # Without standalone mode click returns the code of ctx.exit() (or a command's value).
+        sys.exit(code if isinstance(code, int) else 0)
 
 
 def _root(ctx: click.Context) -> Path:
@@ -125,7 +82,7 @@ def _month_key(value: str) -> str:
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+@click.group(cls=BaocaoGroup, context_settings=CONTEXT_SETTINGS)
 @click.option(
     "--repo", "-C", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
     show_default=True, help="Thư mục kho nội dung (có content/, directives.yaml).",
@@ -143,7 +100,6 @@ def cli(ctx: click.Context, repo: Path) -> None:
 
 @cli.command()
 @click.pass_context
-@guarded
 def check(ctx: click.Context) -> None:
     """Kiểm tra toàn bộ nội dung và liệt kê mọi lỗi, cảnh báo (đường dẫn:dòng:cột).
 
@@ -162,7 +118,6 @@ def check(ctx: click.Context) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Ghi ra tệp thay vì in ra màn hình.")
 @click.pass_context
-@guarded
 def render(ctx: click.Context, month: str, output: Path | None) -> None:
     """In toàn văn báo cáo tháng MONTH (ví dụ 2023-09) dạng Markdown, theo thứ tự văn bản."""
     from .render.report_md import render_report_markdown
@@ -192,7 +147,6 @@ def render(ctx: click.Context, month: str, output: Path | None) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Tệp kết quả (bắt buộc với xlsx).")
 @click.pass_context
-@guarded
 def directives(
     ctx: click.Context, as_of: str | None, report_month: str | None, statuses: tuple[str, ...],
     fmt: str, output: Path | None,
@@ -256,16 +210,13 @@ def directives(
               help="Dựng lại toàn bộ trang web, cả khi không có thay đổi (văn bản và chỉ mục "
                    "tìm kiếm vẫn lấy từ bộ nhớ đệm).")
 @click.pass_context
-@guarded
 def build(ctx: click.Context, out_dir: Path | None, as_of: str | None, tree_dir: Path | None,
           force: bool) -> None:
     """Dựng trang web lưu trữ và văn bản DOCX, PDF của mọi báo cáo vào site/.
 
     site/ chỉ được thay khi mọi bước thành công; nếu có lỗi, trang cũ được giữ nguyên.
     """
-    from .commands.build import SiteBuildError
     from .commands.build import build as run_build
-    from .pandoc import PandocError
 
     root = _root(ctx)
     day = _parse_day(as_of) if as_of else None
@@ -278,13 +229,10 @@ def build(ctx: click.Context, out_dir: Path | None, as_of: str | None, tree_dir:
         with _progress() as say:
             result = run_build(repo, root, target, progress=say, as_of=day,
                                tree_dir=tree_dir, force=force)
-    except (SiteBuildError, PandocError, OSError) as exc:
-        if os.environ.get("BAOCAO_DEBUG") and not isinstance(exc, SiteBuildError):
-            raise
-        # The engine's output may contain [brackets]: print it as plain text.
-        _print_error(describe_os_error(exc) if isinstance(exc, OSError) else str(exc))
-        err_console.print(f"{target} được giữ nguyên.", markup=False, highlight=False, soft_wrap=True)
-        sys.exit(1)
+    except Exception as exc:
+        # The build publishes atomically: whatever failed, the previous site is still there.
+        exc.add_note(f"{target} được giữ nguyên.")
+        raise
     if result.unchanged:
         return
     err_console.print(f"Đã dựng trang web và văn bản của {len(repo.reports)} báo cáo vào {target}",
@@ -343,7 +291,6 @@ def _one_document(ctx: click.Context, month: str, output: Path | None, fmt: str)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Tệp DOCX kết quả (mặc định: bao-cao-<tháng>.docx).")
 @click.pass_context
-@guarded
 def docx(ctx: click.Context, month: str, output: Path | None) -> None:
     """Ghi văn bản DOCX chính thức của báo cáo tháng MONTH (ví dụ 2023-09)."""
     _one_document(ctx, month, output, "docx")
@@ -354,16 +301,9 @@ def docx(ctx: click.Context, month: str, output: Path | None) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Tệp PDF kết quả (mặc định: bao-cao-<tháng>.pdf).")
 @click.pass_context
-@guarded
 def pdf(ctx: click.Context, month: str, output: Path | None) -> None:
     """Ghi văn bản PDF chính thức của báo cáo tháng MONTH (ví dụ 2023-09)."""
     _one_document(ctx, month, output, "pdf")
-
-
-def _fail(message: str) -> None:
-    """A refused command: one Vietnamese line on stderr, exit code 1."""
-    _print_error(message)
-    sys.exit(1)
 
 
 def _say(message: str) -> None:
@@ -382,7 +322,6 @@ def _ensure_issued_unchanged(repo: Any, root: Path) -> None:
 @click.option("--cutoff", metavar="NGÀY",
               help="Ngày chốt số liệu (mặc định: cùng ngày của tháng, như ngày chốt tháng trước).")
 @click.pass_context
-@guarded
 def new_cmd(ctx: click.Context, month: str, cutoff: str | None) -> None:
     """Tạo báo cáo tháng MONTH (ví dụ 2023-10) từ báo cáo tháng trước.
 
@@ -390,15 +329,11 @@ def new_cmd(ctx: click.Context, month: str, cutoff: str | None) -> None:
     tháng trước đã đề ra (Phần II) của cùng lĩnh vực để báo cáo kết quả; mục Phần II để trống.
     Không ghi đè tháng đã có.
     """
-    from .commands.new import NewMonthError, new_month
+    from .commands.new import new_month
     from .vietnamese import format_date_short
 
     key = _month_key(month)
-    try:
-        result = new_month(_root(ctx), key, cutoff=_parse_day(cutoff) if cutoff else None)
-    except NewMonthError as exc:
-        _fail(str(exc))
-        return
+    result = new_month(_root(ctx), key, cutoff=_parse_day(cutoff) if cutoff else None)
 
     prev = result.previous
     _say(
@@ -420,7 +355,6 @@ def new_cmd(ctx: click.Context, month: str, cutoff: str | None) -> None:
 @click.option("--as-of", "as_of", metavar="NGÀY",
               help="Ngày tính tình trạng trong sổ theo dõi nhiệm vụ (mặc định: hôm nay).")
 @click.pass_context
-@guarded
 def serve(ctx: click.Context, port: int, host: str, as_of: str | None) -> None:
     """Xem trước trang web trên máy này, tự dựng lại và tải lại trang khi lưu tệp.
 
@@ -428,14 +362,10 @@ def serve(ctx: click.Context, port: int, host: str, as_of: str | None) -> None:
     tốt gần nhất. Văn bản DOCX, PDF được tạo ở chế độ nền, rồi trang hiện nút tải. Dừng bằng
     Ctrl+C.
     """
-    from .commands.serve import ServeError
     from .commands.serve import serve as run_serve
 
-    try:
-        run_serve(_root(ctx), host=host, port=port, as_of=_parse_day(as_of) if as_of else None,
-                  say=_say)
-    except ServeError as exc:
-        _fail(str(exc))
+    run_serve(_root(ctx), host=host, port=port, as_of=_parse_day(as_of) if as_of else None,
+              say=_say)
 
 
 @cli.command("issue")
@@ -448,7 +378,6 @@ def serve(ctx: click.Context, port: int, host: str, as_of: str | None) -> None:
               help="Không cần MONTH: khóa mọi báo cáo đã ghi status: issued mà chưa có dấu vân "
                    "tay (kho cũ chuyển sang dùng baocao issue).")
 @click.pass_context
-@guarded
 def issue_cmd(ctx: click.Context, month: str | None, number: int | None, day: str | None,
               reissue: bool, lock_all: bool) -> None:
     """Ban hành báo cáo tháng MONTH: điền số, ngày, đánh dấu đã ban hành và khóa nội dung.
@@ -457,7 +386,7 @@ def issue_cmd(ctx: click.Context, month: str | None, number: int | None, day: st
     nếu nội dung báo cáo, hoặc sự kiện của các nhiệm vụ trong phụ lục tính đến ngày chốt, bị
     sửa; muốn ban hành lại phải chạy lại lệnh với --reissue.
     """
-    from .commands.issue import IssueError, issue, lock_issued
+    from .commands.issue import issue, lock_issued
     from .vietnamese import format_date_short
 
     if lock_all:
@@ -472,11 +401,7 @@ def issue_cmd(ctx: click.Context, month: str | None, number: int | None, day: st
         raise click.UsageError("thiếu tháng báo cáo, ví dụ: baocao issue 2023-09 --number 1234 "
                                "--date 2023-09-28")
     key = _month_key(month)
-    try:
-        result = issue(_root(ctx), key, number, _parse_day(day) if day else None, reissue=reissue)
-    except IssueError as exc:
-        _fail(str(exc))
-        return
+    result = issue(_root(ctx), key, number, _parse_day(day) if day else None, reissue=reissue)
     r = result.report
     assert r.meta.number is not None and r.meta.date is not None
     verb = "Đã ban hành lại" if result.reissued else "Đã ban hành"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from .errors import DeadlineParseError as DeadlineParseError
 from .vietnamese import (
     DateParseError,
     end_of_month,
@@ -43,10 +44,6 @@ class Deadline:
     @property
     def has_due(self) -> bool:
         return self.due is not None
-
-
-class DeadlineParseError(ValueError):
-    """The deadline text was not understood; the message is Vietnamese."""
 
 
 _RECURRING = {

@@ -15,6 +15,8 @@ import subprocess
 from functools import lru_cache
 from pathlib import Path
 
+from .errors import PandocError as PandocError
+
 #: Fixed timestamp for reproducible documents (2025-10-31 00:00 UTC), unless the caller overrides it.
 DEFAULT_EPOCH = 1761868800
 PANDOC_VERSION = "3.9"
@@ -23,10 +25,6 @@ PANDOC_VERSION = "3.9"
 #: pages costs more system time than the whole garbage collection saves. ``-H8m`` made a run
 #: about 20 % faster and 50 MB smaller (measured on pandoc 3.9, see docs/dev/performance.md).
 RTS_OPTIONS = ("+RTS", "-H8m", "-RTS")
-
-
-class PandocError(RuntimeError):
-    """pandoc is missing or failed; the message is Vietnamese and names what to do."""
 
 
 @lru_cache(maxsize=1)

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from baocao.document.tree import official_pandoc_input
-from baocao.pandoc import PandocError, run_pandoc, source_date_epoch
+from baocao.errors import DocumentError as DocumentError
+from baocao.pandoc import run_pandoc, source_date_epoch
 
 __all__ = [
     "DocumentError", "TypstResult", "compile_typst", "render_typst_source", "typst_copy_settings",
@@ -33,10 +34,6 @@ __all__ = [
 TEMPLATE = Path("typst") / "report.typ"
 FILTERS = (Path("filters") / "official.lua", Path("filters") / "typst.lua")
 FONTS = Path("fonts")
-
-
-class DocumentError(PandocError):
-    """The PDF could not be produced; the message is Vietnamese and says what went wrong."""
 
 
 @dataclass(frozen=True)

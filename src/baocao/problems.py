@@ -10,6 +10,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from .errors import ContentError as ContentError  # defined with the hierarchy; imported here too
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -106,9 +108,3 @@ class Problems:
         return len(self.items)
 
 
-class ContentError(Exception):
-    """Raised at a pipeline boundary when content has errors; carries every problem."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__(f"{len(problems)} lỗi trong nội dung")
-        self.problems = problems

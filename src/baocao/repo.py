@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .errors import RepoNotFound as RepoNotFound
 from .load import CONTENT_DIR, ORG_FILE, load_repository
 from .model import Repository
 from .problems import ContentError, Problems
-
-
-class RepoNotFound(Exception):
-    """No content repository at or above the given folder."""
 
 
 def find_root(start: Path) -> Path:

@@ -137,21 +137,32 @@ def write_all(root: Path) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m baocao.schemas [--check] [ROOT]``: regenerate (or compare) schemas/."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    check_only = "--check" in args
-    args = [a for a in args if a != "--check"]
-    root = Path(args[0]) if args else Path.cwd()
-    if check_only:
+    from .errors import ArgumentParser, RefusedError
+
+    ap = ArgumentParser(prog="python -m baocao.schemas",
+                        description="Sinh lại (hoặc so sánh) các tệp JSON Schema trong schemas/.")
+    ap.add_argument("root", nargs="?", type=Path, default=None,
+                    help="thư mục kho (mặc định: thư mục hiện tại)")
+    ap.add_argument("--check", action="store_true",
+                    help="chỉ so sánh, không ghi; mã thoát 1 khi schemas/ đã cũ")
+    args = ap.parse_args(argv)
+    root: Path = args.root or Path.cwd()
+    if not root.is_dir():
+        raise RefusedError(f"không có thư mục {root}")
+    if args.check:
         stale = [name for name, text in render_all().items()
                  if not (root / SCHEMA_DIR / name).is_file()
                  or (root / SCHEMA_DIR / name).read_text(encoding="utf-8") != text]
         for name in stale:
-            print(f"{SCHEMA_DIR}/{name} is out of date; run: python -m baocao.schemas")
+            print(f"Lỗi: {SCHEMA_DIR}/{name} đã cũ; hãy chạy: python -m baocao.schemas",
+                  file=sys.stderr)
         return 1 if stale else 0
     for path in write_all(root):
-        print(f"wrote {path}")
+        print(f"Đã ghi {path}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from .errors import run_main
+
+    run_main(main)

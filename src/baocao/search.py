@@ -32,7 +32,6 @@ is an error, not a silent mismatch.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import html
 import json
@@ -51,6 +50,7 @@ from urllib.parse import quote
 from lxml import html as lxml_html
 
 from .cache import link_or_copy
+from .errors import SearchIndexError as SearchIndexError
 from .memo import JsonMemo
 from .model import Report, Repository
 from .render.outline import MucHeading, PartHeading, SectionBlock, outline
@@ -91,10 +91,6 @@ _BLOCK_TAGS = frozenset({
 #: Inline elements that still start a new phrase (the notes under a task's content).
 _BLOCK_CLASSES = frozenset({"bc-cell-note"})
 _HEADINGS = ("h2", "h3", "h4", "h5", "h6")
-
-
-class SearchIndexError(Exception):
-    """The search index could not be written; the message is Vietnamese."""
 
 
 @dataclass(frozen=True)
@@ -861,24 +857,25 @@ def filter_values(records: Sequence[SearchRecord]) -> dict[str, list[str]]:
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m baocao.search SITE [--repo DIR]``: add search to a site built by another
     engine from the tree of ``baocao build --tree`` (e.g. ``zensical build``)."""
-    from .repo import load_checked
+    from .errors import ArgumentParser, RefusedError
+    from .repo import find_root, load_checked
 
-    ap = argparse.ArgumentParser(prog="python -m baocao.search", description=main.__doc__)
+    ap = ArgumentParser(prog="python -m baocao.search", description=main.__doc__)
     ap.add_argument("site", type=Path, help="thư mục trang web đã dựng (chứa index.html)")
     ap.add_argument("--repo", type=Path, default=Path("."), help="kho nội dung (mặc định: .)")
     ap.add_argument("--cache", type=Path, default=None,
                     help="thư mục bộ nhớ đệm của chỉ mục (ví dụ .baocao-cache/search); mặc định: không dùng")
     args = ap.parse_args(argv)
-    repo, _ = load_checked(args.repo)
-    try:
-        stats = write_search_index(repo, args.site, cache=args.cache)
-    except SearchIndexError as exc:
-        print(f"Lỗi: {exc}", file=sys.stderr)
-        return 1
+    if not args.site.is_dir():
+        raise RefusedError(f"không có thư mục trang web {args.site}; hãy dựng trang trước")
+    repo, _ = load_checked(find_root(args.repo))
+    stats = write_search_index(repo, args.site, cache=args.cache)
     print(f"Đã lập chỉ mục tìm kiếm: {stats.records} mục, {stats.size // 1024} KB trong {stats.bundle}"
           f" ({stats.shards} phần, {stats.indexed} phần lập lại)")
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    from .errors import run_main
+
+    run_main(main)

@@ -12,15 +12,13 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from .errors import DateParseError as DateParseError
+
 #: Letters that label "điểm" in order (ND30 II.6.đ): the Vietnamese alphabet, with đ, without f j w z.
 DIEM_LETTERS: tuple[str, ...] = tuple("a b c d đ e g h i k l m n o p q r s t u v x y".split())  # noqa: SIM905
 
 _ROMAN = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
           (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
-
-
-class DateParseError(ValueError):
-    """A date typed by a person could not be read; the message is Vietnamese."""
 
 
 def nfc(text: str) -> str:

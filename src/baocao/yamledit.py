@@ -14,9 +14,7 @@ from dataclasses import dataclass
 import yaml
 from yaml.nodes import MappingNode, ScalarNode
 
-
-class FrontMatterEditError(Exception):
-    """The file has no front matter that can be edited line by line (message in Vietnamese)."""
+from .errors import FrontMatterEditError as FrontMatterEditError
 
 
 @dataclass(frozen=True)

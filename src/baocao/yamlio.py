@@ -17,19 +17,13 @@ import frontmatter
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .errors import ReadError
+from .errors import YamlSyntaxError as YamlSyntaxError
 from .vietnamese import nfc
 
 Path_ = tuple[str | int, ...]
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class YamlSyntaxError(Exception):
-    """YAML could not be parsed. ``line``/``col`` are 1-based, relative to the YAML text."""
-
-    def __init__(self, message: str, line: int, col: int):
-        super().__init__(message)
-        self.message, self.line, self.col = message, line, col
 
 
 @dataclass(frozen=True)
@@ -128,7 +122,7 @@ def _shown_tag(tag: str) -> str:
     return "!!" + tag.removeprefix(_YAML_TAG) if tag.startswith(_YAML_TAG) else tag
 
 
-class _AliasUsed(Exception):
+class _AliasUsed(ReadError):
     """A node reached twice: the document uses an alias (refused, see the module docstring)."""
 
 

@@ -41,6 +41,7 @@ from typing import Any
 import yaml
 
 from ..cache import CACHE_DIR, link_or_copy
+from ..errors import SiteBuildError as SiteBuildError
 from ..model import Report, Repository
 from ..render.memo import RenderMemo
 from ..render.report_md import render_report_markdown
@@ -163,10 +164,6 @@ def swap_in(staging: Path, out_dir: Path) -> None:
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
-
-
-class SiteBuildError(Exception):
-    """The site could not be built (bad mkdocs.yml, or the engine failed); message in Vietnamese."""
 
 
 SITE_CONFIG = "mkdocs.yml"

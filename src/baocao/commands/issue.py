@@ -25,6 +25,7 @@ from typing import Any
 
 from .. import yamledit
 from ..directives import report_rows
+from ..errors import IssueError as IssueError
 from ..load import DIRECTIVES_FILE, ORG_FILE
 from ..model import Report, Repository
 from ..problems import ContentError, Problem, Problems
@@ -35,10 +36,6 @@ RECORD_NAME = "ban-hanh.json"
 SCHEME = "sha256"
 _META_FIELDS = ("title", "status", "number", "date", "cutoff", "period_start", "parts", "signer",
                 "recipients")
-
-
-class IssueError(Exception):
-    """Issuing was refused; the message is Vietnamese and names the report."""
 
 
 # --------------------------------------------------------------------------------------------

@@ -28,15 +28,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from .. import yamledit
+from ..errors import NewMonthError as NewMonthError
 from ..load import CONTENT_DIR, load_repository
 from ..model import Report, Section
 from ..problems import Problem
 from ..repo import load_checked
 from ..vietnamese import format_date_short
-
-
-class NewMonthError(Exception):
-    """The month could not be created (message in Vietnamese)."""
 
 
 @dataclass

@@ -39,6 +39,7 @@ from typing import Any
 
 from mkdocs.livereload import LiveReloadServer
 
+from ..errors import ServeError as ServeError
 from ..load import CONTENT_DIR, DIRECTIVES_FILE, ORG_FILE, load_repository
 from ..model import Report, Repository
 from ..problems import Problem
@@ -63,10 +64,6 @@ from .build import (
 from .issue import lock_problems
 
 Say = Callable[[str], None]
-
-
-class ServeError(Exception):
-    """The preview server could not start (message in Vietnamese)."""
 
 
 @dataclass

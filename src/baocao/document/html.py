@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from ..errors import PandocError
 from ..pandoc import run_pandoc
 from .parse import CHUNK_CHARS, Block, Parsed, _chunks, _cores, api_version, parse_bodies
 
@@ -123,7 +124,7 @@ def _write(parsed: Sequence[Parsed]) -> list[str]:
                       input_text=json.dumps(doc, ensure_ascii=False)).decode("utf-8")
     parts = re.split(rf"<!--bc{nonce}-\d+-->\n?", html)
     if len(parts) != len(parsed) + 1:  # pragma: no cover - markers are raw HTML of our own
-        raise RuntimeError("pandoc không giữ được ranh giới giữa các mục nội dung")
+        raise PandocError("pandoc không giữ được ranh giới giữa các mục nội dung")
     return [part.strip() for part in parts[1:]]
 
 

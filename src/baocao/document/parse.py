@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ..errors import PandocError
 from ..pandoc import run_pandoc
 from .dialect import READER, Prepared, prepare
 
@@ -107,7 +108,7 @@ def _run(prepared: Sequence[Prepared]) -> list[Parsed]:
         else:
             blocks[-1].append(block)
     if len(blocks) != len(prepared):  # pragma: no cover - --file-scope keeps files apart
-        raise RuntimeError(f"pandoc trả về {len(blocks)} phần cho {len(prepared)} tệp nội dung")
+        raise PandocError(f"pandoc trả về {len(blocks)} phần cho {len(prepared)} tệp nội dung")
     notes: list[list[NoteWarning]] = [[] for _ in prepared]
     for line in warnings:
         for kind, pattern in (("unused", _UNUSED), ("duplicate", _DUPLICATE)):

@@ -17,7 +17,8 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..pandoc import PandocError, run_pandoc
+from ..errors import PandocError
+from ..pandoc import run_pandoc
 from .dialect import DOCUMENT_READER, prepare
 from .parse import Block, Parsed, parse_bodies
 

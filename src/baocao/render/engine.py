@@ -23,6 +23,7 @@ The other two only matter with ``--dirty`` (an incremental build, see
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -53,27 +54,33 @@ def _preload() -> None:
     import importlib
 
     for name in _PRELOAD:
-        try:
+        with contextlib.suppress(ImportError):
             importlib.import_module(name)
-        except ImportError:
-            pass
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> int:
     """With $BAOCAO_ENGINE_WAIT set (a build started the engine early), import everything,
     then wait for one line on stdin: the remaining arguments as a JSON list ("--dirty" or
-    "--clean"); an empty stdin (the build stopped before it needed the site) ends quietly."""
+    "--clean"); an empty stdin (the build stopped before it needed the site) ends quietly.
+    Returns the exit code; a usage error raises ``baocao.errors.UsageError``."""
+    from ..errors import UsageError, from_click_usage
+
     args = sys.argv[1:] if argv is None else argv
     if os.environ.get(WAIT_ENV):
         _preload()
         line = sys.stdin.readline()
         if not line.strip():
-            sys.exit(0)
-        more = json.loads(line)
+            return 0
+        try:
+            more = json.loads(line)
+        except ValueError:
+            more = None
         if not isinstance(more, list) or not all(isinstance(a, str) for a in more):
-            sys.exit("baocao.render.engine: expected a JSON list of arguments on stdin")
+            raise UsageError("baocao.render.engine cần một danh sách JSON các tham số trên "
+                             "đầu vào chuẩn (stdin)")
         args = [*args, *more]
 
+    import click
     from mkdocs.__main__ import cli
     from mkdocs.commands import build as build_mod
 
@@ -93,7 +100,15 @@ def main(argv: list[str] | None = None) -> None:
 
         Theme.get_env = get_env_cached
     args = patch_dirty_build(build_mod, args)
-    cli.main(args=["build", *args], prog_name="mkdocs")
+    try:
+        # Not standalone: click's usage errors come back here and are said in Vietnamese.
+        code = cli.main(args=["build", *args], prog_name="mkdocs", standalone_mode=False)
+    except click.UsageError as exc:
+        raise from_click_usage(exc, "python -m baocao.render.engine") from exc
+    except click.ClickException as exc:  # MkDocs' own failure (its ERROR lines are out already)
+        exc.show()
+        return exc.exit_code
+    return code if isinstance(code, int) else 0
 
 
 def patch_dirty_build(build_mod: Any, args: list[str]) -> list[str]:
@@ -116,4 +131,7 @@ def patch_dirty_build(build_mod: Any, args: list[str]) -> list[str]:
 
 
 if __name__ == "__main__":
-    main()
+    from ..errors import run_main
+
+    # A bug in MkDocs or here: one line in MkDocs' format, so that the build shows it.
+    run_main(main, prefix="ERROR    -  ")
