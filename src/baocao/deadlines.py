@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from .months import end_of_month
 from .vietnamese import (
     DateParseError,
-    end_of_month,
     format_date_short,
     nfc,
     parse_date,
