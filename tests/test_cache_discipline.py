@@ -87,7 +87,7 @@ def test_force_rebuilds_the_documents(two_reports: Path):
     # Damage every stored document so that its checksum still matches: only a rebuild can
     # bring the right bytes back.
     for entry in (root / ".baocao-cache").glob("[0-9a-f][0-9a-f]/*.docx"):
-        data = b"PK-not-the-document"
+        data = b"PK\x03\x04 not the document"  # looks like a DOCX, checksum right
         entry.unlink()
         entry.write_bytes(data)
         import hashlib
@@ -256,3 +256,21 @@ def test_moving_a_function_invalidates_the_document_cache(two_reports: Path, tmp
     output = build("--as-of", "2023-10-22")
     assert "Dùng lại" not in output, moved
     assert "2023-09 DOCX+PDF" in output and "2023-10 DOCX+PDF" in output
+
+
+def test_the_official_input_reads_only_the_report_and_the_tasks(two_reports: Path):
+    """The key memo remembers a report's document keys by its loaded model and the
+    repository's tasks (commands/documents.KeyMemo): rendering the input must read nothing
+    else of the repository, or the memo would have to cover that too."""
+    from dataclasses import fields, replace
+
+    from baocao.load import load_repository
+    from baocao.model import Repository
+    from baocao.render.official import render_official_input
+
+    repo, _ = load_repository(two_reports)
+    assert {f.name for f in fields(Repository)} == {"root", "organization", "tasks", "reports"}
+    for report in repo.reports:
+        alone = replace(repo, root=str(two_reports / "elsewhere"), organization=type(repo.organization)(),
+                        reports=(report,))
+        assert render_official_input(alone, report) == render_official_input(repo, report)

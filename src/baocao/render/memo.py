@@ -1,12 +1,11 @@
 """Rendered HTML of section bodies, kept between builds (``.baocao-cache/html.json``).
 
 A month's build changes one report; the other reports' section bodies render to the same HTML
-as last time. Rendering the Markdown of two thousand sections with markdown-it was the largest
-part of baocao's own work in a site build, so the HTML is looked up by a digest of the Markdown
-and of the renderer (the source of ``render/site.py``, where the parser is configured, and the
-markdown-it version): a change to either renders everything again. Only entries used by the
-current build are saved, so the file does not grow with old content. A missing, unreadable or
-foreign file is an empty memo, never an error: the memo only saves time.
+as last time. Rendering the Markdown of two thousand sections was the largest part of baocao's
+own work in a site build, so the HTML is looked up by a digest of the Markdown. The memo's tag
+(``baocao.cache.cache_tag``) covers the whole package, the tool versions and the markdown-it
+version: a change to any renders everything again. A missing, unreadable or foreign file is an
+empty memo, never an error: the memo only saves time.
 """
 
 from __future__ import annotations
@@ -18,24 +17,21 @@ from pathlib import Path
 
 from ..memo import JsonMemo
 
-_FORMAT = "baocao-html-memo-1"
+_FORMAT = "baocao-html-memo-2"
 
 
 @lru_cache(maxsize=1)
-def renderer_digest() -> str:
+def _renderer_versions() -> str:
     from importlib.metadata import version
 
-    h = hashlib.sha256(_FORMAT.encode())
-    h.update((Path(__file__).parent / "site.py").read_bytes())
-    h.update(version("markdown-it-py").encode())
-    return h.hexdigest()
+    return f"markdown-it-py {version('markdown-it-py')}"
 
 
 class RenderMemo(JsonMemo):
     """HTML by Markdown digest; ``path`` None keeps it in memory only."""
 
     def __init__(self, path: Path | None = None) -> None:
-        super().__init__(path, renderer_digest())
+        super().__init__(path, _FORMAT, _renderer_versions())
         self.hits = self.misses = 0
 
     def html(self, markdown: str, render: Callable[[str], str]) -> str:
