@@ -470,12 +470,13 @@ def page_digests(docs: Path) -> dict[str, str]:
 def engine_key(tree: Path) -> str:
     """Digest of everything but the pages' own text that shapes a page's HTML: the generated
     mkdocs.yml (navigation included), the theme overrides and hooks, the name of every file
-    in the docs folder, the versions of MkDocs and Material, and baocao's engine runner."""
+    in the docs folder, the versions of MkDocs and Material, and (``cache_tag``) the whole
+    baocao package, whose engine runner builds the pages."""
     from importlib.metadata import version
 
-    from ..render import engine
+    from ..cache import cache_tag
 
-    h = hashlib.sha256(b"baocao-engine-1\0")
+    h = hashlib.sha256(cache_tag("baocao-engine-2").encode() + b"\0")
     h.update((tree / SITE_CONFIG).read_bytes() + b"\0")
     for folder in ("overrides", "hooks"):
         for path in sorted((tree / folder).rglob("*")):
@@ -485,7 +486,6 @@ def engine_key(tree: Path) -> str:
         if path.is_file():
             h.update(b"\0" + path.relative_to(tree).as_posix().encode())
     h.update(f"{version('mkdocs')} {version('mkdocs-material')}".encode())
-    h.update(Path(engine.__file__).read_bytes())
     return h.hexdigest()
 
 
