@@ -274,3 +274,24 @@ def test_the_official_input_reads_only_the_report_and_the_tasks(two_reports: Pat
         alone = replace(repo, root=str(two_reports / "elsewhere"), organization=type(repo.organization)(),
                         reports=(report,))
         assert render_official_input(alone, report) == render_official_input(repo, report)
+
+
+def test_deleting_the_cache_changes_no_byte_of_the_site(two_reports: Path):
+    """Decision 12: a build with an empty .baocao-cache/ writes the same site as one that took
+    every document, page and memo entry from it (Pagefind's bundle aside: its own metadata
+    differs from run to run, tests/test_search.py compares its records)."""
+    root = two_reports
+    invoke(root, "build", "--as-of", "2023-10-20")
+    edit_text(root / "content/2023/10/09-cong-tac-khac.md", "\n---\n", "\n---\n\n- Một dòng mới.\n")
+    output = invoke(root, "build", "--as-of", "2023-10-20")
+    assert "Dùng lại 2 văn bản" in output  # September's documents came from the cache
+    shutil.rmtree(root / ".baocao-cache")
+    invoke(root, "build", "--as-of", "2023-10-20", "--output", str(root / "fresh"))
+
+    def files(site: Path) -> dict[str, bytes]:
+        return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
+                if p.is_file() and "pagefind" not in p.relative_to(site).parts}
+
+    cached, fresh = files(root / "site"), files(root / "fresh")
+    assert sorted(cached) == sorted(fresh)
+    assert [name for name in cached if cached[name] != fresh[name]] == []
