@@ -252,11 +252,10 @@ def test_entries_are_verified_before_they_are_stored_and_reused(tmp_path: Path):
     import hashlib
 
     cache = DocumentCache(tmp_path / "cache")
-    with pytest.raises(ValueError):
-        cache.put("ab" + "2" * 62, "docx", b"<html>not a docx</html>")
+    assert cache.put("ab" + "2" * 62, "docx", b"<html>not a docx</html>") is False
     assert not list((tmp_path / "cache").rglob("*.docx"))
     key = "ab" + "3" * 62
-    cache.put(key, "pdf", b"%PDF-1.7 tiny")
+    assert cache.put(key, "pdf", b"%PDF-1.7 tiny") is True
     assert cache.get(key, "pdf") == b"%PDF-1.7 tiny"
     entry = tmp_path / "cache" / "ab" / f"{key}.pdf"
     entry.unlink()

@@ -209,11 +209,11 @@ class DocumentCache:
             dest.write_bytes(data)
         return len(data)
 
-    def put(self, key: str, fmt: str, data: bytes) -> None:
-        """Store *data* atomically (a crash never leaves a half-written entry that verifies);
-        bytes that are not a document of *fmt* are refused (ValueError), never stored."""
+    def put(self, key: str, fmt: str, data: bytes) -> bool:
+        """Store *data* atomically (a crash never leaves a half-written entry that verifies).
+        Bytes that are not a document of *fmt* are not stored: False."""
         if not data.startswith(_MAGIC.get(fmt, b"")):
-            raise ValueError(f"not a {fmt} document: {data[:8]!r}")
+            return False
         data_path, sum_path = self._paths(key, fmt)
         data_path.parent.mkdir(parents=True, exist_ok=True)
         for path, blob in ((data_path, data),
@@ -226,3 +226,4 @@ class DocumentCache:
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise
+        return True
