@@ -9,9 +9,10 @@ the process tree, sampled):
   check            `baocao check`
   cold_build       `baocao build`, empty document cache, no previous site
   docs_cold        the documents alone (DOCX + PDF of every report), empty cache, in parallel
-  site_build       `baocao build --force` with every document and search shard cached: site tree
-                   + every page rendered by mkdocs + search records + index (best of 3,
-                   interleaved with the baseline)
+  site_build       `baocao build` into an empty output folder with every document and search
+                   shard cached: site tree + every page rendered by mkdocs + search records +
+                   index (best of 3, interleaved with the baseline; not `--force`, which builds
+                   the documents again too)
   site_build_search_cold
                    the same with the search cache emptied first: Pagefind indexes every shard
   search           that site's search in headless Chromium (scripts/bench_search.py): KB of the
@@ -170,8 +171,9 @@ def measure(n: int, work: Path, repeat_check: int = 3, full: bool = True) -> dic
     print(f"one-section change: {res['one_section']}", flush=True)
 
     site = work / f"site-only-{n}"
+    shutil.rmtree(site, ignore_errors=True)  # no previous site: every page rendered
     res["site_build"] = run(baocao("--repo", str(arch), "build", "--as-of", "2026-01-01",
-                                   "--output", str(site), "--force"), env=env)
+                                   "--output", str(site)), env=env)
     print(f"site build (documents cached): {res['site_build']}", flush=True)
 
     # Search in headless Chromium on that site (scripts/bench_search.py).
@@ -199,9 +201,9 @@ def measure(n: int, work: Path, repeat_check: int = 3, full: bool = True) -> dic
             [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(tree / "mkdocs-baseline.yml"),
              "-d", str(work / f"base-{n}")], cwd=tree, env=dict(env, NO_MKDOCS_2_WARNING="1")))
         if i < 2:
+            shutil.rmtree(site, ignore_errors=True)
             pairs["site_build"].append(run(baocao("--repo", str(arch), "build", "--as-of",
-                                                  "2026-01-01", "--output", str(site), "--force"),
-                                           env=env))
+                                                  "2026-01-01", "--output", str(site)), env=env))
     for key, runs in pairs.items():
         res[key] = dict(min(runs, key=lambda r: r["seconds"]), runs=[r["seconds"] for r in runs])
     print(f"site build (documents cached), best of 3: {res['site_build']}", flush=True)
@@ -212,9 +214,9 @@ def measure(n: int, work: Path, repeat_check: int = 3, full: bool = True) -> dic
             shutil.rmtree(cached)
         else:
             cached.unlink()
+    shutil.rmtree(site, ignore_errors=True)
     res["site_build_search_cold"] = run(baocao("--repo", str(arch), "build", "--as-of",
-                                               "2026-01-01", "--output", str(site), "--force"),
-                                        env=env)
+                                               "2026-01-01", "--output", str(site)), env=env)
     print(f"site build, search cache empty: {res['site_build_search_cold']}", flush=True)
 
     # Baseline 2: serial bare pandoc / typst over the same documents.

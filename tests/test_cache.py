@@ -244,3 +244,23 @@ def test_key_memo_skips_rendering_unchanged_reports(repo_dir: Path, tmp_path: Pa
     repo, _ = load_repository(repo_dir)
     stats = build_documents(repo, repo.reports, tmp_path / "d", templates, cache=cache, jobs=1)
     assert (stats.built, stats.cached) == (0, 2)
+
+
+def test_entries_are_verified_before_they_are_stored_and_reused(tmp_path: Path):
+    """Bytes that are not a document of the format are never stored; a stored entry whose
+    checksum matches but whose bytes are not such a document is not reused (and removed)."""
+    import hashlib
+
+    cache = DocumentCache(tmp_path / "cache")
+    assert cache.put("ab" + "2" * 62, "docx", b"<html>not a docx</html>") is False
+    assert not list((tmp_path / "cache").rglob("*.docx"))
+    key = "ab" + "3" * 62
+    assert cache.put(key, "pdf", b"%PDF-1.7 tiny") is True
+    assert cache.get(key, "pdf") == b"%PDF-1.7 tiny"
+    entry = tmp_path / "cache" / "ab" / f"{key}.pdf"
+    entry.unlink()
+    entry.write_bytes(b"GIF89a")
+    entry.with_name(entry.name + ".sha256").write_text(hashlib.sha256(b"GIF89a").hexdigest(),
+                                                       encoding="ascii")
+    assert cache.place(key, "pdf", tmp_path / "out.pdf") is None
+    assert not entry.exists() and not (tmp_path / "out.pdf").exists()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from conftest import ROOT
 
-from baocao.commands.build import BUILD_RECORD, build
+from baocao.commands.build import BUILD_RECORD, build, content_snapshot
 from baocao.load import load_repository
 
 
@@ -16,21 +16,24 @@ def test_rebuilds(repo_copy: Path):
     shutil.copy(ROOT / "mkdocs.yml", repo_copy / "mkdocs.yml")
     out = repo_copy / "site"
     messages: list[str] = []
+    snapshot = content_snapshot(repo_copy)  # before loading (what the CLI does)
     repo, _ = load_repository(repo_copy)
-    first = build(repo, repo_copy, out, messages.append, as_of=date(2024, 1, 1))
+    first = build(repo, repo_copy, out, messages.append, as_of=date(2024, 1, 1), snapshot=snapshot)
     assert not first.unchanged and (out / BUILD_RECORD).is_file()
     stamp = (out / "index.html").stat().st_mtime_ns
     docx = (out / "2023/09/bao-cao-2023-09.docx").read_bytes()
 
     messages.clear()
-    second = build(repo, repo_copy, out, messages.append, as_of=date(2024, 1, 1))
+    second = build(repo, repo_copy, out, messages.append, as_of=date(2024, 1, 1),
+                   snapshot=content_snapshot(repo_copy))
     assert second.unchanged
     assert (out / "index.html").stat().st_mtime_ns == stamp  # nothing was written
     assert any("Không có thay đổi" in m for m in messages)
 
     # Another register date changes the site (not the documents): rebuilt, documents from cache.
     messages.clear()
-    third = build(repo, repo_copy, out, messages.append, as_of=date(2024, 6, 1))
+    third = build(repo, repo_copy, out, messages.append, as_of=date(2024, 6, 1),
+                  snapshot=content_snapshot(repo_copy))
     assert not third.unchanged
     assert any("Dùng lại 2 văn bản" in m for m in messages)
     assert (out / "2023/09/bao-cao-2023-09.docx").read_bytes() == docx

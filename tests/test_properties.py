@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from baocao.deadlines import DeadlineKind, parse_deadline
 from baocao.directives import Status, compute_rows, compute_status, summarize
 from baocao.model import Extension, SourceRef, Task
-from baocao.vietnamese import end_of_month, roman
+from baocao.months import end_of_month
+from baocao.vietnamese import roman
 
 DAY0 = date(2020, 1, 1)
 days = st.integers(min_value=0, max_value=2000).map(lambda n: DAY0 + timedelta(days=n))

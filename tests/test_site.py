@@ -445,8 +445,10 @@ def test_cli_build_passes_as_of_and_tree(tmp_path: Path, monkeypatch: pytest.Mon
 
     seen = {}
 
-    def fake_build(repo, root, target, progress=None, *, as_of=None, tree_dir=None, force=False):
-        seen.update(target=target, as_of=as_of, tree_dir=tree_dir, force=force)
+    def fake_build(repo, root, target, progress=None, *, as_of=None, tree_dir=None, force=False,
+                   snapshot=None):
+        seen.update(target=target, as_of=as_of, tree_dir=tree_dir, force=force,
+                    snapshot=snapshot == build_mod.content_snapshot(root))
         return build_mod.BuildResult(target)
 
     monkeypatch.setattr(build_mod, "build", fake_build)
@@ -455,7 +457,7 @@ def test_cli_build_passes_as_of_and_tree(tmp_path: Path, monkeypatch: pytest.Mon
                                       "--tree", str(tmp_path / "cay")])
     assert result.exit_code == 0, result.output
     assert seen == {"target": root.resolve() / "site", "as_of": date(2023, 10, 20),
-                    "tree_dir": tmp_path / "cay", "force": False}
+                    "tree_dir": tmp_path / "cay", "force": False, "snapshot": True}
     bad = CliRunner().invoke(cli, ["--repo", str(root), "build", "--as-of", "31/2/2023"])
     assert bad.exit_code == 2 and "ngày không tồn tại" in bad.output
 

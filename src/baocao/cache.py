@@ -1,13 +1,27 @@
-"""A content-addressed cache of built documents (DOCX, PDF).
+"""The key discipline of every cache under ``.baocao-cache/``, and the built-document cache.
 
-The key of a document is the SHA-256 of everything its bytes depend on: the pandoc input
-(which already contains the report's text, its tasks' facts up to its cut-off and the agency's
-identity), the output format, the timestamp written into it, every file under templates/ (filters,
-templates, fonts) and the versions of baocao, pandoc and typst. Editing one section changes one
-report's input, so only that report's documents are rebuilt.
+DESIGN decision 12: a cache never decides an output. Every key and every memo tag is made by
+:func:`cache_tag`, which covers, besides the inputs its user names:
 
-Each entry is stored with the SHA-256 of its bytes; an entry whose bytes do not match (corrupt,
-truncated, or written by something else) is removed and rebuilt.
+* the whole installed baocao package (:func:`package_digest`: every module and data file, by
+  path and bytes, not a list of names, so code moved from one module to another is new code);
+* the versions of the tools that turn inputs into bytes (:func:`tool_versions`).
+
+Users add what is theirs: the document cache the pandoc input, the format, the timestamp and
+the templates and fonts (:func:`document_key`); the memos (``baocao.memo``) the digest of what
+they were computed from. An entry is verified before it is stored and before it is reused (a
+SHA-256 beside each document; the memos re-check the shape of what they read). One eviction
+policy for all of them: an entry that the latest build did not use is removed once it was
+stored more than :data:`UNUSED_LIFETIME` ago (a preview of other content, running at the same
+time, may still want a recent one). Deleting ``.baocao-cache/`` changes no byte of any output.
+
+Documents: the key of a document is the SHA-256 of everything its bytes depend on: the pandoc
+input (which already contains the report's text, its tasks' facts up to its cut-off and the
+agency's identity), the output format, the timestamp written into it, every file under
+templates/ (filters, templates, fonts), the package and the tool versions. Editing one section
+changes one report's input, so only that report's documents are rebuilt. Each entry is stored
+with the SHA-256 of its bytes; an entry whose bytes do not match (corrupt, truncated, or written
+by something else) is removed and rebuilt.
 """
 
 from __future__ import annotations
@@ -23,17 +37,45 @@ from functools import lru_cache
 from pathlib import Path
 
 CACHE_DIR = ".baocao-cache"
-_SCHEMA = "baocao-doc-cache/1"
+#: What a stored document starts with: anything else is not stored, and not reused.
+_MAGIC = {"docx": b"PK\x03\x04", "pdf": b"%PDF-"}
+_SCHEMA = "baocao-doc-cache/2"
+#: The one eviction policy: an entry the latest build did not use is removed once it was stored
+#: this many seconds ago.
+UNUSED_LIFETIME = 7 * 24 * 3600
+#: Files of a package tree that are not part of it (Python writes them on import).
+_NOT_PACKAGE = ("__pycache__",)
+_NOT_PACKAGE_SUFFIXES = (".pyc", ".pyo")
+
+
+def tree_digest(folder: Path) -> str:
+    """SHA-256 over every file under *folder*: its relative path and its bytes, in path order
+    (bytecode caches left out). Moving code between files, renaming or adding a file, or
+    changing a data file all change it."""
+    folder = Path(folder)
+    files = sorted(
+        (p.relative_to(folder).as_posix(), p) for p in folder.rglob("*")
+        if p.is_file() and not p.name.endswith(_NOT_PACKAGE_SUFFIXES)
+        and not any(part in _NOT_PACKAGE for part in p.relative_to(folder).parts)
+    )
+    h = hashlib.sha256(b"baocao-tree-1\0")
+    for rel, path in files:
+        data = path.read_bytes()
+        h.update(b"%s\0%d\0" % (rel.encode(), len(data)))
+        h.update(data)
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def package_digest() -> str:
+    """:func:`tree_digest` of the installed baocao package (every module, template and data
+    file), computed once per process: the code of a running process does not change."""
+    return tree_digest(Path(__file__).resolve().parent)
 
 
 @lru_cache(maxsize=8)
-def _tree_digest(folder: str, stamp: tuple[tuple[str, int, int], ...]) -> str:
-    h = hashlib.sha256()
-    for rel, _size, _mtime in stamp:
-        h.update(rel.encode())
-        h.update(b"\0")
-        h.update(hashlib.sha256((Path(folder) / rel).read_bytes()).digest())
-    return h.hexdigest()
+def _stamped_digest(folder: str, stamp: tuple[tuple[str, int, int], ...]) -> str:
+    return tree_digest(Path(folder))
 
 
 def link_or_copy(src: Path, dest: Path) -> None:
@@ -48,46 +90,48 @@ def link_or_copy(src: Path, dest: Path) -> None:
 
 
 def templates_digest(templates: Path) -> str:
-    """Digest of every file under *templates* (names and contents)."""
+    """:func:`tree_digest` of *templates* (names and contents); read again only when a file's
+    name, size or modification time changed (a long-running ``serve`` asks often)."""
     files = sorted(p for p in templates.rglob("*") if p.is_file())
     stamp = tuple(
         (p.relative_to(templates).as_posix(), p.stat().st_size, p.stat().st_mtime_ns) for p in files
     )
-    return _tree_digest(str(templates.resolve()), stamp)
+    return _stamped_digest(str(templates.resolve()), stamp)
 
 
 @lru_cache(maxsize=1)
 def tool_versions() -> str:
-    """Versions of everything that turns the input into bytes."""
+    """Versions of the programs and libraries that turn inputs into bytes (baocao's own code is
+    :func:`package_digest`)."""
     from importlib.metadata import version
 
     from . import __version__
     from .pandoc import pandoc_version
 
-    # The writer modules' own code shapes the bytes too (DOCX post-processing, typst call), and
-    # the version number does not change with every edit: their source is part of the key.
-    package = Path(__file__).parent
-    writers = hashlib.sha256()
-    for name in ("docx.py", "pdf.py", "reference_docx.py", "pandoc.py", "commands/documents.py"):
-        writers.update(name.encode() + b"\0" + (package / name).read_bytes())
     return json.dumps({
         "baocao": __version__,
-        "writers": writers.hexdigest()[:16],
         "pandoc": pandoc_version(),
         "typst": version("typst"),
         "python-docx": version("python-docx"),
     }, sort_keys=True)
 
 
+def cache_tag(kind: str, *parts: str) -> str:
+    """The digest every cache key and memo tag starts from: *kind* (what is stored, with the
+    version of its format), the package digest, the tool versions, then the user's *parts*."""
+    h = hashlib.sha256()
+    for part in (kind, package_digest(), tool_versions(), *parts):
+        h.update(part.encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
 def document_key(pandoc_input: str, fmt: str, epoch: int, templates: Path, *,
                  templates_hash: str | None = None) -> str:
     """Cache key of one document. ``templates_hash``: :func:`templates_digest` of *templates*
     when the caller has it already (it lists and stats every template file)."""
-    h = hashlib.sha256()
     digest = templates_hash if templates_hash is not None else templates_digest(templates)
-    for part in (_SCHEMA, fmt, str(epoch), digest, tool_versions()):
-        h.update(part.encode())
-        h.update(b"\0")
+    h = hashlib.sha256(cache_tag(_SCHEMA, fmt, str(epoch), digest).encode())
     h.update(pandoc_input.encode("utf-8"))
     return h.hexdigest()
 
@@ -110,18 +154,19 @@ class DocumentCache:
             expected = sum_path.read_text(encoding="ascii").strip()
         except (OSError, UnicodeDecodeError):
             return None
-        if hashlib.sha256(data).hexdigest() != expected:
+        if (hashlib.sha256(data).hexdigest() != expected
+                or not data.startswith(_MAGIC.get(fmt, b""))):
             data_path.unlink(missing_ok=True)
             sum_path.unlink(missing_ok=True)
             return None
         return data
 
-    def prune(self, keep: set[str], *, min_age: float = 7 * 24 * 3600) -> int:
+    def prune(self, keep: set[str], *, min_age: float = UNUSED_LIFETIME) -> int:
         """Remove the entries whose key is not in *keep* and that were written more than
-        *min_age* seconds ago (a build of other content, e.g. a preview running at the same
-        time, may still want a recent one). Every build uses every report's documents, so what
-        it did not use is left over from earlier content or code: without this the cache would
-        grow with every edit, for years. Returns the number of files removed."""
+        *min_age* seconds ago (the one eviction policy, :data:`UNUSED_LIFETIME`). Every build
+        uses every report's documents, so what it did not use is left over from earlier content
+        or code: without this the cache would grow with every edit, for years. Returns the
+        number of files removed."""
         now = time.time()
         removed = 0
         for folder in self.root.glob("[0-9a-f][0-9a-f]"):
@@ -164,8 +209,11 @@ class DocumentCache:
             dest.write_bytes(data)
         return len(data)
 
-    def put(self, key: str, fmt: str, data: bytes) -> None:
-        """Store *data* atomically (a crash never leaves a half-written entry that verifies)."""
+    def put(self, key: str, fmt: str, data: bytes) -> bool:
+        """Store *data* atomically (a crash never leaves a half-written entry that verifies).
+        Bytes that are not a document of *fmt* are not stored: False."""
+        if not data.startswith(_MAGIC.get(fmt, b"")):
+            return False
         data_path, sum_path = self._paths(key, fmt)
         data_path.parent.mkdir(parents=True, exist_ok=True)
         for path, blob in ((data_path, data),
@@ -178,3 +226,4 @@ class DocumentCache:
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise
+        return True

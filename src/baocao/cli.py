@@ -207,8 +207,8 @@ def directives(
               help="Giữ cây Markdown và mkdocs.yml đã sinh trong thư mục này (để kiểm tra, "
                    "hoặc dựng thử bằng Zensical).")
 @click.option("--force", is_flag=True,
-              help="Dựng lại toàn bộ trang web, cả khi không có thay đổi (văn bản và chỉ mục "
-                   "tìm kiếm vẫn lấy từ bộ nhớ đệm).")
+              help="Dựng lại toàn bộ trang web và mọi văn bản DOCX, PDF, cả khi không có thay "
+                   "đổi (không lấy trang và văn bản từ bộ nhớ đệm).")
 @click.pass_context
 def build(ctx: click.Context, out_dir: Path | None, as_of: str | None, tree_dir: Path | None,
           force: bool) -> None:
@@ -217,9 +217,11 @@ def build(ctx: click.Context, out_dir: Path | None, as_of: str | None, tree_dir:
     site/ chỉ được thay khi mọi bước thành công; nếu có lỗi, trang cũ được giữ nguyên.
     """
     from .commands.build import build as run_build
+    from .commands.build import content_snapshot
 
     root = _root(ctx)
     day = _parse_day(as_of) if as_of else None
+    snapshot = content_snapshot(root)  # before reading: a save from now on is the next build's
     repo, problems = load_checked(root)
     _ensure_issued_unchanged(repo, root)
     for p in problems.warnings:
@@ -228,7 +230,7 @@ def build(ctx: click.Context, out_dir: Path | None, as_of: str | None, tree_dir:
     try:
         with _progress() as say:
             result = run_build(repo, root, target, progress=say, as_of=day,
-                               tree_dir=tree_dir, force=force)
+                               tree_dir=tree_dir, force=force, snapshot=snapshot)
     except Exception as exc:
         # The build publishes atomically: whatever failed, the previous site is still there.
         exc.add_note(f"{target} được giữ nguyên.")

@@ -14,9 +14,9 @@ from datetime import date
 from enum import StrEnum
 
 from .errors import DeadlineParseError as DeadlineParseError
+from .months import end_of_month
 from .vietnamese import (
     DateParseError,
-    end_of_month,
     format_date_short,
     nfc,
     parse_date,

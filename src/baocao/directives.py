@@ -152,15 +152,6 @@ def summarize(rows: Iterable[TaskRow]) -> Summary:
     )
 
 
-def default_period_start(cutoff: date, previous_cutoff: date | None) -> date:
-    """The day after the previous report's cut-off; for the first report, one month back."""
-    if previous_cutoff is not None:
-        return previous_cutoff + timedelta(days=1)
-    year, month = (cutoff.year, cutoff.month - 1) if cutoff.month > 1 else (cutoff.year - 1, 12)
-    day = min(cutoff.day, 28 if month == 2 else 30 if month in (4, 6, 9, 11) else 31)
-    return date(year, month, day) + timedelta(days=1)
-
-
 def listed_by_default(task: Task, period_start: date, cutoff: date) -> bool:
     """Open at the start of the period, or assigned or completed during it."""
     if task.issued > cutoff:

@@ -22,7 +22,6 @@ from pydantic import BaseModel, ValidationError
 
 from . import placeholders
 from .deadlines import DeadlineParseError
-from .directives import default_period_start
 from .document.checks import BodyCheck, check_bodies
 from .model import (
     DirectivesFile,
@@ -38,6 +37,7 @@ from .model import (
     Task,
     TaskEntry,
 )
+from .months import default_period_start
 from .problems import Problems
 from .vietnamese import DateParseError, detect_legacy_encoding, nfc, parse_roman
 from .yamlio import Loaded, YamlSyntaxError, load_yaml, split_front_matter

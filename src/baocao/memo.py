@@ -2,10 +2,16 @@
 
 Each memo maps a digest of some input to what baocao computed from it: section HTML
 (``render/memo.py``), a report page's search records (``search.RecordMemo``), a report's document
-cache keys (``commands/documents.KeyMemo``). The file holds a *tag*, a digest of the code that
-made the values; a memo with another tag, or a missing, unreadable or damaged file, is empty,
-never an error: a memo only saves time. Only the entries the current run used are saved, so the
-file does not grow with old content; the write is atomic, and a write error is ignored.
+cache keys (``commands/documents.KeyMemo``). All of them follow the key discipline of
+``baocao.cache``: the file's *tag* is :func:`baocao.cache.cache_tag` of the memo's kind and of
+whatever else its values depend on (so the whole package and the tool versions always), and the
+keys are digests of the inputs a value was computed from; a memo with another tag, or a
+missing, unreadable or damaged file, is empty, never an error: a memo only saves time. Readers
+check the shape of a value before they use it.
+
+Eviction is the one policy of ``baocao.cache`` (:data:`~baocao.cache.UNUSED_LIFETIME`): an entry
+the current run did not use is dropped once it was stored that long ago. The write is atomic,
+and a write error is ignored.
 """
 
 from __future__ import annotations
@@ -13,29 +19,37 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
+from .cache import UNUSED_LIFETIME, cache_tag
+
 
 class JsonMemo:
-    """Entries of one JSON file, valid for one *tag*; *path* None keeps them in memory only.
+    """Entries of one JSON file, valid for one tag (:func:`~baocao.cache.cache_tag` of *kind*
+    and *parts*); *path* None keeps them in memory only.
 
     Subclasses read with :meth:`get` (an earlier run's value, or this run's) and record every
     entry they use with :meth:`put`."""
 
-    def __init__(self, path: Path | None, tag: str) -> None:
+    def __init__(self, path: Path | None, kind: str, *parts: str) -> None:
         self.path = path
-        self.tag = tag
+        self.tag = cache_tag(kind, *parts)
         self.old: dict[str, Any] = {}
         self.used: dict[str, Any] = {}
+        self.stored: dict[str, float] = {}  # when each old entry was stored
         if path is None:
             return
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return
-        if isinstance(data, dict) and data.get("tag") == tag and isinstance(data.get("entries"), dict):
+        if isinstance(data, dict) and data.get("tag") == self.tag and isinstance(data.get("entries"), dict):
             self.old = data["entries"]
+            stored = data.get("stored")
+            if isinstance(stored, dict):
+                self.stored = {k: v for k, v in stored.items() if isinstance(v, (int, float))}
 
     def get(self, key: str) -> Any:
         """This run's value of *key*, else the earlier run's, else None."""
@@ -46,20 +60,25 @@ class JsonMemo:
         self.used[key] = value
 
     def save(self, *, keep_unused: bool = False) -> None:
-        """Write the entries used by this run (with *keep_unused*, the earlier run's others too,
-        for a run that looked at part of the content only). Nothing is written when nothing
-        changed."""
-        entries = {**self.old, **self.used} if keep_unused else self.used
+        """Write the entries used by this run and the others stored less than
+        UNUSED_LIFETIME ago (with *keep_unused*, for a run that looked at part of the content
+        only, all the others). Nothing is written when nothing changed."""
+        now = time.time()
+        kept = {k: v for k, v in self.old.items() if k not in self.used and (
+            keep_unused or now - self.stored.get(k, 0) < UNUSED_LIFETIME)}
+        entries = {**kept, **self.used}
         if self.path is None or entries == self.old:
             return
+        stored = {k: self.stored.get(k, now) if self.old.get(k) == v else now
+                  for k, v in entries.items()}
         tmp: str | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{self.path.stem}-", suffix=".tmp",
                                        dir=self.path.parent)
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump({"tag": self.tag, "entries": entries}, fh, ensure_ascii=False,
-                          separators=(",", ":"))
+                json.dump({"tag": self.tag, "entries": entries, "stored": stored}, fh,
+                          ensure_ascii=False, separators=(",", ":"))
             os.replace(tmp, self.path)
         except OSError:
             if tmp is not None:

@@ -49,7 +49,7 @@ from urllib.parse import quote
 
 from lxml import html as lxml_html
 
-from .cache import link_or_copy
+from .cache import cache_tag, link_or_copy
 from .errors import SearchIndexError as SearchIndexError
 from .memo import JsonMemo
 from .model import Report, Repository
@@ -362,19 +362,15 @@ class RecordMemo(JsonMemo):
     """A report page's records, kept between builds (``.baocao-cache/search-records.json``).
 
     Reading a built page back into records is most of what a build with an unchanged index
-    still costs. The key is the page's bytes, the model facts the records take from the report
-    (``report_headings``) and the source of this module, so any change reads the page again.
-    Only entries used by the current build are saved; a damaged file is an empty memo."""
+    still costs. The key is the page's bytes and the model facts the records take from the
+    report (``report_headings``); the tag (``baocao.cache.cache_tag``) covers the whole package
+    and the tool versions, so any change reads the page again. A damaged file is an empty memo."""
 
-    _FORMAT = "baocao-search-records-1"
+    _FORMAT = "baocao-search-records-2"
 
     def __init__(self, path: Path | None) -> None:
-        super().__init__(path, self._source_digest())
+        super().__init__(path, self._FORMAT)
         self.hits = 0
-
-    @staticmethod
-    def _source_digest() -> str:
-        return RecordMemo._FORMAT + ":" + hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
     def records(self, report: Report, page: Path) -> list[SearchRecord]:
         data = page.read_bytes()
@@ -573,11 +569,13 @@ def shard_folder(number: int, count: int) -> str:
 
 
 def index_settings() -> str:
-    """Everything besides the records that shapes Pagefind's output (part of a shard's key)."""
+    """Everything besides the records that shapes Pagefind's output (part of a shard's key),
+    with the key discipline of ``baocao.cache`` (the whole package, the tool versions)."""
     from importlib.metadata import version
 
     flags = pagefind_arguments(Path("RECORDS"), Path("BUNDLE"))
-    return json.dumps({"schema": _CACHE_SCHEMA, "pagefind": version("pagefind"),
+    return json.dumps({"schema": _CACHE_SCHEMA, "tag": cache_tag(_CACHE_SCHEMA),
+                       "pagefind": version("pagefind"),
                        "chunk_size": INDEX_CHUNK_SIZE, "language": LANGUAGE, "flags": flags,
                        "unused": list(_UNUSED)}, sort_keys=True)
 

@@ -6,7 +6,6 @@ zero-padded below 10, the month only for January and February.
 
 from __future__ import annotations
 
-import calendar
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -136,11 +135,6 @@ def parse_date(value: object) -> date:
         return date(y, mo, d)
     except ValueError:
         raise DateParseError(f"ngày không tồn tại: \"{value}\"") from None
-
-
-def end_of_month(year: int, month: int) -> date:
-    """Last day of a month."""
-    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 # --------------------------------------------------------------------------------------------

@@ -34,7 +34,6 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -370,13 +369,15 @@ def write_tree(tree: Path, pages: Mapping[str, str], config: Mapping[str, Any],
 
 
 def _write_documents(repo: Repository, root: Path, docs: Path, templates: Path,
-                     say: Progress) -> dict[str, dict[str, int]]:
-    """Each report's DOCX and PDF beside its page (cached, in parallel); their sizes."""
+                     say: Progress, *, force: bool = False) -> dict[str, dict[str, int]]:
+    """Each report's DOCX and PDF beside its page (cached, in parallel; with *force* all built
+    again); their sizes."""
     from ..cache import CACHE_DIR, DocumentCache
     from .documents import FORMATS, build_documents
 
     cache = DocumentCache(root / CACHE_DIR)
-    stats = build_documents(repo, repo.reports, docs, templates, cache=cache, progress=say)
+    stats = build_documents(repo, repo.reports, docs, templates, cache=cache, progress=say,
+                            force=force)
     cache.prune(stats.keys)  # documents of earlier content or code, unused for a week
     sizes: dict[str, dict[str, int]] = {}
     for report in repo.reports:
@@ -391,31 +392,18 @@ BUILD_RECORD = ".baocao-build.json"
 
 
 #: Version of the fingerprint's recipe: changing what goes into it changes this.
-_FINGERPRINT_FORMAT = b"baocao-site-inputs-2\0"
+_FINGERPRINT_FORMAT = b"baocao-site-inputs-3\0"
 
 
-@lru_cache(maxsize=1)
-def package_digest() -> str:
-    """Digest of baocao's own source (renderers, search, writers): new code, new site."""
-    package = Path(__file__).resolve().parents[1]
-    h = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
-        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
+def content_snapshot(root: Path) -> str:
+    """Digest of the content a build reads: the bytes of every file under content/,
+    directives.yaml, organization.yaml and the editors' guide.
 
-
-def input_fingerprint(root: Path, config: Mapping[str, Any], templates: Path, as_of: date,
-                      revisions: Mapping[str, Revision]) -> str:
-    """Digest of everything the published site is made from, computed before any rendering:
-    the bytes of every content file, directives.yaml, organization.yaml and the editors'
-    guide; the register date; the git history the pages show; the site config; templates and
-    fonts; baocao's own code; the versions of pandoc, typst, MkDocs, Material and Pagefind; and
-    SOURCE_DATE_EPOCH. Equal to the one recorded in the published site: nothing to do."""
-    from importlib.metadata import version
-
-    from ..cache import templates_digest, tool_versions
-
-    h = hashlib.sha256(_FINGERPRINT_FORMAT)
+    Take it BEFORE loading the repository and give it to :func:`build`: a file saved after the
+    snapshot (while the build reads or runs) then makes the next build's snapshot differ, so
+    that build does the work. Taken after loading, it could record content the build never
+    read, and the next build would say there is nothing to do."""
+    h = hashlib.sha256(b"baocao-content-1\0")
     sources = sorted(p for p in (root / "content").rglob("*") if p.is_file())
     sources += [root / name for name in (DIRECTIVES_SOURCE, "organization.yaml", GUIDE_SOURCE)]
     for path in sources:
@@ -424,13 +412,28 @@ def input_fingerprint(root: Path, config: Mapping[str, Any], templates: Path, as
         except FileNotFoundError:
             data = b"\0missing"
         h.update(path.relative_to(root).as_posix().encode() + b"\0" + data + b"\0")
+    return h.hexdigest()
+
+
+def input_fingerprint(snapshot: str, config: Mapping[str, Any], templates: Path, as_of: date,
+                      revisions: Mapping[str, Revision]) -> str:
+    """Digest of everything the published site is made from, computed before any rendering:
+    the content (*snapshot*, :func:`content_snapshot` taken before the content was read); the
+    register date; the git history the pages show; the site config; templates and fonts;
+    baocao's own code (the whole package); the versions of pandoc, typst, MkDocs, Material and
+    Pagefind; and SOURCE_DATE_EPOCH. Equal to the one recorded in the published site: nothing
+    to do."""
+    from importlib.metadata import version
+
+    from ..cache import cache_tag, templates_digest
+
+    h = hashlib.sha256(_FINGERPRINT_FORMAT)
+    h.update(snapshot.encode() + b"\0")
     h.update(as_of.isoformat().encode())
     h.update(json.dumps({k: [v.date.isoformat(), list(v.authors)] for k, v in revisions.items()},
                         sort_keys=True).encode())
     h.update(json.dumps(config, sort_keys=True, default=str).encode())
-    h.update(templates_digest(templates).encode())
-    h.update(tool_versions().encode())
-    h.update(package_digest().encode())
+    h.update(cache_tag("site", templates_digest(templates)).encode())
     h.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
     h.update(f"{version('mkdocs')} {version('mkdocs-material')} {version('pagefind')}".encode())
     return h.hexdigest()
@@ -464,12 +467,13 @@ def page_digests(docs: Path) -> dict[str, str]:
 def engine_key(tree: Path) -> str:
     """Digest of everything but the pages' own text that shapes a page's HTML: the generated
     mkdocs.yml (navigation included), the theme overrides and hooks, the name of every file
-    in the docs folder, the versions of MkDocs and Material, and baocao's engine runner."""
+    in the docs folder, the versions of MkDocs and Material, and (``cache_tag``) the whole
+    baocao package, whose engine runner builds the pages."""
     from importlib.metadata import version
 
-    from ..render import engine
+    from ..cache import cache_tag
 
-    h = hashlib.sha256(b"baocao-engine-1\0")
+    h = hashlib.sha256(cache_tag("baocao-engine-2").encode() + b"\0")
     h.update((tree / SITE_CONFIG).read_bytes() + b"\0")
     for folder in ("overrides", "hooks"):
         for path in sorted((tree / folder).rglob("*")):
@@ -479,7 +483,6 @@ def engine_key(tree: Path) -> str:
         if path.is_file():
             h.update(b"\0" + path.relative_to(tree).as_posix().encode())
     h.update(f"{version('mkdocs')} {version('mkdocs-material')}".encode())
-    h.update(Path(engine.__file__).read_bytes())
     return h.hexdigest()
 
 
@@ -524,6 +527,7 @@ def reuse_pages(previous: Mapping[str, Any], key: str, digests: Mapping[str, str
 def build(
     repo: Repository, root: Path, out_dir: Path, progress: Progress | None = None, *,
     as_of: date | None = None, tree_dir: Path | None = None, force: bool = False,
+    snapshot: str | None = None,
 ) -> BuildResult:
     """Build the website and every report's documents into *out_dir*, atomically.
 
@@ -531,10 +535,13 @@ def build(
     *tree_dir*, the generated site tree is written there and kept (it is replaced by the next
     build with the same folder), e.g. to build it with Zensical as well.
 
-    When the fingerprint of everything the site is made from (:func:`input_fingerprint`)
+    *snapshot* is :func:`content_snapshot` of *root* taken before *repo* was loaded. With it,
+    when the fingerprint of everything the site is made from (:func:`input_fingerprint`)
     equals the one recorded in *out_dir* by the previous build, nothing is rendered or written
-    (unless *force*): a rebuild with no change does almost nothing. Otherwise documents,
-    section HTML and search-index shards that did not change come from ``.baocao-cache/``.
+    (unless *force*): a rebuild with no change does almost nothing. Without it, the content
+    on disk may no longer be what *repo* holds: the build does the work and records no
+    fingerprint. Documents, section HTML and search-index shards that did not change come from
+    ``.baocao-cache/``; with *force*, every page and every document is built again.
     """
     say = progress or (lambda _msg: None)
     out_dir = out_dir.resolve()
@@ -562,8 +569,9 @@ def build(
             memo=memo,
         )
 
-    fingerprint = input_fingerprint(root, base_config, templates, as_of or date.today(), revisions)
-    if not force and _recorded_fingerprint(out_dir) == fingerprint:
+    fingerprint = (input_fingerprint(snapshot, base_config, templates, as_of or date.today(),
+                                     revisions) if snapshot is not None else None)
+    if not force and fingerprint is not None and _recorded_fingerprint(out_dir) == fingerprint:
         say("Không có thay đổi: trang web và văn bản trong "
             f"{out_dir.name}/ đã đúng với nội dung hiện tại.")
         result.unchanged = True
@@ -578,7 +586,7 @@ def build(
         _prepare_tree(tree)
         engine = Engine(tree, site, template_cache=root / CACHE_DIR / "templates")
         docs = tree / "docs"
-        sizes = _write_documents(repo, root, docs, templates, say)
+        sizes = _write_documents(repo, root, docs, templates, say, force=force)
         ctx = context(sizes)
         pages = render_site(ctx, templates)
         write_tree(tree, pages, site_config(base_config, render_nav(ctx)), templates)

@@ -123,50 +123,32 @@ def _die_with_parent() -> None:
 
 
 class KeyMemo(JsonMemo):
-    """The cache keys of a report's documents, remembered by a digest of the report's raw
-    inputs (``.baocao-cache/document-keys.json``).
+    """The cache keys of a report's documents, remembered by a digest of what its pandoc input
+    is rendered from (``.baocao-cache/document-keys.json``).
 
     A key is the digest of the pandoc input, and rendering the input of every report only to
-    find its documents in the cache is most of what a rebuild of one report costs. The raw
-    inputs are all the input is made from: the bytes of every file of the report's folder,
-    directives.yaml and organization.yaml, $SOURCE_DATE_EPOCH, and (the memo's tag) baocao's
-    code, the templates and the tool versions. A key from the memo that misses the cache is
-    computed again from the rendered input before anything is built."""
+    find its documents in the cache is most of what a rebuild of one report costs. The input is
+    ``render_official_input(repo, report)``, a pure function of the loaded *report* (its text,
+    metadata and organization, and what the loader derived from other reports: its period
+    start, from the previous report's cut-off) and of the repository's tasks; its timestamp is
+    ``report_epoch``. So the memo's key is a digest of the loaded model, never of files read
+    again from disk (a file saved since the load would stand for content that was not built),
+    and the tag (``baocao.cache.cache_tag``) covers the package, the templates and the tool
+    versions. A key from the memo that misses the cache is computed again from the rendered
+    input before anything is built. ``tests/test_cache_discipline.py`` checks that the input
+    reads nothing else of the repository."""
 
-    _FORMAT = "baocao-document-keys-1"
+    _FORMAT = "baocao-document-keys-2"
 
     def __init__(self, path: Path | None, repo: Repository, templates_hash: str) -> None:
-        from ..cache import tool_versions
-        from .build import package_digest
-
-        code = hashlib.sha256()
-        for part in (self._FORMAT, package_digest(), templates_hash, tool_versions()):
-            code.update(part.encode() + b"\0")
-        super().__init__(path, code.hexdigest())
-        self.root = Path(repo.root)
-        shared = hashlib.sha256(self.tag.encode())
-        for name in ("directives.yaml", "organization.yaml"):
-            try:
-                data = (self.root / name).read_bytes()
-            except OSError:
-                data = b"\0missing"
-            shared.update(name.encode() + b"\0" + data + b"\0")
-        shared.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
-        self._shared = shared
+        super().__init__(path, self._FORMAT, templates_hash)
+        self._shared = hashlib.sha256(self.tag.encode() + b"\0" + repr(repo.tasks).encode())
         self.hits = 0
 
     def report_digest(self, report: Report) -> str:
         h = self._shared.copy()
-
-        def walk(folder: str, prefix: str) -> None:
-            for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-                if entry.is_dir():
-                    walk(entry.path, f"{prefix}{entry.name}/")
-                elif entry.is_file():
-                    with open(entry.path, "rb") as fh:
-                        h.update(f"{prefix}{entry.name}".encode() + b"\0" + fh.read() + b"\0")
-
-        walk(str(self.root / report.folder), "")
+        h.update(b"\0%d\0" % report_epoch(report))
+        h.update(repr(report).encode("utf-8"))
         return h.hexdigest()
 
     def keys(self, report: Report, formats: Sequence[str]) -> tuple[str, dict[str, str] | None]:
@@ -237,17 +219,28 @@ def default_jobs() -> int:
 def build_documents(
     repo: Repository, reports: Sequence[Report], staging: Path, templates: Path, *,
     cache: DocumentCache | None, jobs: int | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[str], None] | None = None, force: bool = False,
 ) -> DocumentStats:
-    """Write the DOCX and PDF of *reports* under *staging*/<yyyy>/<mm>/."""
+    """Write the DOCX and PDF of *reports* under *staging*/<yyyy>/<mm>/. With *force*, every
+    document is built again (and stored in *cache*), none is taken from it."""
     say = progress or (lambda _msg: None)
     stats = DocumentStats()
     todo: list[Job] = []
     memo = (KeyMemo(cache.root / KEY_MEMO, repo, templates_digest(templates))
             if cache is not None else None)
-    planned = plan_jobs(repo, reports, staging, templates, memo=memo)
+    # With *force*, nothing is taken from the cache or the memo: every input is rendered and
+    # every document built (and stored, for the builds after this one).
+    planned = plan_jobs(repo, reports, staging, templates, memo=None if force else memo)
     for job in planned:
         job.out.parent.mkdir(parents=True, exist_ok=True)
+        if force:
+            if memo is not None:
+                report = repo.report(job.report_key)
+                assert report is not None
+                memo.remember(memo.report_digest(report), {job.fmt: job.key})
+            stats.keys.add(job.key)
+            todo.append(job)
+            continue
         if cache is not None and cache.place(job.key, job.fmt, job.out) is not None:
             stats.cached += 1
             stats.keys.add(job.key)

@@ -19,7 +19,6 @@ half-made month; an existing month is never overwritten.
 
 from __future__ import annotations
 
-import calendar
 import re
 import shutil
 import tempfile
@@ -31,6 +30,7 @@ from .. import yamledit
 from ..errors import NewMonthError as NewMonthError
 from ..load import CONTENT_DIR, load_repository
 from ..model import Report, Section
+from ..months import add_months, month_after
 from ..problems import Problem
 from ..repo import load_checked
 from ..vietnamese import format_date_short
@@ -57,21 +57,11 @@ def shift_months(text: str, delta: int) -> str:
         month, year = int(m.group(2)), int(m.group(4))
         if not 1 <= month <= 12:
             return m.group(0)
-        total = year * 12 + month - 1 + delta
-        new_year, new_month = divmod(total, 12)
-        new_month += 1
+        new_year, new_month = month_after(year, month, delta)
         month_text = f"{new_month:02d}" if m.group(2).startswith("0") else str(new_month)
         return f"{m.group(1)}{month_text}{m.group(3)}{new_year}"
 
     return _MONTH_REF.sub(repl, text)
-
-
-def add_months(day: date, delta: int) -> date:
-    """The same day *delta* months later (the month's last day when it has fewer days)."""
-    total = day.year * 12 + day.month - 1 + delta
-    year, month = divmod(total, 12)
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _norm(title: str) -> str:

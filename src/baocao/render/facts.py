@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from ..directives import Status, Summary, TaskRow, report_rows, summarize
 from ..model import Report, Repository
+from ..months import month_after
 from ..vietnamese import format_count, format_date_long, format_date_short
 
 QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -58,10 +59,6 @@ class ReportFacts:
     values: dict[str, str]
 
 
-def _next_month(year: int, month: int) -> tuple[int, int]:
-    return (year + 1, 1) if month == 12 else (year, month + 1)
-
-
 def compute_facts(repo: Repository, report: Report) -> ReportFacts:
     """All derived facts of *report* as of its cut-off."""
     org = report.organization
@@ -80,7 +77,7 @@ def compute_facts(repo: Repository, report: Report) -> ReportFacts:
     rows = tuple(report_rows(repo, report))
     summary = summarize(rows)
     table = _table(rows, summary)
-    ny, nm = _next_month(report.year, report.month)
+    ny, nm = month_after(report.year, report.month)
     values = {
         "tong_so": format_count(summary.total),
         "da_thuc_hien": format_count(summary.done),

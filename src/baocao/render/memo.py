@@ -1,12 +1,11 @@
 """Rendered HTML of section bodies, kept between builds (``.baocao-cache/html.json``).
 
 A month's build changes one report; the other reports' section bodies render to the same HTML
-as last time. Reading the Markdown of two thousand sections is the largest part of baocao's own
-work in a site build, so the HTML is looked up by a digest of the Markdown and of the renderer
-(the source of ``render/site.py`` and of ``baocao.document``, the dialect and the pandoc
-version): a change to either renders everything again. Only entries used by the
-current build are saved, so the file does not grow with old content. A missing, unreadable or
-foreign file is an empty memo, never an error: the memo only saves time.
+as last time. Reading the Markdown of two thousand sections (pandoc's reader, the one parse) is
+the largest part of baocao's own work in a site build, so the HTML is looked up by a digest of
+the Markdown. The memo's tag (``baocao.cache.cache_tag``) covers the whole package, the tool
+versions (pandoc's among them) and the dialect: a change to any renders everything again. A
+missing, unreadable or foreign file is an empty memo, never an error: the memo only saves time.
 """
 
 from __future__ import annotations
@@ -18,27 +17,21 @@ from pathlib import Path
 
 from ..memo import JsonMemo
 
-_FORMAT = "baocao-html-memo-1"
+_FORMAT = "baocao-html-memo-2"
 
 
 @lru_cache(maxsize=1)
-def renderer_digest() -> str:
+def _renderer_versions() -> str:
     from ..document.dialect import READER
-    from ..pandoc import PANDOC_VERSION
 
-    h = hashlib.sha256(_FORMAT.encode())
-    h.update((Path(__file__).parent / "site.py").read_bytes())
-    for module in sorted((Path(__file__).parent.parent / "document").glob("*.py")):
-        h.update(module.read_bytes())
-    h.update(f"{READER}\0{PANDOC_VERSION}".encode())
-    return h.hexdigest()
+    return f"dialect {READER}"
 
 
 class RenderMemo(JsonMemo):
     """HTML by Markdown digest; ``path`` None keeps it in memory only."""
 
     def __init__(self, path: Path | None = None) -> None:
-        super().__init__(path, renderer_digest())
+        super().__init__(path, _FORMAT, _renderer_versions())
         self.hits = self.misses = 0
 
     def lookup(self, key: str) -> str | None:
