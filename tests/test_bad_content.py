@@ -260,6 +260,8 @@ def test_very_long_lines_are_handled(body: str, tmp_path: Path):
     problems = [ln for ln in proc.stdout.splitlines() if PROBLEM_LINE.match(ln)]
     if "{{{{" in body:  # at most 50 placeholder problems per file, not 49 500
         assert len(problems) == 50 and proc.returncode == 1
+    elif body[:2] in ("[[", "_[", "<<"):  # runs pandoc's reader cannot read in linear time
+        assert len(problems) == 1 and ": E507: " in problems[0] and proc.returncode == 1
     else:
         assert problems == [] and proc.returncode == 0
 

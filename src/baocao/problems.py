@@ -70,6 +70,7 @@ CODES: dict[str, str] = {
     "W503": "ký tự không có trong phông chữ của văn bản",
     "E505": "chú thích không khớp (không được dẫn, dẫn mà chưa viết, viết hai lần)",
     "E506": "khối mã hoặc đề mục trong nội dung mục",
+    "E507": "nội dung không đọc được (chuỗi ký tự [ < ` bất thường)",
     # issued reports (commands/issue.py)
     "E601": "báo cáo đã ban hành bị thay đổi",
     "W601": "báo cáo đã ban hành chưa được khóa",

@@ -45,6 +45,10 @@ def _str(text: str) -> Block:
     return {"t": "Str", "c": text}
 
 
+def _raw(html: str) -> Block:
+    return {"t": "RawBlock", "c": ["html", html]}
+
+
 def _attr(ident: str = "", classes: Sequence[str] = (),
           pairs: Sequence[tuple[str, str]] = ()) -> list[Any]:
     return [ident, list(classes), [list(p) for p in pairs]]
@@ -61,9 +65,9 @@ def _with_notes(blocks: list[Block]) -> list[Block]:
                 notes.append(el["c"])
                 token = NOTE_TOKEN.format(len(notes))
                 out.append({"t": "Link", "c": [
-                    _attr(f"ref-{token}", ["footnote-ref"], [("role", "doc-noteref")]),
+                    _attr(f"fnref-{token}", ["footnote-ref"], [("role", "doc-noteref")]),
                     [{"t": "Superscript", "c": [_str(token)]}],
-                    [f"#{token}", ""],
+                    [f"#fn-{token}", ""],
                 ]})
             else:
                 out.append(walk(el))
@@ -96,20 +100,20 @@ def _with_notes(blocks: list[Block]) -> list[Block]:
 
     out: list[Block] = walk(blocks)
     if notes:
-        listed: list[Block] = []
+        # pandoc's own markup for notes, numbered by tokens (see number_notes)
+        out.append(_raw(f'<section class="footnotes" role="doc-endnotes">\n'
+                        f'<ol start="{NOTE_TOKEN.format(1)}">'))
         for k, note in enumerate(notes, 1):
             token = NOTE_TOKEN.format(k)
             back = {"t": "Link", "c": [_attr("", ["footnote-back"], [("role", "doc-backlink")]),
-                                       [_str("↩︎")], [f"#ref-{token}", ""]]}
-            label = [{"t": "Superscript", "c": [_str(token)]}, {"t": "Space"}]
+                                       [_str("↩︎")], [f"#fnref-{token}", ""]]}
             body = [walk(b) for b in note]
-            if body and body[0]["t"] in ("Para", "Plain"):
-                body[0] = {"t": body[0]["t"], "c": label + body[0]["c"] + [{"t": "Space"}, back]}
+            if body and body[-1]["t"] in ("Para", "Plain"):
+                body[-1] = {"t": body[-1]["t"], "c": body[-1]["c"] + [{"t": "Space"}, back]}
             else:
-                body = [{"t": "Para", "c": label}, *body, {"t": "Para", "c": [back]}]
-            listed.append({"t": "Div", "c": [_attr(token, ["footnote"]), body]})
-        out.append({"t": "Div", "c": [_attr("", ["footnotes"], [("role", "doc-endnotes")]),
-                                      listed]})
+                body.append({"t": "Para", "c": [back]})
+            out += [_raw(f'<li id="fn-{token}">'), *body, _raw("</li>")]
+        out.append(_raw("</ol>\n</section>"))
     return out
 
 
@@ -149,6 +153,4 @@ def note_count(html: str) -> int:
 
 def number_notes(html: str, first: int) -> str:
     """*html* with its notes numbered from *first* (their numbers in the report)."""
-    return _NOTE_WORD.sub(lambda m: f"fn{first + int(m.group(1)) - 1}"
-                          if m.start() > 0 and html[m.start() - 1] in "\"#-" else
-                          str(first + int(m.group(1)) - 1), html)
+    return _NOTE_WORD.sub(lambda m: str(first + int(m.group(1)) - 1), html)
