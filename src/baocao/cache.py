@@ -62,13 +62,14 @@ def tool_versions() -> str:
     from importlib.metadata import version
 
     from . import __version__
-    from .pandoc import pandoc_version
+    from .write.pandoc import pandoc_version
 
     # The writer modules' own code shapes the bytes too (DOCX post-processing, typst call), and
     # the version number does not change with every edit: their source is part of the key.
     package = Path(__file__).parent
     writers = hashlib.sha256()
-    for name in ("docx.py", "pdf.py", "reference_docx.py", "pandoc.py", "commands/documents.py"):
+    for name in ("write/docx.py", "write/pdf.py", "write/reference_docx.py", "write/pandoc.py",
+                 "write/blanks.py", "write/documents.py"):
         writers.update(name.encode() + b"\0" + (package / name).read_bytes())
     return json.dumps({
         "baocao": __version__,

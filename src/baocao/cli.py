@@ -201,14 +201,8 @@ def directives(
 
     Ví dụ: baocao directives --status qua-han; baocao directives --format xlsx -o nhiem-vu.xlsx
     """
-    from .commands.directives import (
-        STATUS_ALIASES,
-        export_csv,
-        export_json,
-        export_xlsx,
-        row_record,
-        select_rows,
-    )
+    from .commands.directives import STATUS_ALIASES, row_record, select_rows
+    from .write.exports import export_csv, export_json, export_xlsx
 
     for s in statuses:
         if s not in STATUS_ALIASES:
@@ -263,9 +257,9 @@ def build(ctx: click.Context, out_dir: Path | None, as_of: str | None, tree_dir:
 
     site/ chỉ được thay khi mọi bước thành công; nếu có lỗi, trang cũ được giữ nguyên.
     """
-    from .commands.build import SiteBuildError
     from .commands.build import build as run_build
-    from .pandoc import PandocError
+    from .site_inputs import SiteBuildError
+    from .write.pandoc import PandocError
 
     root = _root(ctx)
     day = _parse_day(as_of) if as_of else None
@@ -318,8 +312,8 @@ def _progress() -> Iterator[Callable[[str], None]]:
 
 
 def _one_document(ctx: click.Context, month: str, output: Path | None, fmt: str) -> None:
-    from .commands.build import document_name, report_epoch, templates_dir
     from .render.official import render_official_input
+    from .write.names import document_name, report_epoch, templates_dir
 
     root = _root(ctx)
     repo, _ = load_checked(root)
@@ -331,9 +325,9 @@ def _one_document(ctx: click.Context, month: str, output: Path | None, fmt: str)
     out = output or Path(document_name(report, fmt))
     source = render_official_input(repo, report)
     if fmt == "docx":
-        from .docx import write_docx as write
+        from .write.docx import write_docx as write
     else:
-        from .pdf import write_pdf as write
+        from .write.pdf import write_pdf as write
     write(source, out, templates=templates_dir(root), epoch=report_epoch(report))
     err_console.print(f"Đã ghi {out}")
 
@@ -371,8 +365,8 @@ def _say(message: str) -> None:
 
 
 def _ensure_issued_unchanged(repo: Any, root: Path) -> None:
-    """An issued official document never changes silently (commands/issue.py)."""
-    from .commands.issue import ensure_issued_unchanged
+    """An issued official document never changes silently (baocao.lock)."""
+    from .lock import ensure_issued_unchanged
 
     ensure_issued_unchanged(repo, root)
 

@@ -30,8 +30,10 @@ from typing import Any
 
 from lxml import etree
 
-from baocao.pandoc import PandocError, run_pandoc, source_date_epoch
-from baocao.reference_docx import (
+from .blanks import keep_draft_blanks
+from .pandoc import PandocError, run_pandoc, source_date_epoch
+from .pdf import typst_copy_settings
+from .reference_docx import (
     HEADER_DIST,
     MARGIN_BOTTOM,
     MARGIN_LEFT,
@@ -63,16 +65,6 @@ FIT_SLACK = 60
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _NS = {"w": _W}
-
-# Metadata keys whose draft blanks ("Số:      /BC-KHCN", "ngày    tháng 9") must survive.
-_BLANK_KEYS = ("so-ky-hieu", "dia-danh-ngay", "kem-theo")
-_FRONT_MATTER = re.compile(r"\A(---[ \t]*\n)(.*?\n)((?:---|\.\.\.)[ \t]*(?:\n|\Z))", re.DOTALL)
-_KEY = r"""(?<![\w-])(?P<key>["']?(?:""" + "|".join(_BLANK_KEYS) + r""")["']?[ \t]*:[ \t]*)"""
-# A quoted value anywhere (YAML block or flow style, or JSON, which the generator writes).
-_BLANK_QUOTED = re.compile(_KEY + r"""(?P<value>"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*')""")
-# A plain (unquoted) YAML scalar: the rest of the line.
-_BLANK_PLAIN = re.compile(r"^[ \t]*" + _KEY + r"""(?P<value>[^\s"'{\[].*?)[ \t]*$""", re.MULTILINE)
-NBSP = "\u00a0"
 
 
 # --------------------------------------------------------------------------------------------
@@ -135,34 +127,6 @@ def _face(fonts_dir: Path, bold: bool, italic: bool) -> tuple[int, dict[int, str
     font = TTFont(str(path), lazy=True)
     advances = {name: adv for name, (adv, _lsb) in font["hmtx"].metrics.items()}
     return font["head"].unitsPerEm, dict(font.getBestCmap()), advances
-
-
-# --------------------------------------------------------------------------------------------
-# input preparation
-
-
-def keep_draft_blanks(pandoc_input: str) -> str:
-    """Turn runs of 2+ spaces in ``so-ky-hieu``, ``dia-danh-ngay`` and ``kem-theo`` into
-    no-break spaces, so that the blanks of a draft ("Số:      /BC-KHCN") survive pandoc's
-    Markdown reader. Only single-line scalars of the leading metadata block are touched; the
-    block may be YAML (block or flow style) or JSON."""
-    m = _FRONT_MATTER.match(pandoc_input)
-    if not m:
-        return pandoc_input
-
-    def nbsp(run: re.Match[str]) -> str:
-        return NBSP * len(run.group())
-
-    def quoted(found: re.Match[str]) -> str:
-        value = found.group("value")
-        return found.group("key") + value[0] + re.sub(r" {2,}", nbsp, value[1:-1]) + value[-1]
-
-    def plain(found: re.Match[str]) -> str:  # YAML strips a plain scalar's outer spaces anyway
-        value = re.sub(r"(?<=\S) {2,}(?=\S)", nbsp, found.group("value"))
-        return found.group(0).replace(found.group("value"), value, 1)
-
-    meta = _BLANK_PLAIN.sub(plain, _BLANK_QUOTED.sub(quoted, m.group(2)))
-    return m.group(1) + meta + m.group(3) + pandoc_input[m.end():]
 
 
 def _inline_text(inlines: Iterable[dict[str, Any]]) -> str:
@@ -481,7 +445,7 @@ def build_docx(
     """The official DOCX of ``pandoc_input`` as bytes, and with ``with_typst`` also the typst
     source of its PDF, from the same pandoc run (``templates/filters/typst-copy.lua``): the
     Markdown is read once for both documents. The typst source is the same text that
-    :func:`baocao.pdf.render_typst_source` gives.
+    :func:`baocao.write.pdf.render_typst_source` gives.
 
     Raises:
         PandocError: pandoc or a template is missing, or the conversion failed (Vietnamese text).
@@ -507,8 +471,6 @@ def build_docx(
         extra: list[str] = []
         env: dict[str, str] = {}
         if with_typst:
-            from baocao.pdf import typst_copy_settings  # noqa: PLC0415 - pdf imports this module
-
             typst_out = Path(tmp) / "report.typ"
             extra, env = typst_copy_settings(templates, typst_out)
         run_pandoc(

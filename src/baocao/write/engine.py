@@ -1,4 +1,4 @@
-"""``python -m baocao.render.engine ARGS…``: ``mkdocs build ARGS…`` for baocao's builds.
+"""``python -m baocao.write.engine ARGS…``: ``mkdocs build ARGS…`` for baocao's builds.
 
 The same command as ``python -m mkdocs build``, with these changes:
 
@@ -10,7 +10,7 @@ The same command as ``python -m mkdocs build``, with these changes:
   compiling Material's templates is a third of an incremental build's engine time.
 
 The other two only matter with ``--dirty`` (an incremental build, see
-``commands/build.py: reuse_pages``):
+``write/site_tree.py: reuse_pages``):
 
 - MkDocs warns that a dirty build "will likely lead to inaccurate navigation"; under
   ``--strict`` that warning would fail the build. baocao only asks for a dirty build when the
@@ -23,6 +23,7 @@ The other two only matter with ``--dirty`` (an incremental build, see
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -53,10 +54,8 @@ def _preload() -> None:
     import importlib
 
     for name in _PRELOAD:
-        try:
+        with contextlib.suppress(ImportError):
             importlib.import_module(name)
-        except ImportError:
-            pass
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -71,7 +70,7 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(0)
         more = json.loads(line)
         if not isinstance(more, list) or not all(isinstance(a, str) for a in more):
-            sys.exit("baocao.render.engine: expected a JSON list of arguments on stdin")
+            sys.exit("baocao.write.engine: expected a JSON list of arguments on stdin")
         args = [*args, *more]
 
     from mkdocs.__main__ import cli

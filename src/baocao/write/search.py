@@ -46,17 +46,16 @@ import time
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 from lxml import html as lxml_html
 
-from .cache import link_or_copy
-from .memo import JsonMemo
-from .model import Report, Repository
-from .render.outline import MucHeading, PartHeading, SectionBlock, outline
-from .render.site import GUIDE, REGISTER, report_page, task_anchors
-from .vietnamese import fold
+from ..cache import link_or_copy
+from ..memo import JsonMemo
+from ..model import Report, Repository
+from ..render.outline import MucHeading, PartHeading, SectionBlock, outline
+from ..render.site import GUIDE, REGISTER, report_page, task_anchors
+from ..vietnamese import fold
 
 #: Where the bundle goes inside the site (the browser script loads <site root>/pagefind/pagefind.js).
 SEARCH_DIR = "pagefind"
@@ -860,11 +859,11 @@ def filter_values(records: Sequence[SearchRecord]) -> dict[str, list[str]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m baocao.search SITE [--repo DIR]``: add search to a site built by another
+    """``python -m baocao.write.search SITE [--repo DIR]``: add search to a site built by another
     engine from the tree of ``baocao build --tree`` (e.g. ``zensical build``)."""
-    from .repo import load_checked
+    from ..repo import load_checked
 
-    ap = argparse.ArgumentParser(prog="python -m baocao.search", description=main.__doc__)
+    ap = argparse.ArgumentParser(prog="python -m baocao.write.search", description=main.__doc__)
     ap.add_argument("site", type=Path, help="thư mục trang web đã dựng (chứa index.html)")
     ap.add_argument("--repo", type=Path, default=Path("."), help="kho nội dung (mặc định: .)")
     ap.add_argument("--cache", type=Path, default=None,
