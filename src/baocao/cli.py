@@ -264,7 +264,6 @@ def build(ctx: click.Context, out_dir: Path | None, as_of: str | None, tree_dir:
     root = _root(ctx)
     day = _parse_day(as_of) if as_of else None
     repo, problems = load_checked(root)
-    _ensure_issued_unchanged(repo, root)
     for p in problems.warnings:
         err_console.print(p.format(), markup=False)
     target = out_dir or root / "site"

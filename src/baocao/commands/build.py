@@ -1,7 +1,8 @@
 """``baocao build``: load → compute → render → write, for the website and every document.
 
-The repository is loaded and checked by the caller; this verb reads what the site is made of
-besides it (mkdocs.yml, git history, the editors' guide), computes the fingerprint of all of it,
+The repository is loaded and checked by the caller; this verb refuses it when an issued report
+changed since it was issued (E601, :mod:`baocao.lock`: whoever calls it, the CLI, ``serve`` or a
+script, before anything is written), reads what the site is made of besides it (mkdocs.yml, git history, the editors' guide), computes the fingerprint of all of it,
 and does nothing when the published site was made from the same inputs. Otherwise the write
 stage renders and writes everything into a staging folder and swaps it in
 (:func:`baocao.write.site_build.write_site`).
@@ -12,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from ..lock import ensure_issued_unchanged
 from ..model import Repository
 from ..render.site import GUIDE_SOURCE
 from ..site_inputs import SiteBuildError, read_git_history, read_site_config
@@ -35,7 +37,10 @@ def build(
     equals the one recorded in *out_dir* by the previous build, nothing is rendered or written
     (unless *force*): a rebuild with no change does almost nothing. Otherwise documents,
     section HTML and search-index shards that did not change come from ``.baocao-cache/``.
+
+    Raises ContentError (E601, nothing written) when an issued report changed since it was issued.
     """
+    ensure_issued_unchanged(repo, root)
     say = progress or (lambda _msg: None)
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
