@@ -418,8 +418,8 @@ def serve(ctx: click.Context, port: int, host: str, as_of: str | None) -> None:
     """Xem trước trang web trên máy này, tự dựng lại và tải lại trang khi lưu tệp.
 
     Lỗi nội dung hiện ngay trên trang và trong cửa sổ lệnh; máy chủ vẫn chạy và giữ bản dựng
-    tốt gần nhất. Văn bản DOCX, PDF được tạo ở chế độ nền, rồi trang hiện nút tải. Dừng bằng
-    Ctrl+C.
+    tốt gần nhất. Bản xem trước được dựng như baocao build, cả văn bản DOCX, PDF và ô tìm kiếm.
+    Dừng bằng Ctrl+C.
     """
     from .commands.serve import ServeError
     from .commands.serve import serve as run_serve

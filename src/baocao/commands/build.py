@@ -1,9 +1,10 @@
 """``baocao build``: load → compute → render → write, for the website and every document.
 
-The repository is loaded and checked by the caller; this verb refuses it when an issued report
-changed since it was issued (E601, :mod:`baocao.lock`: whoever calls it, the CLI, ``serve`` or a
-script, before anything is written), reads what the site is made of besides it (mkdocs.yml, git history, the editors' guide), computes the fingerprint of all of it,
-and does nothing when the published site was made from the same inputs. Otherwise the write
+The repository is loaded and checked by the caller. This verb first refuses it when an issued
+report changed since it was issued (E601, :mod:`baocao.lock`), whoever calls it (the CLI,
+``serve``, a script), before anything is written. It then reads what the site is made of besides
+the repository (mkdocs.yml, git history, the editors' guide), computes the fingerprint of all of
+it, and does nothing when the published site was made from the same inputs. Otherwise the write
 stage renders and writes everything into a staging folder and swaps it in
 (:func:`baocao.write.site_build.write_site`).
 """

@@ -1,26 +1,16 @@
-"""``baocao serve``: live preview of the website on this machine (the builder is
-:mod:`baocao.write.preview`, the server :mod:`baocao.preview_server`).
+"""``baocao serve``: live preview of the website on this machine.
 
-MkDocs' own live-reload server (``mkdocs.livereload.LiveReloadServer``: watchdog polling, a
-long-poll endpoint that the injected script uses to reload the page) serves the last good build
-from a folder that a symlink points at. On every change to ``content/``, ``directives.yaml``,
-``organization.yaml``, ``mkdocs.yml``, the editors' guide or ``templates/``, the builder:
+The preview is the site build itself (:class:`baocao.preview.Preview` calls the library's
+``build``, incremental, into a preview folder, with documents and search, published by the same
+atomic swap); MkDocs' live-reload server (:class:`baocao.preview.PreviewServer`) serves that
+folder and reloads the page after every build. It watches ``content/``, ``directives.yaml``,
+``organization.yaml``, ``mkdocs.yml``, the editors' guide and ``templates/``; the build writes
+only outside them (the preview folder, ``.baocao-cache/``), so a build never triggers another.
 
-1. loads and checks the repository (issued reports included: a locked report that changed is an
-   error here too);
-2. renders the site pages (``render.site``, as ``baocao build`` does) and builds them in-process
-   with MkDocs (``--strict`` semantics) into a fresh folder;
-3. swaps the symlink: the new site appears at once, and the browser reloads.
-
-When anything fails, the previous site stays and every served page carries the error (file, line,
-message) in a banner at its top; the terminal shows the same lines. With no good build yet, every
-request gets an error page that reloads itself once the content is fixed.
-
-Documents are slow (pandoc, typst), so a page rebuild does not wait for them: pages link the DOCX
-and PDF already in the document cache; missing ones are built in a background thread, and the
-site is rebuilt (and the page reloaded) when they are ready.
+When anything fails, the previous preview stays and every served page carries the error (file,
+line, message) in a banner at its top; the terminal shows the same lines. With no good build yet,
+every request gets an error page that reloads itself once the content is fixed.
 """
-
 from __future__ import annotations
 
 import errno
@@ -31,10 +21,9 @@ from datetime import date
 from pathlib import Path
 
 from ..load import CONTENT_DIR, DIRECTIVES_FILE, ORG_FILE
-from ..preview_server import PreviewServer
+from ..preview import Preview, PreviewServer
 from ..render.site import GUIDE_SOURCE
 from ..site_inputs import SITE_CONFIG
-from ..write.preview import Preview
 
 Say = Callable[[str], None]
 
@@ -54,13 +43,10 @@ def serve(root: Path, *, host: str = "127.0.0.1", port: int = 8000, as_of: date 
           say: Say = print) -> None:
     """Build, serve and watch until interrupted (Ctrl+C)."""
     work = Path(tempfile.mkdtemp(prefix="baocao-serve-"))
-    preview = Preview(root, work, as_of=as_of, say=say)
-    (work / "empty").mkdir()
-    (work / "current").symlink_to("empty")
+    preview = Preview(root, work / "site", as_of=as_of, say=say)
     server = PreviewServer(builder=preview.rebuild, host=host, port=port,
-                           root=str(work / "current"), polling_interval=0.25)
+                           root=str(work / "site"), polling_interval=0.25)
     server.state = preview.state
-    preview.server = server
     for path in watched_paths(root):
         server.watch(str(path))
     try:

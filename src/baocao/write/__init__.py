@@ -5,8 +5,7 @@
   (:mod:`.fingerprint`);
 - the site: the generated Markdown tree and page reuse (:mod:`.site_tree`), the site engine
   (:mod:`.site_engine` drives ``python -m baocao.write.engine``; :mod:`.prerendered_hook` is
-  copied into the tree), the Pagefind search index (:mod:`.search`), the live preview
-  (:mod:`.preview`);
+  copied into the tree), the Pagefind search index (:mod:`.search`);
 - the official documents: the toolchain (:mod:`.pandoc`, :mod:`.reference_docx`, :mod:`.docx`,
   :mod:`.pdf`, with the input preparation they share in :mod:`.blanks`) and the cached,
   parallel build of many reports (:mod:`.documents`);
