@@ -29,21 +29,19 @@ from lxml import html as lxml_html
 
 from baocao.render.site import SEARCH_SCRIPT, site_config
 from baocao.vietnamese import fold
-from baocao.write import search
-from baocao.write.search import (
+from baocao.write import search, search_records
+from baocao.write.search import filter_values, shard_records, write_search_index
+from baocao.write.search_records import (
     FILTERS,
     SearchIndexError,
     SearchRecord,
     collect_records,
-    filter_values,
     fold_query_words,
     folded_aliases,
     record_groups,
     record_html,
     record_path,
     report_records,
-    shard_records,
-    write_search_index,
 )
 
 
@@ -106,7 +104,7 @@ def test_browser_script_knows_the_same_filters():
     assert block
     pairs = re.findall(r'\["(\w+)", "([^"]+)"\]', block.group(1))
     assert dict(pairs) == FILTERS
-    assert f'var MUC_SEPARATOR = "{search.MUC_SEPARATOR}"' in js
+    assert f'var MUC_SEPARATOR = "{search_records.MUC_SEPARATOR}"' in js
 
 
 # --------------------------------------------------------------------------------------------
@@ -433,7 +431,7 @@ def test_cache_key_covers_settings_and_record_bytes(monkeypatch):
 def test_record_memo_reads_an_unchanged_page_once(search_build, tmp_path: Path):
     """Records of a page unchanged since the last build come from the memo, equal to reading
     the page; a changed page is read again; a damaged memo file is ignored."""
-    from baocao.write.search import RecordMemo, record_groups
+    from baocao.write.search_records import RecordMemo, record_groups
 
     site, repo = search_build.site, search_build.repo
     plain = record_groups(repo, site)

@@ -24,7 +24,8 @@ from test_search import zensical_site
 from test_site_browser import Log
 
 from baocao.vietnamese import fold
-from baocao.write.search import FILTERS, SearchRecord, collect_records, record_matches, write_search_index
+from baocao.write.search import write_search_index
+from baocao.write.search_records import FILTERS, SearchRecord, collect_records, record_matches
 
 pytestmark = pytest.mark.client
 
@@ -187,7 +188,7 @@ def test_query_finds_the_right_section_first(visit, base, records, query, filter
 
 
 def query_words(query: str) -> list[str]:
-    from baocao.write.search import fold_query_words
+    from baocao.write.search_records import fold_query_words
 
     return fold_query_words(query)
 
@@ -441,11 +442,11 @@ def shard_of_folder(build: Any, folder: str) -> list[SearchRecord]:
     """The records of the shard whose bundle is pagefind/<folder>."""
     from conftest import SHARD_REPORTS_TEST
 
-    from baocao.write import search
+    from baocao.write import search, search_records
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(search, "SHARD_REPORTS", SHARD_REPORTS_TEST)
-        shards = search.shard_records(*search.record_groups(build.repo, build.site))
+        shards = search.shard_records(*search_records.record_groups(build.repo, build.site))
     return next(s for k, s in enumerate(shards) if search.shard_folder(k, len(shards)) == folder)
 
 

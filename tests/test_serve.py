@@ -272,7 +272,7 @@ def test_two_saves_a_second_apart_both_reach_the_preview_and_it_settles(preview_
         # The preview searches: the served index holds the section as it is now.
         report = [r for r in _served_search_records(srv.url) if r["url"].startswith("/2023/09/")]
         found = [r for r in report if "tổ chức 16 Hội đồng" in r["content"]]
-        # (a record's path is its section's URL in disguise: baocao.write.search.record_path)
+        # (a record's path is its section's URL in disguise: baocao.write.search_records.record_path)
         assert len(found) == 1 and found[0]["url"].startswith("/2023/09/_/"), found
         assert not [r for r in report if re.search("tổ chức 1[45] Hội đồng", r["content"])]
 
