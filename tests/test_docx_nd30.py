@@ -26,7 +26,8 @@ from docx.enum.section import WD_ORIENT
 from lxml import etree
 
 from baocao.write.blanks import keep_draft_blanks
-from baocao.write.docx import read_metadata, write_docx
+from baocao.write.docx import write_docx
+from baocao.write.docx_layout import read_metadata
 from baocao.write.pandoc import PandocError, run_pandoc
 from baocao.write.reference_docx import build_reference_docx, reference_docx_bytes
 

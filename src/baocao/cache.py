@@ -69,7 +69,7 @@ def tool_versions() -> str:
     package = Path(__file__).parent
     writers = hashlib.sha256()
     for name in ("write/docx.py", "write/pdf.py", "write/reference_docx.py", "write/pandoc.py",
-                 "write/blanks.py", "write/documents.py"):
+                 "write/blanks.py", "write/docx_layout.py", "write/documents.py"):
         writers.update(name.encode() + b"\0" + (package / name).read_bytes())
     return json.dumps({
         "baocao": __version__,
