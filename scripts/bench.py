@@ -111,7 +111,7 @@ import sys, tempfile
 from pathlib import Path
 from baocao.load import load_repository
 from baocao.cache import DocumentCache
-from baocao.commands.documents import build_documents
+from baocao.write.documents import build_documents
 root = Path(sys.argv[1])
 repo, _ = load_repository(root)
 with tempfile.TemporaryDirectory() as d:
@@ -123,7 +123,7 @@ BARE_DOCS = """
 import sys, tempfile, typst
 from pathlib import Path
 from baocao.load import load_repository
-from baocao.pandoc import pandoc_path
+from baocao.write.pandoc import pandoc_path
 from baocao.render.official import render_official_input
 import subprocess
 root = Path(sys.argv[1])

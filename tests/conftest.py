@@ -271,9 +271,9 @@ def build_sharded(root: Path, shard_reports: int = SHARD_REPORTS_TEST, **options
     *shard_reports*; returns (repository, BuildResult)."""
     from datetime import date
 
-    from baocao import search
     from baocao.commands.build import build
     from baocao.repo import load_checked
+    from baocao.write import search
 
     repo, _ = load_checked(root)
     with pytest.MonkeyPatch.context() as mp:

@@ -10,9 +10,9 @@ from conftest import FIXTURES, ROOT
 
 from baocao import cache as cache_mod
 from baocao.cache import DocumentCache, document_key, templates_digest
-from baocao.commands import documents as documents_mod
-from baocao.commands.documents import KeyMemo, build_documents, plan_jobs
 from baocao.load import load_repository
+from baocao.write import documents as documents_mod
+from baocao.write.documents import KeyMemo, build_documents, plan_jobs
 
 
 @pytest.fixture
@@ -147,10 +147,10 @@ def test_parallel_and_serial_builds_are_identical(shipped_repo, tmp_path: Path):
 def test_one_pandoc_run_for_both_documents_gives_the_same_bytes(shipped_repo, tmp_path: Path):
     """Batch builds read each report once (DOCX run + typst-copy.lua); `baocao docx` and
     `baocao pdf` run separately. Both routes must give the same files, byte for byte."""
-    from baocao.commands.documents import produce
-    from baocao.docx import write_docx
-    from baocao.pdf import render_typst_source, write_pdf
     from baocao.render.official import render_official_input
+    from baocao.write.documents import produce
+    from baocao.write.docx import write_docx
+    from baocao.write.pdf import render_typst_source, write_pdf
 
     report = shipped_repo.reports[0]
     source = render_official_input(shipped_repo, report)
@@ -161,7 +161,7 @@ def test_one_pandoc_run_for_both_documents_gives_the_same_bytes(shipped_repo, tm
     assert (tmp_path / "both.docx").read_bytes() == (tmp_path / "alone.docx").read_bytes()
     assert (tmp_path / "both.pdf").read_bytes() == (tmp_path / "alone.pdf").read_bytes()
     # and the typst source itself, which the PDF is compiled from
-    from baocao.docx import build_docx
+    from baocao.write.docx import build_docx
 
     _, copied = build_docx(source, templates=templates, epoch=1700000000, with_typst=True)
     assert copied == render_typst_source(source, templates=templates, epoch=1700000000)
@@ -174,7 +174,7 @@ def test_documents_dated_after_2107_still_zip():
     import io
     import zipfile
 
-    from baocao.reference_docx import normalized_zip, reference_docx_bytes
+    from baocao.write.reference_docx import normalized_zip, reference_docx_bytes
 
     data = normalized_zip(reference_docx_bytes(), 4_500_000_000)  # 2112
     assert {i.date_time for i in zipfile.ZipFile(io.BytesIO(data)).infolist()} == {(2107, 12, 31, 23, 59, 58)}

@@ -4,7 +4,7 @@ The DOCX is built once per module from tests/fixtures/official/sample-2023-09.md
 and once from a "final" variant (number and day filled in). The checks read the file with
 python-docx and the raw XML; effective formatting is resolved through the style chain
 (run → character style → paragraph style → basedOn … → docDefaults). Text widths are measured
-here with fontTools independently of baocao.docx.
+here with fontTools independently of baocao.write.docx.
 """
 
 from __future__ import annotations
@@ -26,9 +26,11 @@ from docx.enum.section import WD_ORIENT
 from lxml import etree
 
 from baocao.document.dialect import DOCUMENT_READER, prepare
-from baocao.docx import keep_draft_blanks, read_metadata, write_docx
-from baocao.pandoc import PandocError, run_pandoc
-from baocao.reference_docx import build_reference_docx, reference_docx_bytes
+from baocao.write.blanks import keep_draft_blanks
+from baocao.write.docx import write_docx
+from baocao.write.docx_layout import read_metadata
+from baocao.write.pandoc import PandocError, run_pandoc
+from baocao.write.reference_docx import build_reference_docx, reference_docx_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates"

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, ast_words
 
-from baocao.commands.build import report_epoch
-from baocao.docx import write_docx
-from baocao.pandoc import run_pandoc
 from baocao.render.official import render_official_input
 from baocao.render.report_md import render_report_markdown
+from baocao.write.docx import write_docx
+from baocao.write.names import report_epoch
+from baocao.write.pandoc import run_pandoc
 
 
 @pytest.fixture(scope="module")

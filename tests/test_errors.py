@@ -74,11 +74,11 @@ def test_old_names_stay_importable_from_their_modules():
     from baocao.commands.issue import IssueError
     from baocao.commands.new import NewMonthError
     from baocao.commands.serve import ServeError
-    from baocao.pandoc import PandocError
-    from baocao.pdf import DocumentError
     from baocao.problems import ContentError
     from baocao.repo import RepoNotFound
-    from baocao.search import SearchIndexError
+    from baocao.write.pandoc import PandocError
+    from baocao.write.pdf import DocumentError
+    from baocao.write.search import SearchIndexError
 
     assert issubclass(DocumentError, PandocError) and issubclass(PandocError, RuntimeError)
     for cls in (PandocError, DocumentError, SearchIndexError, SiteBuildError):
@@ -165,7 +165,7 @@ def test_cli_content_errors_exit_1_with_the_problem_list(tmp_path: Path):
 ])
 def test_search_module_bad_input(args: list[str], code: int, message: str, tmp_path: Path):
     args = [a.replace("{tmp}", str(tmp_path)) for a in args]
-    proc = _run(["-m", "baocao.search", *args], cwd=tmp_path)
+    proc = _run(["-m", "baocao.write.search", *args], cwd=tmp_path)
     _assert_clean(proc, code, message)
 
 
@@ -184,13 +184,13 @@ def test_schemas_module_bad_input(args: list[str], code: int, message: str, tmp_
 @pytest.mark.parametrize("args, env, stdin, code, message", [
     (["--khong-co"], {}, None, 2, "Lỗi: không có tùy chọn --khong-co"),
     (["-f", "{tmp}/khong-co.yml"], {}, None, 2, "Lỗi: giá trị không hợp lệ cho '-f' / '--config-file'"),
-    ([], {"BAOCAO_ENGINE_WAIT": "1"}, "không phải JSON\n", 2, "Lỗi: baocao.render.engine cần"),
-    ([], {"BAOCAO_ENGINE_WAIT": "1"}, '{"a": 1}\n', 2, "Lỗi: baocao.render.engine cần"),
+    ([], {"BAOCAO_ENGINE_WAIT": "1"}, "không phải JSON\n", 2, "Lỗi: baocao.write.engine cần"),
+    ([], {"BAOCAO_ENGINE_WAIT": "1"}, '{"a": 1}\n', 2, "Lỗi: baocao.write.engine cần"),
 ])
 def test_engine_module_bad_input(args: list[str], env: dict[str, str], stdin: str | None,
                                  code: int, message: str, tmp_path: Path):
     args = [a.replace("{tmp}", str(tmp_path)) for a in args]
-    proc = _run(["-m", "baocao.render.engine", *args], cwd=tmp_path, env=env, stdin=stdin)
+    proc = _run(["-m", "baocao.write.engine", *args], cwd=tmp_path, env=env, stdin=stdin)
     _assert_clean(proc, code, message)
 
 
@@ -202,7 +202,7 @@ def test_engine_crash_is_an_internal_error(tmp_path: Path):
     (tmp_path / "hook.py").write_text(
         "def on_page_markdown(markdown, **kwargs):\n    raise KeyError('hỏng')\n", encoding="utf-8")
     (tmp_path / "mkdocs.yml").write_text("site_name: T\nhooks: [hook.py]\n", encoding="utf-8")
-    proc = _run(["-m", "baocao.render.engine"], cwd=tmp_path)
+    proc = _run(["-m", "baocao.write.engine"], cwd=tmp_path)
     _assert_clean(proc, 70, "Lỗi nội bộ")
     assert "KeyError: 'hỏng'" in proc.stderr
     line = next(ln for ln in proc.stderr.splitlines() if "Lỗi nội bộ" in ln)

@@ -24,7 +24,7 @@ from click.testing import CliRunner
 from conftest import FIXTURES, ROOT
 
 from baocao.cli import cli
-from baocao.commands import build as build_mod
+from baocao.write import publish, site_build
 
 AS_OF = "1/2/2024"
 SECTION = "content/2024/01/02-ke-hoach.md"
@@ -130,7 +130,7 @@ def test_exchange_swaps_two_folders_atomically(tmp_path: Path):
     (tmp_path / "a/f").write_text("a")
     (tmp_path / "b").mkdir()
     (tmp_path / "b/f").write_text("b")
-    assert build_mod._exchange(tmp_path / "a", tmp_path / "b") is True
+    assert publish._exchange(tmp_path / "a", tmp_path / "b") is True
     assert (tmp_path / "a/f").read_text() == "b" and (tmp_path / "b/f").read_text() == "a"
 
 
@@ -142,7 +142,7 @@ def test_two_rename_fallback_puts_the_old_site_back(tmp_path: Path, monkeypatch:
     (site / "index.html").write_text("cũ")
     new.mkdir()
     (new / "index.html").write_text("mới")
-    monkeypatch.setattr(build_mod, "_exchange", lambda a, b: False)
+    monkeypatch.setattr(publish, "_exchange", lambda a, b: False)
     real_replace = os.replace
 
     def failing_replace(src: object, dst: object) -> None:
@@ -150,16 +150,16 @@ def test_two_rename_fallback_puts_the_old_site_back(tmp_path: Path, monkeypatch:
             raise OSError(errno.ENOSPC, "No space left on device", str(dst))
         real_replace(src, dst)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(build_mod.os, "replace", failing_replace)
+    monkeypatch.setattr(publish.os, "replace", failing_replace)
     with pytest.raises(OSError):
-        build_mod.swap_in(new, site)
+        publish.swap_in(new, site)
     assert (site / "index.html").read_text() == "cũ"
-    monkeypatch.setattr(build_mod.os, "replace", real_replace)
+    monkeypatch.setattr(publish.os, "replace", real_replace)
     # A kill between the two renames: site/ is missing, the old tree is beside it.
     real_replace(site, tmp_path / ".site.old-4242")
-    build_mod.recover(site)
+    publish.recover(site)
     assert (site / "index.html").read_text() == "cũ"
-    build_mod.swap_in(new, site)
+    publish.swap_in(new, site)
     assert (site / "index.html").read_text() == "mới"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
@@ -172,7 +172,7 @@ def test_recover_removes_only_dead_builds_staging(tmp_path: Path):
     foreign = tmp_path / ".site.new-khac"  # not named by a build: left alone
     for folder in (live, dead, foreign):
         (folder / "tree").mkdir(parents=True)
-    build_mod.recover(site)
+    publish.recover(site)
     assert leftovers(tmp_path) == sorted([live.name, foreign.name])
 
 
@@ -184,13 +184,13 @@ def test_full_disk_halfway_is_a_clear_error(repo: tuple[Path, dict[str, str]],
                                             monkeypatch: pytest.MonkeyPatch):
     root, before = repo
     change_content(root, "Câu mới khi đĩa đầy.")
-    real_write_tree = build_mod.write_tree
+    real_write_tree = site_build.write_tree
 
     def write_tree_then_fill_the_disk(tree: Path, pages, config, templates) -> None:
         real_write_tree(tree, pages, config, templates)  # half of the work is on disk …
         raise OSError(errno.ENOSPC, "No space left on device", str(tree / "docs" / "index.md"))
 
-    monkeypatch.setattr(build_mod, "write_tree", write_tree_then_fill_the_disk)
+    monkeypatch.setattr(site_build, "write_tree", write_tree_then_fill_the_disk)
     result = CliRunner().invoke(cli, ["--repo", str(root), "build", "--as-of", AS_OF],
                                 catch_exceptions=False)
     assert result.exit_code == 1
@@ -253,7 +253,7 @@ def test_pandoc_that_is_not_a_program_is_a_clear_error(tmp_path: Path):
     fake.write_text("không phải chương trình")
     fake.chmod(0o644)
     env = dict(os.environ, BAOCAO_PANDOC=str(fake))
-    code = ("from baocao.pandoc import run_pandoc, PandocError\n"
+    code = ("from baocao.write.pandoc import run_pandoc, PandocError\n"
             "try:\n    run_pandoc(['--version'])\nexcept PandocError as e:\n    print(e)\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
                           timeout=60)
@@ -272,7 +272,7 @@ def test_corrupt_cache_and_record_are_rebuilt(repo: tuple[Path, dict[str, str]])
     docx, pdf = entries
     docx.write_bytes(docx.read_bytes()[:100])  # truncated
     pdf.with_name(pdf.name + ".sha256").unlink()  # its checksum lost
-    (root / "site" / build_mod.BUILD_RECORD).write_text("{không phải json", encoding="utf-8")
+    (root / "site" / publish.BUILD_RECORD).write_text("{không phải json", encoding="utf-8")
     proc = subprocess.run(build_cmd(root), capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     after = snapshot(root / "site")

@@ -8,12 +8,12 @@ from pathlib import Path
 from conftest import ROOT
 from test_pdf_docx_text import _docx_text, _norm, _pdf_text
 
-from baocao.docx import write_docx
 from baocao.load import load_repository
-from baocao.pdf import write_pdf
 from baocao.render.facts import compute_facts
 from baocao.render.official import render_official_input
 from baocao.render.report_md import render_report_markdown
+from baocao.write.docx import write_docx
+from baocao.write.pdf import write_pdf
 
 
 def _issue(repo_copy: Path, number: int, day: str) -> None:

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from conftest import ROOT
 
-from baocao.commands.build import BUILD_RECORD, build, content_snapshot
+from baocao.commands.build import build, content_snapshot
 from baocao.load import load_repository
+from baocao.write.publish import BUILD_RECORD
 
 
 def test_rebuilds(repo_copy: Path):
@@ -143,7 +144,7 @@ def test_unchanged_pages_keep_their_html_and_the_site_equals_a_full_build(tmp_pa
 def test_page_output_follows_mkdocs_directory_urls(tmp_path: Path):
     from mkdocs.structure.files import File
 
-    from baocao.commands.build import page_output
+    from baocao.write.site_tree import page_output
 
     for rel in ("index.md", "luu-tru/index.md", "2023/09/index.md", "nhiem-vu/index.md",
                 "a/README.md", "a/b.md", "c.md"):
@@ -158,7 +159,8 @@ def test_a_build_that_fails_leaves_no_engine_behind(repo_copy: Path, monkeypatch
 
     import pytest
 
-    from baocao.commands import build as build_mod
+    from baocao.site_inputs import SiteBuildError
+    from baocao.write import site_build
 
     def engines() -> list[int]:
         found = []
@@ -167,7 +169,7 @@ def test_a_build_that_fails_leaves_no_engine_behind(repo_copy: Path, monkeypatch
                 cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
             except OSError:
                 continue
-            if "baocao.render.engine" in cmdline and str(repo_copy) in cmdline:
+            if "baocao.write.engine" in cmdline and str(repo_copy) in cmdline:
                 found.append(int(pid))
         return found
 
@@ -175,7 +177,7 @@ def test_a_build_that_fails_leaves_no_engine_behind(repo_copy: Path, monkeypatch
         raise OSError(28, "hết chỗ trống trên đĩa")
 
     repo, _ = load_repository(repo_copy)
-    monkeypatch.setattr(build_mod, "_write_documents", broken)
+    monkeypatch.setattr(site_build, "write_documents", broken)
     with pytest.raises(OSError):
         build(repo, repo_copy, repo_copy / "site", as_of=date(2024, 1, 1))
     assert engines() == []
@@ -184,25 +186,25 @@ def test_a_build_that_fails_leaves_no_engine_behind(repo_copy: Path, monkeypatch
 
     # Failing while the engine runs (an incremental build: the search index is written then).
     build(repo, repo_copy, repo_copy / "site", as_of=date(2024, 1, 1))
-    from baocao import search
+    from baocao.write import search
 
     def search_fails(*_args, **_kwargs):
         raise search.SearchIndexError("Pagefind hỏng")
 
     monkeypatch.setattr(search, "write_search_index", search_fails)
-    with pytest.raises(build_mod.SiteBuildError, match="Pagefind hỏng"):
+    with pytest.raises(SiteBuildError, match="Pagefind hỏng"):
         build(repo, repo_copy, repo_copy / "site", as_of=date(2024, 2, 1))
     assert engines() == []
     assert not [p for p in repo_copy.iterdir() if p.name.startswith(".site")]
 
 
 def test_engine_without_the_mkdocs_internal_it_patches_builds_everything():
-    """baocao.render.engine patches MkDocs 1.6's _populate_page for dirty builds; where that
+    """baocao.write.engine patches MkDocs 1.6's _populate_page for dirty builds; where that
     function is missing (another MkDocs), a dirty build becomes a full one rather than a build
     whose navigation might lack the titles of pages it did not render."""
     from types import SimpleNamespace
 
-    from baocao.render.engine import patch_dirty_build
+    from baocao.write.engine import patch_dirty_build
 
     args = ["--strict", "--dirty", "--config-file", "mkdocs.yml"]
     assert patch_dirty_build(SimpleNamespace(), args) == ["--strict", "--clean", "--config-file",

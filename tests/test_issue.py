@@ -185,3 +185,27 @@ def test_lock_issued_locks_reports_issued_by_hand(repo_copy: Path):
     again = run(repo_copy, "issue", "--lock-issued")
     assert "Đã khóa 0 báo cáo đã ban hành: không có báo cáo nào cần khóa." in again.output
     assert run(repo_copy, "issue").exit_code == 2  # a month is needed otherwise
+
+
+def _tree_state(root: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(root).as_posix(): (p.stat().st_size, p.stat().st_mtime_ns)
+            for p in sorted(root.rglob("*")) if not p.is_symlink()}
+
+
+def test_the_library_build_refuses_a_changed_issued_report_and_writes_nothing(issued: Path):
+    """The lock is the library's, not only the CLI's: a caller of ``build()`` (serve, a script)
+    cannot publish an issued report whose content changed behind the CLI's back."""
+    from baocao.commands.build import build
+    from baocao.problems import ContentError
+
+    edit_text(issued / SECTION, "Hoàn thành việc tổ chức 14 Hội đồng",
+              "Hoàn thành việc tổ chức 15 Hội đồng")
+    repo, problems = load_repository(issued)
+    assert not problems.errors  # loading alone does not know about the lock
+    before = _tree_state(issued.parent)
+    with pytest.raises(ContentError) as caught:
+        build(repo, issued, issued / "site")
+    found = [p.format() for p in caught.value.problems]
+    assert found and all(": E601: " in line for line in found), found
+    assert any(line.startswith(f"{SECTION}:") for line in found), found
+    assert _tree_state(issued.parent) == before  # no site, staging, cache or tree written

@@ -7,10 +7,9 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from baocao.cli import cli
-from baocao.commands.new import shift_months
 from baocao.directives import report_rows
 from baocao.load import load_repository
-from baocao.months import add_months
+from baocao.next_month import add_months, shift_months
 
 
 def run(repo: Path, *args: str):

@@ -1,4 +1,4 @@
-"""The PDF route (baocao.pdf): pandoc input -> typst -> PDF, checked with pypdf.
+"""The PDF route (baocao.write.pdf): pandoc input -> typst -> PDF, checked with pypdf.
 
 The sample inputs follow docs/dev/official-input.md: the shared fixture
 tests/fixtures/official/sample-2023-09.md (draft blanks typed as spaces, as in the contract) and
@@ -25,8 +25,8 @@ import yaml
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
-from baocao.pandoc import PandocError
-from baocao.pdf import DocumentError, compile_typst, render_typst_source, write_pdf
+from baocao.write.pandoc import PandocError
+from baocao.write.pdf import DocumentError, compile_typst, render_typst_source, write_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates"
@@ -464,7 +464,7 @@ def test_every_vietnamese_letter_extracts_exactly_in_every_face(tmp_path: Path) 
 CHILD = """
 import json, shutil, sys
 from pathlib import Path
-from baocao.pdf import write_pdf
+from baocao.write.pdf import write_pdf
 write_pdf(Path(sys.argv[1]).read_text(encoding="utf-8"), Path(sys.argv[2]),
           templates=Path(sys.argv[3]), epoch=int(sys.argv[4]))
 tools = ("soffice", "libreoffice", "chromium", "latex", "pdflatex", "xelatex", "lualatex",

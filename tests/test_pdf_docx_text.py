@@ -11,12 +11,12 @@ import pytest
 from conftest import ROOT, ast_words
 from pypdf import PdfReader
 
-from baocao.commands.build import report_epoch
-from baocao.docx import write_docx
-from baocao.pandoc import run_pandoc
-from baocao.pdf import write_pdf
 from baocao.render.facts import TABLE_COLUMNS
 from baocao.render.official import render_official_input
+from baocao.write.docx import write_docx
+from baocao.write.names import report_epoch
+from baocao.write.pandoc import run_pandoc
+from baocao.write.pdf import write_pdf
 
 HEADER_ROW = re.sub(r"\W", "", "".join(TABLE_COLUMNS)).casefold()
 

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, ROOT
 
-from baocao.docx import write_docx
 from baocao.load import load_repository
-from baocao.pandoc import PandocError, pandoc_path
-from baocao.pdf import DocumentError, compile_typst, write_pdf
 from baocao.render.official import render_official_input
+from baocao.write.docx import write_docx
+from baocao.write.pandoc import PandocError, pandoc_path
+from baocao.write.pdf import DocumentError, compile_typst, write_pdf
 
 SECRET = Path("/etc/passwd")
 TEMPLATES = ROOT / "templates"

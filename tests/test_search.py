@@ -27,24 +27,22 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import html as lxml_html
 
-from baocao import search
 from baocao.render.site import SEARCH_SCRIPT, site_config
-from baocao.search import (
+from baocao.vietnamese import fold
+from baocao.write import search, search_records
+from baocao.write.search import filter_values, shard_records, write_search_index
+from baocao.write.search_records import (
     FILTERS,
     SearchIndexError,
     SearchRecord,
     collect_records,
-    filter_values,
     fold_query_words,
     folded_aliases,
     record_groups,
     record_html,
     record_path,
     report_records,
-    shard_records,
-    write_search_index,
 )
-from baocao.vietnamese import fold
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +104,7 @@ def test_browser_script_knows_the_same_filters():
     assert block
     pairs = re.findall(r'\["(\w+)", "([^"]+)"\]', block.group(1))
     assert dict(pairs) == FILTERS
-    assert f'var MUC_SEPARATOR = "{search.MUC_SEPARATOR}"' in js
+    assert f'var MUC_SEPARATOR = "{search_records.MUC_SEPARATOR}"' in js
 
 
 # --------------------------------------------------------------------------------------------
@@ -250,10 +248,10 @@ def test_pagefind_failure_fails_the_index(search_build, tmp_path: Path, monkeypa
 
 
 def test_zensical_build_of_the_tree_gets_the_same_records(search_build, records, tmp_path: Path):
-    """The tree also builds with Zensical; `python -m baocao.search` indexes that site, with the
+    """The tree also builds with Zensical; `python -m baocao.write.search` indexes that site, with the
     anchors Zensical wrote. (The browser test searches it.)"""
     out = zensical_site(search_build.tree, tmp_path / "zsite")
-    proc = subprocess.run([sys.executable, "-m", "baocao.search", str(out), "--repo",
+    proc = subprocess.run([sys.executable, "-m", "baocao.write.search", str(out), "--repo",
                            str(search_build.root)], capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     assert "Đã lập chỉ mục tìm kiếm" in proc.stdout
@@ -402,7 +400,7 @@ def test_shards_come_from_the_cache_until_their_records_change(tmp_path: Path, p
 
 def test_without_a_cache_the_shards_are_the_same_bundles(sharded_build, tmp_path: Path,
                                                          monkeypatch):
-    """``write_search_index`` without a cache (``python -m baocao.search``) writes the same
+    """``write_search_index`` without a cache (``python -m baocao.write.search``) writes the same
     shards: the same files, the same records (fragments are named by their content)."""
     site = tmp_path / "site"
     shutil.copytree(sharded_build.site, site)
@@ -434,7 +432,7 @@ def test_cache_key_covers_settings_and_record_bytes(monkeypatch):
 def test_record_memo_reads_an_unchanged_page_once(search_build, tmp_path: Path):
     """Records of a page unchanged since the last build come from the memo, equal to reading
     the page; a changed page is read again; a damaged memo file is ignored."""
-    from baocao.search import RecordMemo, record_groups
+    from baocao.write.search_records import RecordMemo, record_groups
 
     site, repo = search_build.site, search_build.repo
     plain = record_groups(repo, site)

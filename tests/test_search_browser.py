@@ -23,8 +23,9 @@ import pytest
 from test_search import zensical_site
 from test_site_browser import Log
 
-from baocao.search import FILTERS, SearchRecord, collect_records, record_matches, write_search_index
 from baocao.vietnamese import fold
+from baocao.write.search import write_search_index
+from baocao.write.search_records import FILTERS, SearchRecord, collect_records, record_matches
 
 pytestmark = pytest.mark.client
 
@@ -187,7 +188,7 @@ def test_query_finds_the_right_section_first(visit, base, records, query, filter
 
 
 def query_words(query: str) -> list[str]:
-    from baocao.search import fold_query_words
+    from baocao.write.search_records import fold_query_words
 
     return fold_query_words(query)
 
@@ -378,7 +379,7 @@ def test_phone_width_dialog_fits(visit):
 
 
 def test_zensical_site_searches_too(browser, search_build, records, tmp_path: Path):
-    """The same tree built by Zensical, indexed by ``python -m baocao.search``, served at the
+    """The same tree built by Zensical, indexed by ``python -m baocao.write.search``, served at the
     root: the header has our search box and a result opens the heading Zensical wrote."""
     from playwright.sync_api import expect
 
@@ -441,11 +442,11 @@ def shard_of_folder(build: Any, folder: str) -> list[SearchRecord]:
     """The records of the shard whose bundle is pagefind/<folder>."""
     from conftest import SHARD_REPORTS_TEST
 
-    from baocao import search
+    from baocao.write import search, search_records
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(search, "SHARD_REPORTS", SHARD_REPORTS_TEST)
-        shards = search.shard_records(*search.record_groups(build.repo, build.site))
+        shards = search.shard_records(*search_records.record_groups(build.repo, build.site))
     return next(s for k, s in enumerate(shards) if search.shard_folder(k, len(shards)) == folder)
 
 

@@ -21,13 +21,7 @@ from click.testing import CliRunner
 from conftest import FIXTURES, HOSTILE_TASK, ROOT, lay_over, make_site_repo
 
 from baocao.commands import build as build_mod
-from baocao.commands.build import (
-    SiteBuildError,
-    build,
-    parse_git_log,
-    read_git_history,
-    read_site_config,
-)
+from baocao.commands.build import build
 from baocao.directives import REGISTER_ORDER
 from baocao.load import load_repository
 from baocao.render import site
@@ -43,6 +37,8 @@ from baocao.render.site import (
     render_site,
     site_config,
 )
+from baocao.site_inputs import SiteBuildError, parse_git_log, read_git_history, read_site_config
+from baocao.write import site_engine
 
 TEMPLATES = ROOT / "templates"
 EDIT = "https://git.example.gov.vn/so-khcn/bao-cao/-/edit/main/"
@@ -421,7 +417,7 @@ def test_failing_build_leaves_the_previous_site(tmp_path: Path, monkeypatch: pyt
     assert sorted(p.name for p in root.iterdir() if p.name.startswith(".site")) == []
     # A crash of the engine itself.
     (root / "mkdocs.yml").write_text("site_name: Thử\n", encoding="utf-8")
-    monkeypatch.setattr(build_mod, "engine_command", lambda cfg, out: [
+    monkeypatch.setattr(site_engine, "engine_command", lambda cfg, out: [
         sys.executable, "-c", "import sys; print('ERROR - hỏng'); sys.exit(3)"])
     with pytest.raises(SiteBuildError, match="ERROR - hỏng"):
         build(repo, root, old, as_of=date(2024, 2, 1))
@@ -462,7 +458,7 @@ def test_cli_build_passes_as_of_and_tree(tmp_path: Path, monkeypatch: pytest.Mon
     assert bad.exit_code == 2 and "ngày không tồn tại" in bad.output
 
     def failing_build(*args, **kwargs):
-        raise build_mod.SiteBuildError("dựng trang web thất bại (mkdocs):\nWARNING - [/lạ] x")
+        raise SiteBuildError("dựng trang web thất bại (mkdocs):\nWARNING - [/lạ] x")
 
     monkeypatch.setattr(build_mod, "build", failing_build)
     failed = CliRunner().invoke(cli, ["--repo", str(root), "build"])

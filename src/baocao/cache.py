@@ -106,7 +106,7 @@ def tool_versions() -> str:
     from importlib.metadata import version
 
     from . import __version__
-    from .pandoc import pandoc_version
+    from .write.pandoc import pandoc_version
 
     return json.dumps({
         "baocao": __version__,

@@ -155,14 +155,8 @@ def directives(
 
     Ví dụ: baocao directives --status qua-han; baocao directives --format xlsx -o nhiem-vu.xlsx
     """
-    from .commands.directives import (
-        STATUS_ALIASES,
-        export_csv,
-        export_json,
-        export_xlsx,
-        row_record,
-        select_rows,
-    )
+    from .commands.directives import STATUS_ALIASES, row_record, select_rows
+    from .write.exports import export_csv, export_json, export_xlsx
 
     for s in statuses:
         if s not in STATUS_ALIASES:
@@ -223,7 +217,6 @@ def build(ctx: click.Context, out_dir: Path | None, as_of: str | None, tree_dir:
     day = _parse_day(as_of) if as_of else None
     snapshot = content_snapshot(root)  # before reading: a save from now on is the next build's
     repo, problems = load_checked(root)
-    _ensure_issued_unchanged(repo, root)
     for p in problems.warnings:
         err_console.print(p.format(), markup=False)
     target = out_dir or root / "site"
@@ -268,8 +261,8 @@ def _progress() -> Iterator[Callable[[str], None]]:
 
 
 def _one_document(ctx: click.Context, month: str, output: Path | None, fmt: str) -> None:
-    from .commands.build import document_name, report_epoch, templates_dir
     from .render.official import render_official_input
+    from .write.names import document_name, report_epoch, templates_dir
 
     root = _root(ctx)
     repo, _ = load_checked(root)
@@ -281,9 +274,9 @@ def _one_document(ctx: click.Context, month: str, output: Path | None, fmt: str)
     out = output or Path(document_name(report, fmt))
     source = render_official_input(repo, report)
     if fmt == "docx":
-        from .docx import write_docx as write
+        from .write.docx import write_docx as write
     else:
-        from .pdf import write_pdf as write
+        from .write.pdf import write_pdf as write
     write(source, out, templates=templates_dir(root), epoch=report_epoch(report))
     err_console.print(f"Đã ghi {out}")
 
@@ -313,8 +306,8 @@ def _say(message: str) -> None:
 
 
 def _ensure_issued_unchanged(repo: Any, root: Path) -> None:
-    """An issued official document never changes silently (commands/issue.py)."""
-    from .commands.issue import ensure_issued_unchanged
+    """An issued official document never changes silently (baocao.lock)."""
+    from .lock import ensure_issued_unchanged
 
     ensure_issued_unchanged(repo, root)
 
@@ -361,8 +354,8 @@ def serve(ctx: click.Context, port: int, host: str, as_of: str | None) -> None:
     """Xem trước trang web trên máy này, tự dựng lại và tải lại trang khi lưu tệp.
 
     Lỗi nội dung hiện ngay trên trang và trong cửa sổ lệnh; máy chủ vẫn chạy và giữ bản dựng
-    tốt gần nhất. Văn bản DOCX, PDF được tạo ở chế độ nền, rồi trang hiện nút tải. Dừng bằng
-    Ctrl+C.
+    tốt gần nhất. Bản xem trước được dựng như baocao build, cả văn bản DOCX, PDF và ô tìm kiếm.
+    Dừng bằng Ctrl+C.
     """
     from .commands.serve import serve as run_serve
 

@@ -19,18 +19,15 @@ half-made month; an existing month is never overwritten.
 
 from __future__ import annotations
 
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from .. import yamledit
-from ..errors import NewMonthError as NewMonthError
 from ..load import CONTENT_DIR, load_repository
-from ..model import Report, Section
-from ..months import add_months, month_after
+from ..model import Report
+from ..next_month import NewMonthError, add_months, next_month_files
 from ..problems import Problem
 from ..repo import load_checked
 from ..vietnamese import format_date_short
@@ -45,56 +42,6 @@ class NewMonthResult:
     files: list[str] = field(default_factory=list)
     seeded: list[str] = field(default_factory=list)  # Phần I files seeded from Phần II
     problems: list[Problem] = field(default_factory=list)
-
-
-_MONTH_REF = re.compile(r"(?i)\b(tháng\s+)(\d{1,2})(\s*/\s*|\s+năm\s+)(\d{4})\b")
-
-
-def shift_months(text: str, delta: int) -> str:
-    """Move every "tháng M/YYYY" and "tháng M năm YYYY" in *text* forward by *delta* months."""
-
-    def repl(m: re.Match[str]) -> str:
-        month, year = int(m.group(2)), int(m.group(4))
-        if not 1 <= month <= 12:
-            return m.group(0)
-        new_year, new_month = month_after(year, month, delta)
-        month_text = f"{new_month:02d}" if m.group(2).startswith("0") else str(new_month)
-        return f"{m.group(1)}{month_text}{m.group(3)}{new_year}"
-
-    return _MONTH_REF.sub(repl, text)
-
-
-def _norm(title: str) -> str:
-    return " ".join(title.split()).casefold()
-
-
-def _slug(section: Section) -> str:
-    name = section.src.path.rsplit("/", 1)[-1]
-    return name[3:-3]  # "03-nghien-cuu-khoa-hoc.md" -> "nghien-cuu-khoa-hoc"
-
-
-def _counterpart(section: Section, plan: list[Section]) -> Section | None:
-    """The Phần II section of the same area as the Phần I *section*."""
-    by_title = [s for s in plan if _norm(s.title) == _norm(section.title)]
-    if by_title:
-        return by_title[0]
-    slug = _slug(section)
-    return next((s for s in plan if _slug(s) in (f"nhiem-vu-{slug}", slug)), None)
-
-
-def _front_matter(text: str) -> str:
-    """The front matter lines of *text*, both ``---`` lines included."""
-    lines = text.splitlines(keepends=True)
-    for i in range(1, len(lines)):
-        if lines[i].rstrip() in ("---", "..."):
-            return "".join(lines[: i + 1])
-    raise NewMonthError("tệp không có phần thông tin đầu tệp kết thúc bằng ---")
-
-
-def _with_body(front: str, body: str) -> str:
-    front = front if front.endswith("\n") else front + "\n"
-    body = body.strip("\n")
-    return f"{front}\n{body}\n" if body else front
 
 
 def new_month(root: Path, key: str, *, cutoff: date | None = None) -> NewMonthResult:
@@ -116,48 +63,7 @@ def new_month(root: Path, key: str, *, cutoff: date | None = None) -> NewMonthRe
         raise NewMonthError(f"ngày chốt {format_date_short(new_cutoff)} trước ngày đầu kỳ "
                             f"{format_date_short(start)} (ngày sau ngày chốt của báo cáo trước)")
     result = NewMonthResult(folder, prev, new_cutoff, start)
-    prev_dir = root / prev.folder
-
-    files: dict[str, str] = {}
-    index_text = shift_months((prev_dir / "index.md").read_text(encoding="utf-8"), delta)
-    try:
-        index_text = yamledit.set_value(index_text, "status", "draft")
-        for name in ("number", "date"):
-            if yamledit.get_line(index_text, name) is not None:
-                index_text = yamledit.set_value(index_text, name, "")
-        index_text = yamledit.set_value(index_text, "cutoff", new_cutoff.isoformat())
-        start_value = start.isoformat()
-        if yamledit.get_line(index_text, "period_start") is None:
-            start_value += "  # ngày đầu kỳ báo cáo: ngày sau ngày chốt của báo cáo trước"
-        index_text = yamledit.set_value(index_text, "period_start", start_value, after="cutoff")
-        for name in ("fingerprint", "tasks"):
-            index_text = yamledit.remove_key(index_text, name)
-    except yamledit.FrontMatterEditError as exc:
-        raise NewMonthError(f"{prev.folder}/index.md: {exc}") from None
-    files["index.md"] = index_text
-
-    parts = [p.number for p in prev.meta.parts]
-    results_part = parts[0]
-    plan_part = parts[1] if len(parts) > 1 else None
-    plan = [s for s in prev.body_sections if s.part == plan_part]
-    for section in prev.sections:
-        name = section.src.path.rsplit("/", 1)[-1]
-        text = (prev_dir / name).read_text(encoding="utf-8")
-        front = shift_months(_front_matter(text), delta)
-        if section.kind == "appendix":
-            body = section.body
-        elif section.part == results_part:
-            match = _counterpart(section, plan) if plan_part else None
-            if match is not None and match.body.strip():
-                body = match.body
-                result.seeded.append(name)
-            elif "{{" in section.body:
-                body = shift_months(section.body, delta)
-            else:
-                body = ""
-        else:
-            body = ""
-        files[name] = _with_body(front, body)
+    files, result.seeded = next_month_files(prev, root / prev.folder, delta, new_cutoff, start)
 
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.new-", dir=folder.parent))

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from ..errors import PandocError
-from ..pandoc import run_pandoc
+from ..write.pandoc import run_pandoc
 from .parse import CHUNK_CHARS, Block, Parsed, _chunks, _cores, api_version, parse_bodies
 
 #: Stands for the number of a body's k-th note in its memoised HTML ("bcfn7q3k2z" is note 2).

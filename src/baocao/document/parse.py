@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PandocError
-from ..pandoc import run_pandoc
+from ..write.pandoc import run_pandoc
 from .dialect import READER, Prepared, prepare
 
 Block = dict[str, Any]

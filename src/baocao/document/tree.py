@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..errors import PandocError
-from ..pandoc import run_pandoc
+from ..write.pandoc import run_pandoc
 from .dialect import DOCUMENT_READER, prepare
 from .parse import Block, Parsed, parse_bodies
 

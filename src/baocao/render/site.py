@@ -55,7 +55,7 @@ GUIDE = "huong-dan-bien-tap/index.md"
 #: Theme files copied from templates/site/assets into the tree, and linked from the config.
 STYLESHEET = "assets/baocao.css"
 SCRIPT = "assets/baocao.js"
-#: The search box's script (Pagefind; the index is written by baocao.search after the engine ran).
+#: The search box's script (Pagefind; the index is written by baocao.write.search after the engine ran).
 SEARCH_SCRIPT = "assets/baocao-search.js"
 #: mkdocs hook copied from baocao/render/prerendered_hook.py: pages baocao rendered to HTML itself
 #: (front matter ``bc_prerendered: true``) skip Python-Markdown's HTML parser. Zensical and a

@@ -23,9 +23,8 @@ from ..cache import DocumentCache, document_key, templates_digest
 from ..memo import JsonMemo
 from ..model import Report, Repository
 from ..render.official import render_official_input
-from .build import document_name, report_epoch
+from .names import FORMATS, document_name, report_epoch
 
-FORMATS = ("docx", "pdf")
 #: The KeyMemo's file inside the document cache's folder.
 KEY_MEMO = "document-keys.json"
 TASKS_PER_WORKER = 20  # reports (each one DOCX + one PDF) per worker process
@@ -65,11 +64,11 @@ def produce(source: str, outs: dict[str, Path], templates: Path, epoch: int) -> 
     """Write the documents of one report: ``outs`` maps "docx" / "pdf" to output paths.
 
     Both formats come from ONE pandoc run when both are wanted (the Markdown is read once,
-    ``baocao.docx.build_docx(with_typst=True)``); the bytes are the same as from
+    ``baocao.write.docx.build_docx(with_typst=True)``); the bytes are the same as from
     ``write_docx`` and ``write_pdf`` separately.
     """
-    from ..docx import build_docx, write_atomic, write_docx
-    from ..pdf import write_pdf, write_pdf_from_typst
+    from .docx import build_docx, write_atomic, write_docx
+    from .pdf import write_pdf, write_pdf_from_typst
 
     if "docx" in outs and "pdf" in outs:
         data, typst_source = build_docx(source, templates=templates, epoch=epoch, with_typst=True)

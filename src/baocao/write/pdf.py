@@ -3,7 +3,7 @@
 Part of the *write* stage. ``render/official.py`` produces the pandoc input (a Markdown document
 with YAML metadata, see ``docs/dev/official-input.md``); this module turns it into the PDF:
 
-1. the pinned pandoc (``baocao.pandoc.run_pandoc``, sandboxed) converts it to typst with the
+1. the pinned pandoc (``baocao.write.pandoc.run_pandoc``, sandboxed) converts it to typst with the
    template ``templates/typst/report.typ`` and the Lua filters ``templates/filters/official.lua``
    (shared with the DOCX) and ``templates/filters/typst.lua`` (PDF only);
 2. the ``typst`` Python package compiles the typst source in-process, with
@@ -22,9 +22,10 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from baocao.document.tree import official_pandoc_input
-from baocao.errors import DocumentError as DocumentError
-from baocao.pandoc import run_pandoc, source_date_epoch
+from ..document.tree import official_pandoc_input
+from ..errors import DocumentError as DocumentError
+from .blanks import keep_draft_blanks
+from .pandoc import run_pandoc, source_date_epoch
 
 __all__ = [
     "DocumentError", "TypstResult", "compile_typst", "render_typst_source", "typst_copy_settings",
@@ -83,13 +84,11 @@ def render_typst_source(pandoc_input: str, *, templates: Path, epoch: int | None
     Arguments:
         pandoc_input: the document, as produced by ``render/official.py``.
         templates: the project's ``templates/`` folder.
-        epoch: SOURCE_DATE_EPOCH for pandoc (default: :func:`baocao.pandoc.source_date_epoch`).
+        epoch: SOURCE_DATE_EPOCH for pandoc (default: :func:`baocao.write.pandoc.source_date_epoch`).
 
     Raises:
         PandocError: pandoc failed (the message is Vietnamese).
     """
-    from baocao.docx import keep_draft_blanks  # noqa: PLC0415 - shared input preparation
-
     template, filters, _ = _template_files(templates)
     # Same preparation as the DOCX: NFC, and draft blanks typed as runs of ordinary spaces in
     # so-ky-hieu / dia-danh-ngay / kem-theo become no-break spaces (pandoc would collapse them).
@@ -185,7 +184,7 @@ def write_pdf(pandoc_input: str, out: Path, *, templates: Path, epoch: int | Non
 
 def write_pdf_from_typst(source: str, out: Path, *, templates: Path, epoch: int | None = None) -> None:
     """Compile typst ``source`` (from :func:`render_typst_source`, or from the same pandoc run as
-    the DOCX, :func:`baocao.docx.build_docx`) and write the PDF to ``out`` atomically.
+    the DOCX, :func:`baocao.write.docx.build_docx`) and write the PDF to ``out`` atomically.
 
     Raises:
         DocumentError: typst failed (the message is Vietnamese).

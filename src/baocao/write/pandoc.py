@@ -4,7 +4,7 @@ The only module that starts pandoc. pypandoc would pick the highest pandoc versi
 machine (a newer system pandoc would silently win), so the bundled binary is used by path.
 Every run uses ``--sandbox`` (content cannot read files outside what we pass in) and sets
 ``SOURCE_DATE_EPOCH``. Note: under ``--sandbox`` pandoc 3.9 ignores SOURCE_DATE_EPOCH for the
-DOCX writer (it writes 1970/1980 stamps), so ``baocao.docx`` re-stamps and re-zips its output.
+DOCX writer (it writes 1970/1980 stamps), so ``baocao.write.docx`` re-stamps and re-zips its output.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import subprocess
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import PandocError as PandocError
+from ..errors import PandocError as PandocError
 
 #: Fixed timestamp for reproducible documents (2025-10-31 00:00 UTC), unless the caller overrides it.
 DEFAULT_EPOCH = 1761868800

@@ -25,7 +25,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Twips
 
-from baocao.pandoc import DEFAULT_EPOCH, run_pandoc
+from .pandoc import DEFAULT_EPOCH, run_pandoc
 
 FONT = "Times New Roman"
 

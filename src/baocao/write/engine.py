@@ -1,4 +1,4 @@
-"""``python -m baocao.render.engine ARGS…``: ``mkdocs build ARGS…`` for baocao's builds.
+"""``python -m baocao.write.engine ARGS…``: ``mkdocs build ARGS…`` for baocao's builds.
 
 The same command as ``python -m mkdocs build``, with these changes:
 
@@ -10,7 +10,7 @@ The same command as ``python -m mkdocs build``, with these changes:
   compiling Material's templates is a third of an incremental build's engine time.
 
 The other two only matter with ``--dirty`` (an incremental build, see
-``commands/build.py: reuse_pages``):
+``write/site_tree.py: reuse_pages``):
 
 - MkDocs warns that a dirty build "will likely lead to inaccurate navigation"; under
   ``--strict`` that warning would fail the build. baocao only asks for a dirty build when the
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError:
             more = None
         if not isinstance(more, list) or not all(isinstance(a, str) for a in more):
-            raise UsageError("baocao.render.engine cần một danh sách JSON các tham số trên "
+            raise UsageError("baocao.write.engine cần một danh sách JSON các tham số trên "
                              "đầu vào chuẩn (stdin)")
         args = [*args, *more]
 
@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         # Not standalone: click's usage errors come back here and are said in Vietnamese.
         code = cli.main(args=["build", *args], prog_name="mkdocs", standalone_mode=False)
     except click.UsageError as exc:
-        raise from_click_usage(exc, "python -m baocao.render.engine") from exc
+        raise from_click_usage(exc, "python -m baocao.write.engine") from exc
     except click.ClickException as exc:  # MkDocs' own failure (its ERROR lines are out already)
         exc.show()
         return exc.exit_code

@@ -1,0 +1,61 @@
+"""The no-change fingerprint of a site build: a digest of everything the published site is made
+from, computed before anything is rendered (equal to the recorded one: nothing to do)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ..render.site import DIRECTIVES_SOURCE, GUIDE_SOURCE, Revision
+
+#: Version of the fingerprint's recipe: changing what goes into it changes this.
+_FINGERPRINT_FORMAT = b"baocao-site-inputs-3\0"
+
+
+def content_snapshot(root: Path) -> str:
+    """Digest of the content a build reads: the bytes of every file under content/,
+    directives.yaml, organization.yaml and the editors' guide.
+
+    Take it BEFORE loading the repository and give it to ``build``: a file saved after the
+    snapshot (while the build reads or runs) then makes the next build's snapshot differ, so
+    that build does the work. Taken after loading, it could record content the build never
+    read, and the next build would say there is nothing to do."""
+    h = hashlib.sha256(b"baocao-content-1\0")
+    sources = sorted(p for p in (root / "content").rglob("*") if p.is_file())
+    sources += [root / name for name in (DIRECTIVES_SOURCE, "organization.yaml", GUIDE_SOURCE)]
+    for path in sources:
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            data = b"\0missing"
+        h.update(path.relative_to(root).as_posix().encode() + b"\0" + data + b"\0")
+    return h.hexdigest()
+
+
+def input_fingerprint(snapshot: str, config: Mapping[str, Any], templates: Path, as_of: date,
+                      revisions: Mapping[str, Revision]) -> str:
+    """Digest of everything the published site is made from, computed before any rendering:
+    the content (*snapshot*, :func:`content_snapshot` taken before the content was read); the
+    register date; the git history the pages show; the site config; templates and fonts;
+    baocao's own code (the whole package); the versions of pandoc, typst, MkDocs, Material and
+    Pagefind; and SOURCE_DATE_EPOCH. Equal to the one recorded in the published site: nothing
+    to do."""
+    from importlib.metadata import version
+
+    from ..cache import cache_tag, templates_digest
+
+    h = hashlib.sha256(_FINGERPRINT_FORMAT)
+    h.update(snapshot.encode() + b"\0")
+    h.update(as_of.isoformat().encode())
+    h.update(json.dumps({k: [v.date.isoformat(), list(v.authors)] for k, v in revisions.items()},
+                        sort_keys=True).encode())
+    h.update(json.dumps(config, sort_keys=True, default=str).encode())
+    h.update(cache_tag("site", templates_digest(templates)).encode())
+    h.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
+    h.update(f"{version('mkdocs')} {version('mkdocs-material')} {version('pagefind')}".encode())
+    return h.hexdigest()
