@@ -26,8 +26,8 @@ def modules(package: Path = PACKAGE) -> dict[str, Path]:
 
 
 def imports_of(name: str, path: Path, known: set[str]) -> set[str]:
-    """The package's modules that *name* imports, anywhere in it (inside functions too),
-    relative imports resolved; ``from pkg import mod`` counts as an import of ``pkg.mod``."""
+    """The package's modules that *name* imports, anywhere in it (inside functions too, but not
+    under ``if TYPE_CHECKING:``), relative imports resolved; ``from pkg import mod`` counts as an import of ``pkg.mod``."""
     is_package = path.name == "__init__.py"
     found: set[str] = set()
 
@@ -38,7 +38,14 @@ def imports_of(name: str, path: Path, known: set[str]) -> set[str]:
         if target and target != name:
             found.add(target)
 
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    # imports under `if TYPE_CHECKING:` are for the type checker only, never run
+    typing_only = {id(n) for node in ast.walk(tree)
+                   if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING"
+                   for n in ast.walk(node)}
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
         if isinstance(node, ast.Import):
             for alias in node.names:
                 add(alias.name)

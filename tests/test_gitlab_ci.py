@@ -104,7 +104,7 @@ def test_merge_request_with_a_content_error_fails_at_check(tmp_path: Path):
     proc = _run(repo, merge_request=True)
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0
-    assert re.search(r"content/2023/09/03-nghien-cuu-khoa-hoc\.md:\d+:1: E503", out), out[-4000:]
+    assert re.search(r"content/2023/09/03-nghien-cuu-khoa-hoc\.md:\d+:\d+: E503", out), out[-4000:]
     assert "xem-truoc" not in _passed(out)
 
 
@@ -155,7 +155,7 @@ def test_pre_commit_hook_blocks_a_commit_with_content_errors(tmp_path: Path):
     bad = commit("lỗi")
     out = bad.stdout + bad.stderr
     assert bad.returncode != 0
-    assert re.search(r"content/2023/09/03-nghien-cuu-khoa-hoc\.md:\d+:1: E503", out), out
+    assert re.search(r"content/2023/09/03-nghien-cuu-khoa-hoc\.md:\d+:\d+: E503", out), out
     log = subprocess.run(["git", "log", "--format=%s"], cwd=repo, capture_output=True, text=True,
                          encoding="utf-8", check=True).stdout.splitlines()
     assert log == ["nội dung"]  # only the first commit went in

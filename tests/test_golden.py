@@ -137,7 +137,22 @@ def official_input(root: Path) -> str:
     repo, problems = load_repository(root)
     assert not problems.errors, [p.format() for p in problems.errors]
     report = next(r for r in repo.reports if r.key == MONTH)
-    return render_official_input(repo, report)
+    return readable_bundle(render_official_input(repo, report))
+
+
+def readable_bundle(source: str) -> str:
+    """The official input (a JSON bundle: the skeleton and the section bodies) as text a diff
+    can be read in: the skeleton, then each body under a marker line. Checked to hold all of
+    the bundle: nothing of it is left out of the golden file."""
+    from baocao.document.tree import make_bundle, read_bundle
+
+    bundle = read_bundle(source)
+    assert bundle is not None
+    assert make_bundle(bundle["skeleton"], bundle["bodies"], bundle["marker"]) == source
+    parts = [f"<<< skeleton (slot marker {bundle['marker']}) >>>\n", bundle["skeleton"]]
+    for i, body in enumerate(bundle["bodies"]):
+        parts += [f"\n<<< body {i} >>>\n", body.rstrip("\n") + "\n"]
+    return "".join(parts)
 
 
 def produce_outputs(base: Path) -> dict[str, Callable[[], str]]:
