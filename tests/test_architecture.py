@@ -27,7 +27,8 @@ def modules(package: Path = PACKAGE) -> dict[str, Path]:
 
 def imports_of(name: str, path: Path, known: set[str]) -> set[str]:
     """The package's modules that *name* imports, anywhere in it (inside functions too, but not
-    under ``if TYPE_CHECKING:``), relative imports resolved; ``from pkg import mod`` counts as an import of ``pkg.mod``."""
+    under ``if TYPE_CHECKING:``), relative imports resolved; ``from pkg import mod`` counts as
+    an import of ``pkg.mod``."""
     is_package = path.name == "__init__.py"
     found: set[str] = set()
 
