@@ -57,8 +57,16 @@ def _line_col(body: str, pos: int) -> tuple[int, int]:
     return body.count("\n", 0, pos), pos - (body.rfind("\n", 0, pos) + 1)
 
 
+#: A "<" that can start neither raw HTML nor a link other than an http(s) autolink: a comparison
+#: ("a < b", "<5%") or a plain web address in angle brackets, which reads as a safe link.
+_HARMLESS_ANGLE = re.compile(r"<(?:[\s\d=<]|https?://[^\s<>\"'`]*>)")
+
+
 def needs_parse(body: str) -> bool:
-    return bool(_SUSPECT.search(body))
+    """Whether *body* holds anything the parse could refuse (cheap, conservative)."""
+    if "<" in body and len(_HARMLESS_ANGLE.findall(body)) != body.count("<"):
+        return True
+    return bool(_SUSPECT.search(body.replace("<", " ")))
 
 
 @dataclass(frozen=True)
