@@ -3,11 +3,11 @@
 The official input of a report (``render/official.py``, contract in docs/dev/official-input.md) is
 a *bundle*: JSON with the ``skeleton`` (YAML metadata, Phần blocks and headings, every content
 string escaped, each section body replaced by a slot paragraph) and the section ``bodies``
-(Markdown, placeholders already expanded). The skeleton is read by :data:`DOCUMENT_READER`, each
-body by the dialect's reader (:func:`parse_bodies`, the same reading the site's HTML and ``check``
-get); the bodies' blocks take the place of their slots, and the DOCX and typst writers read that
-tree as pandoc JSON. A hand-written Markdown input (not a bundle) is read whole by
-:data:`DOCUMENT_READER`.
+(Markdown, placeholders already expanded). In the one pandoc run that writes the DOCX (and the
+typst source of the PDF), the skeleton is read by :data:`DOCUMENT_READER` and each body by the
+dialect's reader (``splice.lua``: the same reader and extensions as the site's HTML and
+``check``); the bodies' blocks take the place of their slots. A hand-written Markdown input
+(not a bundle) is read whole by :data:`DOCUMENT_READER`.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..errors import PandocError
-from ..write.pandoc import run_pandoc
-from .dialect import DOCUMENT_READER, prepare
-from .parse import Block, Parsed, parse_bodies
+from .dialect import DOCUMENT_READER, READER, prepare
 
 BUNDLE_FORMAT = "baocao-official-1"
 
@@ -50,45 +50,41 @@ def read_bundle(source: str) -> dict[str, Any] | None:
     return None
 
 
-def _splice(blocks: list[Block], marker: str, bodies: Sequence[list[Block]]) -> list[Block]:
-    out: list[Block] = []
-    used = 0
-    for block in blocks:
-        c = block.get("c")
-        if (block.get("t") == "Para" and isinstance(c, list) and len(c) == 1
-                and c[0].get("t") == "Str" and str(c[0].get("c", "")).startswith(marker)):
-            index = int(c[0]["c"][len(marker):])
-            out.extend(bodies[index])
-            used += 1
-        else:
-            out.append(block)
-    if used != len(bodies):
-        raise PandocError(f"Khung văn bản có {used} chỗ đặt nội dung cho {len(bodies)} mục.")
-    return out
+#: The Lua filter that puts the parsed bodies in their slots (first filter of the DOCX/typst run).
+SPLICE_FILTER = Path(__file__).with_name("splice.lua")
 
 
-def document_json(skeleton: str, bundle: dict[str, Any],
-                  parsed: Sequence[Parsed] | None = None) -> str:
-    """The pandoc JSON of a bundle: *skeleton* (the bundle's, prepared by the caller) read by
-    :data:`DOCUMENT_READER`, the bodies by the dialect (or *parsed*, the same bodies already
-    read)."""
-    bodies: list[str] = bundle["bodies"]
-    doc = json.loads(run_pandoc([f"--from={DOCUMENT_READER}", "--to=json"], input_text=skeleton))
-    if parsed is None:
-        parsed = parse_bodies(bodies)
-    doc["blocks"] = _splice(doc["blocks"], bundle["marker"], [p.blocks for p in parsed])
-    return json.dumps(doc, ensure_ascii=False)
+@dataclass(frozen=True)
+class PandocInput:
+    """What the DOCX and typst writers give pandoc for an official input: the reader and the
+    text, the Markdown whose metadata block describes the document (for the layout
+    measurements), and the Lua filter (first of all) and environment that splice the bodies in."""
+
+    reader: str
+    text: str
+    meta_text: str
+    filters: tuple[str, ...] = ()
+    env: dict[str, str] = field(default_factory=dict)
 
 
 def official_pandoc_input(source: str, prepare_skeleton: Callable[[str], str],
-                          parsed: Sequence[Parsed] | None = None) -> tuple[str, str, str]:
-    """What the DOCX and typst writers give pandoc for an official input *source*: the reader
-    (``json`` for a bundle), the text, and the Markdown whose metadata block describes the
-    document (for the layout measurements). *prepare_skeleton* readies the Markdown part (NFC,
-    draft blanks)."""
+                          folder: Path) -> PandocInput:
+    """The pandoc input of an official input *source*. For a bundle, the skeleton is read by
+    :data:`DOCUMENT_READER` and each body, prepared by the dialect (:func:`prepare`), by
+    ``pandoc.read`` with the dialect's reader inside the same run (``splice.lua``; the bodies
+    are written to *folder*). One pandoc run, as many reads as the site's HTML and ``check``
+    make, with the same reader. *prepare_skeleton* readies the Markdown part (NFC, draft
+    blanks)."""
     bundle = read_bundle(source)
     if bundle is None:  # a hand-written input: read whole, exactly as a body would be
         text = prepare_skeleton(source)
-        return DOCUMENT_READER, prepare(text).text, text
+        return PandocInput(DOCUMENT_READER, prepare(text).text, text)
+    if not SPLICE_FILTER.is_file():
+        raise PandocError(f"Thiếu tệp {SPLICE_FILTER} của công cụ; hãy cài lại baocao.")
     skeleton = prepare_skeleton(bundle["skeleton"])
-    return "json", document_json(skeleton, bundle, parsed), skeleton
+    bodies = folder / "bodies.json"
+    bodies.write_text(json.dumps({"marker": bundle["marker"], "reader": READER,
+                                  "bodies": [prepare(b).text for b in bundle["bodies"]]},
+                                 ensure_ascii=False), encoding="utf-8")
+    return PandocInput(DOCUMENT_READER, skeleton, skeleton, (str(SPLICE_FILTER),),
+                       {"BAOCAO_BODIES": str(bodies)})

@@ -218,26 +218,27 @@ def build_docx(
         if not needed.exists():
             raise PandocError(f"Không tìm thấy tệp mẫu {needed}: thư mục templates/ chưa đầy đủ.")
 
-    reader, text, skeleton = official_pandoc_input(
-        unicodedata.normalize("NFC", pandoc_input), keep_draft_blanks)
-    meta = read_metadata(skeleton, epoch=epoch)
-    layout = compute_layout(meta, FontMetrics(fonts.resolve()))
-    variables = [f"--variable={key}={value}" for key, value in sorted(layout.items())]
-
+    text = unicodedata.normalize("NFC", pandoc_input)
     typst_source: str | None = None
     with tempfile.TemporaryDirectory(prefix="baocao-docx-") as tmp:
+        pin = official_pandoc_input(text, keep_draft_blanks, Path(tmp))
+        meta = read_metadata(pin.meta_text, epoch=epoch)
+        layout = compute_layout(meta, FontMetrics(fonts.resolve()))
+        variables = [f"--variable={key}={value}" for key, value in sorted(layout.items())]
         reference = Path(tmp) / "reference.docx"
         reference.write_bytes(reference_docx_bytes())
         raw = Path(tmp) / "pandoc.docx"
         extra: list[str] = []
-        env: dict[str, str] = {}
+        env: dict[str, str] = dict(pin.env)
         if with_typst:
             typst_out = Path(tmp) / "report.typ"
-            extra, env = typst_copy_settings(templates, typst_out)
+            extra, typst_env = typst_copy_settings(templates, typst_out)
+            env.update(typst_env)
         run_pandoc(
             [
-                f"--from={reader}",
+                f"--from={pin.reader}",
                 "--to=docx",
+                *[f"--lua-filter={f}" for f in pin.filters],
                 f"--lua-filter={lua_filter.resolve()}",
                 *extra,
                 f"--reference-doc={reference}",
@@ -245,7 +246,7 @@ def build_docx(
                 *variables,
                 f"--output={raw}",
             ],
-            input_text=text,
+            input_text=pin.text,
             epoch=epoch,
             extra_env=env,
         )

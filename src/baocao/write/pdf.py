@@ -92,17 +92,19 @@ def render_typst_source(pandoc_input: str, *, templates: Path, epoch: int | None
     template, filters, _ = _template_files(templates)
     # Same preparation as the DOCX: NFC, and draft blanks typed as runs of ordinary spaces in
     # so-ky-hieu / dia-danh-ngay / kem-theo become no-break spaces (pandoc would collapse them).
-    reader, text, _ = official_pandoc_input(unicodedata.normalize("NFC", pandoc_input),
-                                            keep_draft_blanks)
-    args = [
-        f"--from={reader}",
-        "--to=typst",
-        "--standalone",
-        f"--template={template}",
-        *[f"--lua-filter={f}" for f in filters],
-        "--wrap=none",
-    ]
-    return run_pandoc(args, input_text=text, epoch=epoch).decode("utf-8")
+    with tempfile.TemporaryDirectory(prefix="baocao-typst-input-") as tmp:
+        pin = official_pandoc_input(unicodedata.normalize("NFC", pandoc_input),
+                                    keep_draft_blanks, Path(tmp))
+        args = [
+            f"--from={pin.reader}",
+            "--to=typst",
+            "--standalone",
+            f"--template={template}",
+            *[f"--lua-filter={f}" for f in (*pin.filters, *filters)],
+            "--wrap=none",
+        ]
+        return run_pandoc(args, input_text=pin.text, epoch=epoch,
+                          extra_env=pin.env).decode("utf-8")
 
 
 _FAILED = "Không tạo được tệp PDF, typst báo lỗi:"
