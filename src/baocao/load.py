@@ -37,7 +37,7 @@ from .model import (
     Task,
     TaskEntry,
 )
-from .months import default_period_start
+from .months import FIRST_YEAR, LAST_YEAR, default_period_start, year_problem
 from .problems import Problems
 from .vietnamese import DateParseError, detect_legacy_encoding, nfc, parse_roman
 from .yamlio import Loaded, YamlSyntaxError, load_yaml, split_front_matter
@@ -710,6 +710,12 @@ def load_repository(root: Path) -> tuple[Repository, Problems]:
     else:
         for ydir in sorted(content.iterdir()):
             if not ydir.is_dir() or not re.fullmatch(r"\d{4}", ydir.name):
+                continue
+            if year_problem(int(ydir.name)) is not None:  # content/0000/01: "tháng 1/0"
+                problems.add(f"{CONTENT_DIR}/{ydir.name}", 1, 1, "E502",
+                             f"thư mục năm \"{ydir.name}\" nằm ngoài khoảng {FIRST_YEAR}–"
+                             f"{LAST_YEAR} (thư mục báo cáo có dạng content/<năm>/<tháng>, ví dụ "
+                             "content/2023/09)")
                 continue
             for mdir in sorted(ydir.iterdir()):
                 if not mdir.is_dir():

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from .deadlines import Deadline, parse_deadline
+from .months import check_year
 from .vietnamese import format_date_short, parse_date
 
 # --------------------------------------------------------------------------------------------
@@ -29,12 +30,18 @@ class TypedDate:
     text: str
 
 
-def _typed_date(value: Any) -> TypedDate:
+def _any_typed_date(value: Any) -> TypedDate:
     if isinstance(value, TypedDate):
         return value
     d = parse_date(value)
     text = format_date_short(d) if isinstance(value, date) else " ".join(str(value).split())
     return TypedDate(d, text)
+
+
+def _typed_date(value: Any) -> TypedDate:
+    typed = _any_typed_date(value)
+    check_year(typed.value.year, typed.text)
+    return typed
 
 
 _DATE_SCHEMA = {
@@ -44,8 +51,11 @@ _DATE_SCHEMA = {
     ],
 }
 
-#: A date as people type it (18/8/2023, 2023-08-18).
+#: A date of a report or a task as people type it (18/8/2023, 2023-08-18), in the years
+#: reports are written for (months.FIRST_YEAR … LAST_YEAR).
 DateField = Annotated[TypedDate, BeforeValidator(_typed_date), WithJsonSchema(_DATE_SCHEMA)]
+#: A date of any year: when an agency's name took effect may be long before its first report.
+AnyDateField = Annotated[TypedDate, BeforeValidator(_any_typed_date), WithJsonSchema(_DATE_SCHEMA)]
 
 
 def _deadline(value: Any) -> Deadline:
@@ -71,7 +81,7 @@ class _Schema(BaseModel):
 class OrgPeriodEntry(_Schema):
     """The agency's identity from a date on (names change, e.g. the 2025 merger of provinces)."""
 
-    valid_from: DateField = Field(
+    valid_from: AnyDateField = Field(
         alias="from", description="Ngày bắt đầu áp dụng các tên gọi dưới đây (ví dụ 2025-07-01)."
     )
     parent: str = Field(
