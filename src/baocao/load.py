@@ -120,6 +120,7 @@ def read_text(path: Path, rel: str, problems: Problems) -> str | None:
                      f"văn bản gõ bằng bảng mã cũ {legacy.encoding} (ví dụ \"{legacy.word}\" là "
                      f"\"{legacy.reading}\"); hãy chuyển mã sang Unicode dựng sẵn (Unikey: Công cụ "
                      "chuyển mã) rồi dán lại")
+    _check_bidi(normal, rel, problems)
     _check_glyphs(normal, rel, _repo_root(path, rel), problems)
     return normal
 
@@ -135,6 +136,29 @@ def _repo_root(path: Path, rel: str) -> Path:
     if text.endswith(os.sep + rel.replace("/", os.sep)):
         return Path(text[: len(text) - len(rel) - 1])
     return path.parents[len(rel.split("/")) - 1]
+
+
+# --------------------------------------------------------------------------------------------
+# Invisible bidi controls
+
+#: Unicode's explicit directional formatting characters (UAX #9): embeddings and overrides
+#: U+202A–U+202E, isolates U+2066–U+2069, the marks U+200E/U+200F and the Arabic letter mark
+#: U+061C. Vietnamese text never needs them; pasted, they make a name or a number display
+#: reversed ("Trojan Source") on the site and in the documents, while the file reads right.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+#: Bidi controls reported per file at most.
+MAX_BIDI_PROBLEMS = 20
+
+
+def _check_bidi(text: str, rel: str, problems: Problems) -> None:
+    """Refuse every bidi control, wherever it is: a field, a comment or body text."""
+    for n, m in enumerate(BIDI_CONTROLS.finditer(text)):
+        if n >= MAX_BIDI_PROBLEMS:
+            return
+        line, col = _line_col(text, m.start())
+        problems.add(rel, line, col, "E107",
+                     f"có ký tự điều khiển hướng chữ vô hình (U+{ord(m.group()):04X}) làm chữ hiện "
+                     "sai thứ tự; hãy xóa ký tự này (gõ lại đoạn chữ quanh nó)")
 
 
 # --------------------------------------------------------------------------------------------
@@ -191,7 +215,7 @@ def _check_glyphs(text: str, rel: str, root: Path, problems: Problems) -> None:
     seen: set[str] = set()
     for m in _COVERED.finditer(text):
         ch = m.group(0)
-        if ch in seen or ord(ch) in chars:
+        if ch in seen or ord(ch) in chars or BIDI_CONTROLS.match(ch):  # bidi: E107
             continue
         seen.add(ch)
         line, col = _line_col(text, m.start())
