@@ -21,6 +21,7 @@ from urllib.parse import unquote
 from pydantic import BaseModel, ValidationError
 
 from . import placeholders
+from .confusables import difference, skeleton
 from .deadlines import DeadlineParseError
 from .document.checks import BodyCheck, check_bodies
 from .model import (
@@ -419,6 +420,7 @@ def load_tasks(root: Path, problems: Problems) -> tuple[Task, ...]:
         return ()
     tasks: list[Task] = []
     seen: dict[str, int] = {}
+    look_alikes: dict[tuple[str, str], tuple[str, int]] = {}
     seen_content: dict[tuple[str, str], int] = {}
     for i, raw in enumerate(top.tasks):
         prefix = ("tasks", i)
@@ -434,6 +436,7 @@ def load_tasks(root: Path, problems: Problems) -> tuple[Task, ...]:
             )
             continue
         seen[entry.id] = id_line
+        _check_look_alikes(entry, loaded, prefix, look_alikes, problems)
         content_key = (" ".join(entry.document.split()).lower(), " ".join(entry.summary.split()).lower())
         if content_key in seen_content:
             problems.add(
@@ -463,6 +466,24 @@ def load_tasks(root: Path, problems: Problems) -> tuple[Task, ...]:
             src=SourceRef(DIRECTIVES_FILE, line),
         ))
     return tuple(tasks)
+
+
+def _check_look_alikes(entry: TaskEntry, loaded: Loaded, prefix: tuple[Any, ...],
+                       seen: dict[tuple[str, str], tuple[str, int]], problems: Problems) -> None:
+    """W402 for an id or document number that looks exactly like an earlier one but is made of
+    other characters (a Cyrillic "Х" for "X"): two tasks that read the same, counted twice."""
+    document = " ".join(entry.document.split())
+    for key, value, what in (("id", entry.id, "mã nhiệm vụ"), ("document", document, "số văn bản")):
+        line, col = loaded.pos((*prefix, key))
+        first = seen.setdefault((key, skeleton(value)), (value, line))
+        if first[0] == value:
+            continue
+        diff = difference(value, first[0])
+        where = f" ({diff})" if diff else ""
+        problems.add(DIRECTIVES_FILE, line, col, "W402",
+                     f"{what} \"{value}\" trông giống hệt {what} \"{first[0]}\" ở dòng {first[1]} "
+                     f"nhưng khác ký tự{where}; có phải cùng một văn bản, nhiệm vụ? Hãy gõ lại "
+                     "bằng chữ Latin (thường do dán từ văn bản khác)")
 
 
 def _check_task_dates(
