@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from .deadlines import Deadline, parse_deadline
 from .months import check_year
@@ -68,6 +68,33 @@ DeadlineField = Annotated[
     BeforeValidator(_deadline),
     WithJsonSchema({"type": ["string", "integer", "null"]}),
 ]
+
+
+#: Longest document number the clerk gives (7 digits): a longer one is a typing slip, and it
+#: would run off the line "Số: …/BC-KHCN" of the DOCX and PDF.
+MAX_NUMBER_DIGITS = 7
+
+
+def number_problem(number: int) -> str | None:
+    """Why *number* cannot be a document number (Vietnamese), or None when it can."""
+    if number < 1:
+        return "số văn bản phải là số nguyên dương"
+    if number >= 10 ** MAX_NUMBER_DIGITS:
+        return (f"số văn bản quá dài ({len(str(number))} chữ số; tối đa {MAX_NUMBER_DIGITS} "
+                "chữ số)")
+    return None
+
+
+def _document_number(value: int) -> int:
+    why = number_problem(value)
+    if why is not None:
+        raise ValueError(why)
+    return value
+
+
+#: The number a clerk gives a document: 1 … 9 999 999.
+NumberField = Annotated[int, AfterValidator(_document_number), WithJsonSchema(
+    {"type": "integer", "minimum": 1, "maximum": 10 ** MAX_NUMBER_DIGITS - 1})]
 
 
 class _Schema(BaseModel):
@@ -196,7 +223,7 @@ class ReportMeta(_Schema):
     status: Literal["draft", "issued"] = Field(
         default="draft", description="draft (dự thảo) hoặc issued (đã ban hành)."
     )
-    number: int | None = Field(default=None, ge=1, description="Số văn bản do văn thư cấp.")
+    number: NumberField | None = Field(default=None, description="Số văn bản do văn thư cấp.")
     date: DateField | None = Field(default=None, description="Ngày ban hành.")
     cutoff: DateField = Field(description="Ngày chốt số liệu nhiệm vụ của kỳ báo cáo.")
     period_start: DateField | None = Field(
