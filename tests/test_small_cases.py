@@ -262,7 +262,7 @@ def test_history_of_a_shallow_clone_is_unknown_not_wrong(repo_copy: Path, tmp_pa
                     "-qam", "sổ nhiệm vụ"], cwd=repo_copy, check=True,
                    env=dict(os.environ, GIT_AUTHOR_DATE=env_day, GIT_COMMITTER_DATE=env_day))
     full = read_git_history(repo_copy)
-    assert str(full["content/2023/09"].day) == "2023-09-15"
+    assert str(full["content/2023/09"].date) == "2023-09-15"
     assert full["content/2023/09"].authors == ("Tác giả A",)
 
     clone = tmp_path / "shallow"
