@@ -103,6 +103,12 @@ REQUIRED = {
     "python placeholders": ["python-placeholder", "placeholder-python-access"],
     "font": ["missing-glyph"],
     "all at once": ["all-at-once", "many-at-once"],
+    # issue 15's smaller cases
+    "years out of range": ["year-out-of-range", "year-folder-out-of-range"],
+    "look-alike duplicates": ["confusable-duplicate-task"],
+    "bidi controls": ["bidi-control"],
+    "long document numbers": ["number-too-long"],
+    "deep nesting": ["nesting-too-deep"],
 }
 
 

@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .errors import problem_lines, report
+from .months import year_problem
 from .problems import Problem
 from .repo import find_root, load_checked
 from .vietnamese import DateParseError, parse_date
@@ -62,9 +63,13 @@ def _parse_day(value: str | None) -> date:
     if value is None:
         return date.today()
     try:
-        return parse_date(value)
+        day = parse_date(value)
     except DateParseError as exc:
         raise click.BadParameter(str(exc)) from None
+    why = year_problem(day.year)
+    if why is not None:
+        raise click.BadParameter(f"ngày \"{value}\": {why}")
+    return day
 
 
 def _month_key(value: str) -> str:
@@ -76,7 +81,10 @@ def _month_key(value: str) -> str:
     year, month = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
     if not 1 <= int(month) <= 12:
         raise click.BadParameter(f"tháng \"{value}\" không hợp lệ")
-    return f"{int(year)}-{int(month):02d}"
+    why = year_problem(int(year))
+    if why is not None:
+        raise click.BadParameter(f"tháng \"{value}\": {why}")
+    return f"{int(year):04d}-{int(month):02d}"
 
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}

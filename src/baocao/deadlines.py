@@ -14,7 +14,7 @@ from datetime import date
 from enum import StrEnum
 
 from .errors import DeadlineParseError as DeadlineParseError
-from .months import end_of_month
+from .months import end_of_month, year_problem
 from .vietnamese import (
     DateParseError,
     format_date_short,
@@ -63,12 +63,20 @@ _QUARTER = [
 _YEAR = re.compile(r"^(?:năm\s+)?(\d{4})$")
 
 
+def _check_year(year: int, text: str) -> None:
+    why = year_problem(year)
+    if why is not None:  # before any month arithmetic: year 0 or 10000 cannot be computed
+        raise DeadlineParseError(f"thời hạn \"{text}\": {why}")
+
+
 def parse_deadline(value: object) -> Deadline:
-    """Parse a deadline cell. Raises :class:`DeadlineParseError` when it is not understood."""
+    """Parse a deadline cell. Raises :class:`DeadlineParseError` when it is not understood or
+    its year is outside the years reports are written for (:data:`.months.FIRST_YEAR` …)."""
     if value is None:
         return Deadline("", DeadlineKind.NONE, None)
     if isinstance(value, date):
         d = parse_date(value)
+        _check_year(d.year, format_date_short(d))
         return Deadline(format_date_short(d), DeadlineKind.DATE, d)
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
@@ -81,16 +89,20 @@ def parse_deadline(value: object) -> Deadline:
     if key in _RECURRING:
         return Deadline(text, DeadlineKind.RECURRING, None)
     try:
-        return Deadline(text, DeadlineKind.DATE, parse_date(text))
+        day = parse_date(text)
     except DateParseError as err:
         if "không tồn tại" in str(err):
             raise DeadlineParseError(f"thời hạn là ngày không tồn tại: \"{text}\"") from None
+    else:
+        _check_year(day.year, text)
+        return Deadline(text, DeadlineKind.DATE, day)
     for form in _MONTH:
         m = form.match(key)
         if m:
             month, year = int(m.group(1)), int(m.group(2))
             if not 1 <= month <= 12:
                 raise DeadlineParseError(f"tháng không hợp lệ trong thời hạn \"{text}\"")
+            _check_year(year, text)
             return Deadline(text, DeadlineKind.MONTH, end_of_month(year, month))
     for form in _QUARTER:
         m = form.match(key)
@@ -99,9 +111,11 @@ def parse_deadline(value: object) -> Deadline:
             q = int(q_raw) if q_raw.isdigit() else parse_roman(q_raw)
             if q is None or not 1 <= q <= 4:
                 raise DeadlineParseError(f"quý không hợp lệ trong thời hạn \"{text}\"")
+            _check_year(year, text)
             return Deadline(text, DeadlineKind.QUARTER, end_of_month(year, q * 3))
     m = _YEAR.match(key)
     if m:
+        _check_year(int(m.group(1)), text)
         return Deadline(text, DeadlineKind.YEAR, date(int(m.group(1)), 12, 31))
     raise DeadlineParseError(
         f"không hiểu thời hạn \"{text}\" (dùng ngày 18/8/2023, tháng 5/2025, Quý II/2025, năm 2025,"

@@ -21,6 +21,7 @@ from urllib.parse import unquote
 from pydantic import BaseModel, ValidationError
 
 from . import placeholders
+from .confusables import difference, skeleton
 from .deadlines import DeadlineParseError
 from .document.checks import BodyCheck, check_bodies
 from .model import (
@@ -37,7 +38,7 @@ from .model import (
     Task,
     TaskEntry,
 )
-from .months import default_period_start
+from .months import FIRST_YEAR, LAST_YEAR, default_period_start, year_problem
 from .problems import Problems
 from .vietnamese import DateParseError, detect_legacy_encoding, nfc, parse_roman
 from .yamlio import Loaded, YamlSyntaxError, load_yaml, split_front_matter
@@ -120,6 +121,7 @@ def read_text(path: Path, rel: str, problems: Problems) -> str | None:
                      f"văn bản gõ bằng bảng mã cũ {legacy.encoding} (ví dụ \"{legacy.word}\" là "
                      f"\"{legacy.reading}\"); hãy chuyển mã sang Unicode dựng sẵn (Unikey: Công cụ "
                      "chuyển mã) rồi dán lại")
+    _check_bidi(normal, rel, problems)
     _check_glyphs(normal, rel, _repo_root(path, rel), problems)
     return normal
 
@@ -135,6 +137,29 @@ def _repo_root(path: Path, rel: str) -> Path:
     if text.endswith(os.sep + rel.replace("/", os.sep)):
         return Path(text[: len(text) - len(rel) - 1])
     return path.parents[len(rel.split("/")) - 1]
+
+
+# --------------------------------------------------------------------------------------------
+# Invisible bidi controls
+
+#: Unicode's explicit directional formatting characters (UAX #9): embeddings and overrides
+#: U+202A–U+202E, isolates U+2066–U+2069, the marks U+200E/U+200F and the Arabic letter mark
+#: U+061C. Vietnamese text never needs them; pasted, they make a name or a number display
+#: reversed ("Trojan Source") on the site and in the documents, while the file reads right.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+#: Bidi controls reported per file at most.
+MAX_BIDI_PROBLEMS = 20
+
+
+def _check_bidi(text: str, rel: str, problems: Problems) -> None:
+    """Refuse every bidi control, wherever it is: a field, a comment or body text."""
+    for n, m in enumerate(BIDI_CONTROLS.finditer(text)):
+        if n >= MAX_BIDI_PROBLEMS:
+            return
+        line, col = _line_col(text, m.start())
+        problems.add(rel, line, col, "E107",
+                     f"có ký tự điều khiển hướng chữ vô hình (U+{ord(m.group()):04X}) làm chữ hiện "
+                     "sai thứ tự; hãy xóa ký tự này (gõ lại đoạn chữ quanh nó)")
 
 
 # --------------------------------------------------------------------------------------------
@@ -191,7 +216,7 @@ def _check_glyphs(text: str, rel: str, root: Path, problems: Problems) -> None:
     seen: set[str] = set()
     for m in _COVERED.finditer(text):
         ch = m.group(0)
-        if ch in seen or ord(ch) in chars:
+        if ch in seen or ord(ch) in chars or BIDI_CONTROLS.match(ch):  # bidi: E107
             continue
         seen.add(ch)
         line, col = _line_col(text, m.start())
@@ -395,6 +420,7 @@ def load_tasks(root: Path, problems: Problems) -> tuple[Task, ...]:
         return ()
     tasks: list[Task] = []
     seen: dict[str, int] = {}
+    look_alikes: dict[tuple[str, str], tuple[str, int]] = {}
     seen_content: dict[tuple[str, str], int] = {}
     for i, raw in enumerate(top.tasks):
         prefix = ("tasks", i)
@@ -410,6 +436,7 @@ def load_tasks(root: Path, problems: Problems) -> tuple[Task, ...]:
             )
             continue
         seen[entry.id] = id_line
+        _check_look_alikes(entry, loaded, prefix, look_alikes, problems)
         content_key = (" ".join(entry.document.split()).lower(), " ".join(entry.summary.split()).lower())
         if content_key in seen_content:
             problems.add(
@@ -439,6 +466,24 @@ def load_tasks(root: Path, problems: Problems) -> tuple[Task, ...]:
             src=SourceRef(DIRECTIVES_FILE, line),
         ))
     return tuple(tasks)
+
+
+def _check_look_alikes(entry: TaskEntry, loaded: Loaded, prefix: tuple[Any, ...],
+                       seen: dict[tuple[str, str], tuple[str, int]], problems: Problems) -> None:
+    """W402 for an id or document number that looks exactly like an earlier one but is made of
+    other characters (a Cyrillic "Х" for "X"): two tasks that read the same, counted twice."""
+    document = " ".join(entry.document.split())
+    for key, value, what in (("id", entry.id, "mã nhiệm vụ"), ("document", document, "số văn bản")):
+        line, col = loaded.pos((*prefix, key))
+        first = seen.setdefault((key, skeleton(value)), (value, line))
+        if first[0] == value:
+            continue
+        diff = difference(value, first[0])
+        where = f" ({diff})" if diff else ""
+        problems.add(DIRECTIVES_FILE, line, col, "W402",
+                     f"{what} \"{value}\" trông giống hệt {what} \"{first[0]}\" ở dòng {first[1]} "
+                     f"nhưng khác ký tự{where}; có phải cùng một văn bản, nhiệm vụ? Hãy gõ lại "
+                     "bằng chữ Latin (thường do dán từ văn bản khác)")
 
 
 def _check_task_dates(
@@ -710,6 +755,12 @@ def load_repository(root: Path) -> tuple[Repository, Problems]:
     else:
         for ydir in sorted(content.iterdir()):
             if not ydir.is_dir() or not re.fullmatch(r"\d{4}", ydir.name):
+                continue
+            if year_problem(int(ydir.name)) is not None:  # content/0000/01: "tháng 1/0"
+                problems.add(f"{CONTENT_DIR}/{ydir.name}", 1, 1, "E502",
+                             f"thư mục năm \"{ydir.name}\" nằm ngoài khoảng {FIRST_YEAR}–"
+                             f"{LAST_YEAR} (thư mục báo cáo có dạng content/<năm>/<tháng>, ví dụ "
+                             "content/2023/09)")
                 continue
             for mdir in sorted(ydir.iterdir()):
                 if not mdir.is_dir():

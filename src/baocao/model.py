@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from .deadlines import Deadline, parse_deadline
+from .months import check_year
 from .vietnamese import format_date_short, parse_date
 
 # --------------------------------------------------------------------------------------------
@@ -29,12 +30,18 @@ class TypedDate:
     text: str
 
 
-def _typed_date(value: Any) -> TypedDate:
+def _any_typed_date(value: Any) -> TypedDate:
     if isinstance(value, TypedDate):
         return value
     d = parse_date(value)
     text = format_date_short(d) if isinstance(value, date) else " ".join(str(value).split())
     return TypedDate(d, text)
+
+
+def _typed_date(value: Any) -> TypedDate:
+    typed = _any_typed_date(value)
+    check_year(typed.value.year, typed.text)
+    return typed
 
 
 _DATE_SCHEMA = {
@@ -44,8 +51,11 @@ _DATE_SCHEMA = {
     ],
 }
 
-#: A date as people type it (18/8/2023, 2023-08-18).
+#: A date of a report or a task as people type it (18/8/2023, 2023-08-18), in the years
+#: reports are written for (months.FIRST_YEAR … LAST_YEAR).
 DateField = Annotated[TypedDate, BeforeValidator(_typed_date), WithJsonSchema(_DATE_SCHEMA)]
+#: A date of any year: when an agency's name took effect may be long before its first report.
+AnyDateField = Annotated[TypedDate, BeforeValidator(_any_typed_date), WithJsonSchema(_DATE_SCHEMA)]
 
 
 def _deadline(value: Any) -> Deadline:
@@ -60,6 +70,33 @@ DeadlineField = Annotated[
 ]
 
 
+#: Longest document number the clerk gives (7 digits): a longer one is a typing slip, and it
+#: would run off the line "Số: …/BC-KHCN" of the DOCX and PDF.
+MAX_NUMBER_DIGITS = 7
+
+
+def number_problem(number: int) -> str | None:
+    """Why *number* cannot be a document number (Vietnamese), or None when it can."""
+    if number < 1:
+        return "số văn bản phải là số nguyên dương"
+    if number >= 10 ** MAX_NUMBER_DIGITS:
+        return (f"số văn bản quá dài ({len(str(number))} chữ số; tối đa {MAX_NUMBER_DIGITS} "
+                "chữ số)")
+    return None
+
+
+def _document_number(value: int) -> int:
+    why = number_problem(value)
+    if why is not None:
+        raise ValueError(why)
+    return value
+
+
+#: The number a clerk gives a document: 1 … 9 999 999.
+NumberField = Annotated[int, AfterValidator(_document_number), WithJsonSchema(
+    {"type": "integer", "minimum": 1, "maximum": 10 ** MAX_NUMBER_DIGITS - 1})]
+
+
 class _Schema(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
@@ -71,7 +108,7 @@ class _Schema(BaseModel):
 class OrgPeriodEntry(_Schema):
     """The agency's identity from a date on (names change, e.g. the 2025 merger of provinces)."""
 
-    valid_from: DateField = Field(
+    valid_from: AnyDateField = Field(
         alias="from", description="Ngày bắt đầu áp dụng các tên gọi dưới đây (ví dụ 2025-07-01)."
     )
     parent: str = Field(
@@ -186,7 +223,7 @@ class ReportMeta(_Schema):
     status: Literal["draft", "issued"] = Field(
         default="draft", description="draft (dự thảo) hoặc issued (đã ban hành)."
     )
-    number: int | None = Field(default=None, ge=1, description="Số văn bản do văn thư cấp.")
+    number: NumberField | None = Field(default=None, description="Số văn bản do văn thư cấp.")
     date: DateField | None = Field(default=None, description="Ngày ban hành.")
     cutoff: DateField = Field(description="Ngày chốt số liệu nhiệm vụ của kỳ báo cáo.")
     period_start: DateField | None = Field(

@@ -11,6 +11,27 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from .errors import DateParseError
+
+#: Years a report or a task may be dated in. Dates outside are typing slips ("0001-01-14",
+#: "18/8/2999") that would otherwise reach the month arithmetic below and fail there (year 0,
+#: year 10000), or print a report for "tháng 1/0".
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+
+
+def year_problem(year: int) -> str | None:
+    """Why *year* cannot date a report or a task (Vietnamese), or None when it can."""
+    if FIRST_YEAR <= year <= LAST_YEAR:
+        return None
+    return f"năm {year} nằm ngoài khoảng {FIRST_YEAR}–{LAST_YEAR}"
+
+
+def check_year(year: int, text: str) -> None:
+    """Raise :class:`DateParseError` naming *text* when *year* is outside the range."""
+    if year_problem(year) is not None:
+        raise DateParseError(f"năm {year} của ngày \"{text}\" nằm ngoài khoảng "
+                             f"{FIRST_YEAR}–{LAST_YEAR}")
+
 
 def add_months(day: date, delta: int) -> date:
     """The same day *delta* months later (earlier when negative); the month's last day when it

@@ -46,6 +46,7 @@ CODES: dict[str, str] = {
     "E104": "thiếu tệp bắt buộc",
     "E105": "tệp không phải văn bản UTF-8",
     "E106": "văn bản gõ bằng bảng mã cũ (TCVN3/ABC, VNI)",
+    "E107": "ký tự điều khiển hướng chữ (bidi) vô hình",
     # schema
     "E201": "thiếu trường bắt buộc",
     "E202": "sai kiểu dữ liệu",
@@ -60,6 +61,7 @@ CODES: dict[str, str] = {
     "E401": "trùng mã nhiệm vụ",
     "E402": "nhiệm vụ không tồn tại",
     "W401": "nhiệm vụ trùng lặp nội dung",
+    "W402": "mã nhiệm vụ hoặc số văn bản trông giống hệt một mã, số khác (ký tự nhìn giống nhau)",
     # report structure and body
     "E501": "chỗ điền số liệu không hợp lệ",
     "E502": "cấu trúc báo cáo không hợp lệ",

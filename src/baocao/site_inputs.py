@@ -77,8 +77,18 @@ def parse_git_log(text: str) -> dict[str, Revision]:
 def read_git_history(root: Path) -> dict[str, Revision]:
     """Last change and authors of each report folder, directives.yaml and the guide.
 
-    Empty outside a git work tree or without git: the site then shows no update dates.
+    Empty outside a git work tree or without git: the site then shows no update dates. Empty
+    in a shallow clone too (CI's default fetch depth): there the oldest commit fetched would
+    seem to have made every file, giving every report its date and author, so the history is
+    shown as unknown rather than wrong (the pipeline fetches it whole: ``GIT_DEPTH: 0``).
     """
+    try:
+        shallow = subprocess.run(["git", "-C", str(root), "rev-parse", "--is-shallow-repository"],
+                                 capture_output=True, text=True, timeout=60, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    if shallow.returncode != 0 or shallow.stdout.strip() != "false":
+        return {}
     cmd = ["git", "-C", str(root), "-c", "core.quotepath=off", "log", "--relative",
            "--no-renames", "--format=%x1e%cs%x1f%aN", "--name-only", "--",
            "content", DIRECTIVES_SOURCE, GUIDE_SOURCE]

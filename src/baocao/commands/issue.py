@@ -16,7 +16,7 @@ from pathlib import Path
 from .. import yamledit
 from ..errors import IssueError as IssueError
 from ..lock import RECORD_NAME, describe, fingerprint, record
-from ..model import Report
+from ..model import Report, number_problem
 from ..repo import load_checked
 from ..vietnamese import format_date_short
 
@@ -56,8 +56,9 @@ def issue(root: Path, key: str, number: int | None, day: date | None, *,
         day = meta.date.value
     if number is None or day is None:
         raise IssueError("cần số văn bản (--number) và ngày ban hành (--date)")
-    if number < 1:
-        raise IssueError("số văn bản phải là số nguyên dương")
+    why = number_problem(number)
+    if why is not None:
+        raise IssueError(why)
     if day < report.cutoff:
         raise IssueError(f"ngày ban hành {format_date_short(day)} trước ngày chốt số liệu "
                          f"{format_date_short(report.cutoff)} của báo cáo")

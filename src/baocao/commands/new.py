@@ -19,6 +19,7 @@ half-made month; an existing month is never overwritten.
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from pathlib import Path
 
 from ..load import CONTENT_DIR, load_repository
 from ..model import Report
+from ..months import year_problem
 from ..next_month import NewMonthError, add_months, next_month_files
 from ..problems import Problem
 from ..repo import load_checked
@@ -46,7 +48,13 @@ class NewMonthResult:
 
 def new_month(root: Path, key: str, *, cutoff: date | None = None) -> NewMonthResult:
     """Create ``content/<yyyy>/<mm>/`` for *key* ("2023-10") from the latest earlier report."""
-    year, month = int(key[:4]), int(key[5:7])
+    m = re.fullmatch(r"(\d{4})-(\d{2})", key)
+    if m is None or not 1 <= int(m.group(2)) <= 12:
+        raise NewMonthError(f"tháng \"{key}\" không hợp lệ; viết dạng 2023-10")
+    year, month = int(m.group(1)), int(m.group(2))
+    why = year_problem(year)
+    if why is not None:
+        raise NewMonthError(f"tháng \"{key}\": {why}")
     rel_folder = f"{CONTENT_DIR}/{year:04d}/{month:02d}"
     folder = root / rel_folder
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):

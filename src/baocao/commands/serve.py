@@ -10,15 +10,20 @@ only outside them (the preview folder, ``.baocao-cache/``), so a build never tri
 When anything fails, the previous preview stays and every served page carries the error (file,
 line, message) in a banner at its top; the terminal shows the same lines. With no good build yet,
 every request gets an error page that reloads itself once the content is fixed.
+
+Ctrl+C and SIGTERM both stop it the same way: the preview folder is removed.
 """
 from __future__ import annotations
 
 import errno
 import shutil
+import signal
 import tempfile
+import threading
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from ..errors import ServeError as ServeError
 from ..load import CONTENT_DIR, DIRECTIVES_FILE, ORG_FILE
@@ -27,8 +32,6 @@ from ..render.site import GUIDE_SOURCE
 from ..site_inputs import SITE_CONFIG
 
 Say = Callable[[str], None]
-
-
 
 
 def watched_paths(root: Path) -> list[Path]:
@@ -58,13 +61,30 @@ def serve(root: Path, *, host: str = "127.0.0.1", port: int = 8000, as_of: date 
                              f"{port + 1}") from None
         raise ServeError(f"không mở được máy chủ tại {host}:{port} ({exc.strerror})") from None
     server.server_bind = lambda: None  # type: ignore[method-assign]  # bound above
-    say("Đang dựng bản xem trước…")
-    preview.rebuild()
-    say(f"Xem trước tại {server.url} (tự tải lại khi lưu tệp). Nhấn Ctrl+C để dừng.")
+    previous = _stop_on_sigterm()
     try:
+        say("Đang dựng bản xem trước…")
+        preview.rebuild()
+        say(f"Xem trước tại {server.url} (tự tải lại khi lưu tệp). Nhấn Ctrl+C để dừng.")
         server.serve()
     except KeyboardInterrupt:
         say("Đã dừng.")
     finally:
         server.shutdown()
         shutil.rmtree(work, ignore_errors=True)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop_on_sigterm() -> Any:
+    """Make SIGTERM (``kill``, a service manager, an editor's task runner stopping the preview)
+    stop the server like Ctrl+C: Python's default for SIGTERM ends the process at once, without
+    running the ``finally`` that removes the preview folder. Returns the previous handler, or
+    None when not on the main thread (where alone Python can handle signals)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _interrupt)

@@ -3,7 +3,8 @@
 A body is read by the same reader as every output (:func:`.parse.parse_bodies`) and its tree is
 inspected: raw HTML (E503), links and images that leave the repository or carry a script (E504),
 footnotes defined but never referred to, defined twice, or referred to but never defined (E505),
-code blocks and headings inside a section body (E506); runs of "[", "<" or "`" that pandoc's
+code blocks and headings inside a section body, and block quotes and lists nested deeper than
+:data:`MAX_NESTING` levels (E506); runs of "[", "<" or "`" that pandoc's
 reader would take minutes over are refused before reading (E507). pandoc's tree has no positions, so each
 finding is placed by finding its text in the body, in order.
 
@@ -16,13 +17,22 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from .parse import Parsed, parse_bodies, stringify, walk
+from .parse import Block, Parsed, parse_bodies, stringify, walk
 
 #: A body needs the parse if it has one of these: "<" (raw HTML, autolinks), "[" (links, images,
-#: notes), "`"/"~" (code), "#" or a rule line (headings), or a line indented like code.
+#: notes), "`"/"~" (code), "#" or a rule line (headings), a line indented like code, a ">"
+#: (block quote) or a second list marker at the start of a line, or an indentation of two steps
+#: or more (a list three levels deep): the last three are where nesting could exceed the limit.
 _SUSPECT = re.compile(
-    r"[<\[`~]|^[ \t]*#|^[ \t]*(?:=+|-{2,})[ \t]*$|^(?: {4}|\t)[ \t]*(?![-+*][ \t])\S", re.M)
+    r"[<\[`~]|^[ \t]*#|^[ \t]*(?:=+|-{2,})[ \t]*$|^(?: {4}|\t)[ \t]*(?![-+*][ \t])\S"
+    r"|^[ \t]*(?:[-+*][ \t]+)*>|^[ \t]*[-+*][ \t]+[-+*][ \t]|^(?: {0,3}\t| {4}){2}", re.M)
+
+#: Deepest nesting of block quotes and lists together that the documents lay out (ND30 reports
+#: use "-" items and "+" sub-items; typst fails on very deep nesting at a generated line).
+MAX_NESTING = 4
+_NESTING = ("BlockQuote", "BulletList", "OrderedList")
 
 
 #: pandoc's Markdown reader slows down with the square of some runs that no report contains
@@ -153,6 +163,7 @@ def findings(item: BodyCheck, parsed: Parsed,
                 "không đặt đề mục (dòng bắt đầu bằng #, hoặc dòng chữ có dòng === / --- ngay "
                 "dưới) trong nội dung mục: đề mục do công cụ tạo từ trường number và title; "
                 "hãy viết thành đoạn văn, hoặc tách thành một mục riêng")
+    out.extend(_nesting_findings(item, parsed.blocks))
     for note in parsed.notes:
         line, col = note.line - 1, note.col - 1
         if note.kind == "unused":
@@ -163,6 +174,67 @@ def findings(item: BodyCheck, parsed: Parsed,
             message = (f"chú thích [^{note.label}] được viết nội dung hai lần; mỗi chú thích "
                        "chỉ có một dòng nội dung")
         out.append((item.rel, item.body_line + line, col + 1, "E505", message))
+    return out
+
+
+def _depth(node: Any) -> int:
+    """How deep block quotes and lists nest inside *node* (itself included)."""
+    best = 0
+    stack: list[tuple[Any, int]] = [(node, 0)]
+    while stack:  # iterative: a hostile body may nest deeper than Python's recursion limit
+        cur, depth = stack.pop()
+        if isinstance(cur, dict):
+            if cur.get("t") in _NESTING:
+                depth += 1
+                best = max(best, depth)
+            stack.extend((v, depth) for v in cur.values())
+        elif isinstance(cur, list):
+            stack.extend((v, depth) for v in cur)
+    return best
+
+
+def _first_text(node: Any) -> list[str]:
+    """Texts to find the first line of *node* by: the first line of its first paragraph, then
+    that line's first word."""
+    para = next((el for el in walk(node) if el["t"] in ("Para", "Plain")), None)
+    words: list[str] = []
+    for el in walk(para["c"] if para is not None else []):
+        t = el["t"]
+        if t == "Str":
+            words.append(el["c"])
+        elif t == "Space" and words:
+            words.append(" ")
+        elif t in ("SoftBreak", "LineBreak") and words:
+            break
+    return ["".join(words).strip(), words[0]] if words else []
+
+
+def _nesting_findings(item: BodyCheck, blocks: list[Block]) -> list[Finding]:
+    """E506 for each block nested deeper than :data:`MAX_NESTING`, at the line of its text."""
+    out: list[Finding] = []
+    loc = _Locator(item.body)
+
+    def visit(node: Any, depth: int) -> None:
+        if isinstance(node, list):
+            for value in node:
+                visit(value, depth)
+            return
+        if not isinstance(node, dict):
+            return
+        if node.get("t") in _NESTING:
+            depth += 1
+            if depth > MAX_NESTING:
+                found = loc.find(*_first_text(node))
+                line = found[0] if found is not None else 0
+                out.append((item.rel, item.body_line + line, 1, "E506",
+                            f"khối trích dẫn và danh sách lồng nhau quá {MAX_NESTING} cấp (ở đây "
+                            f"{depth - 1 + _depth(node)} cấp); văn bản hành chính chỉ dùng ý "
+                            "\"- \" và ý con \"+ \", hãy bớt cấp lồng"))
+                return  # one finding for the whole too-deep block
+        for value in node.values():
+            visit(value, depth)
+
+    visit(blocks, 0)
     return out
 
 
