@@ -50,9 +50,10 @@ def line_of(path: Path, text: str) -> int:
 
 
 def swap_first_two_tasks(directives: Path) -> None:
-    """Exchange the register entries of FIRST and SECOND (nothing else of the file changes)."""
+    """Exchange the register entries of FIRST and SECOND (nothing else of the file changes);
+    twice puts them back."""
     parts = directives.read_text(encoding="utf-8").split("\n  - id: ")
-    assert parts[1].startswith(FIRST) and parts[2].startswith(SECOND)
+    assert {parts[1].split("\n")[0], parts[2].split("\n")[0]} == {FIRST, SECOND}
     parts[1], parts[2] = parts[2].rstrip("\n") + "\n", parts[1].rstrip("\n") + "\n\n"
     directives.write_text("\n  - id: ".join(parts), encoding="utf-8")
 
