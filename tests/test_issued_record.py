@@ -314,3 +314,104 @@ def test_a_template_change_to_an_issued_document_is_a_build_warning(repo_copy: P
     assert ok.exit_code == 0, ok.output
     third = run(repo_copy, "build", "--force")
     assert third.exit_code == 0 and "W602" not in third.output, third.output
+
+
+# --------------------------------------------------------------------------------------------
+# What the fingerprint covers: every change the official documents see
+
+
+def _mutations(value: object) -> list[object]:
+    """Other values of the same kind (empty when the kind is not one to vary)."""
+    from dataclasses import fields, is_dataclass, replace
+    from datetime import date, timedelta
+
+    from baocao.model import TypedDate
+
+    if isinstance(value, bool):
+        return [not value]
+    if isinstance(value, int):
+        return [value + 1]
+    if isinstance(value, str):
+        return [value + " x", value[:-1]] if value else ["x"]
+    if isinstance(value, date):
+        return [value + timedelta(days=1), value - timedelta(days=40)]
+    if isinstance(value, TypedDate):
+        return [TypedDate(value.value + timedelta(days=1), value.text),
+                TypedDate(value.value, value.text + " ")]
+    if isinstance(value, tuple | list) and len(value) > 1:
+        return [type(value)(reversed(value)), type(value)(value[:-1])]
+    if is_dataclass(value) and not isinstance(value, type):
+        return [replace(value, **{f.name: m})  # type: ignore[misc]
+                for f in fields(value) for m in _mutations(getattr(value, f.name))]
+    return []
+
+
+def test_every_change_the_documents_see_changes_the_fingerprint(shipped_repo):
+    """The fingerprint is of the facts the official input is rendered from (so that a renderer
+    change is a W602 warning, not a content error): this checks that those facts are all of
+    them. Every field of the report, its front matter, its sections, its agency and each task of
+    the register is varied, one at a time, and the register reordered: whenever the official
+    input (exactly what the DOCX and PDF are built from) changes, the fingerprint changes."""
+    from dataclasses import replace
+
+    from baocao.lock import fingerprint
+    from baocao.model import TypedDate
+    from baocao.render.official import render_official_input
+
+    base = shipped_repo.report("2023-09")
+    meta = base.meta.model_copy(update={
+        "status": "issued", "number": 1234, "date": TypedDate(base.cutoff.replace(day=28),
+                                                             "28/9/2023")})
+    report = replace(base, meta=meta)
+    repo = replace(shipped_repo, reports=(report,))
+
+    def variant_repos():
+        for name in type(meta).model_fields:
+            value = getattr(meta, name)
+            values = [value.model_copy(update={k: m}) for k in type(value).model_fields
+                      for m in _mutations(getattr(value, k))] if hasattr(value, "model_copy") \
+                else [v.model_copy() if hasattr(v, "model_copy") else v for v in _mutations(value)]
+            if isinstance(value, list) and value and hasattr(value[0], "model_copy"):
+                values += [[*value[:i], value[i].model_copy(update={k: m}), *value[i + 1:]]
+                           for i in range(len(value)) for k in type(value[i]).model_fields
+                           for m in _mutations(getattr(value[i], k))]
+            for v in values:
+                yield f"meta.{name}", replace(report, meta=meta.model_copy(update={name: v}))
+        for name in ("period_start", "organization", "key", "year", "month"):
+            for v in _mutations(getattr(report, name)):
+                yield name, replace(report, **{name: v})
+        for i, section in enumerate(report.sections):
+            for v in _mutations(section):
+                sections = (*report.sections[:i], v, *report.sections[i + 1:])
+                yield f"section {section.src.path}", replace(report, sections=sections)
+
+    original = render_official_input(repo, report)
+    original_fp = fingerprint(repo, report)
+    tried = 0
+    missed = []
+
+    def compare(what, new_repo, new_report):
+        nonlocal tried
+        try:
+            source = render_official_input(new_repo, new_report)
+        except Exception:  # noqa: BLE001 - a value the loader would refuse: not issuable
+            return
+        if source == original:
+            return
+        tried += 1
+        if fingerprint(new_repo, new_report) == original_fp:
+            missed.append(what)
+
+    for what, variant in variant_repos():
+        compare(what, replace(repo, reports=(variant,)), variant)
+    tasks = repo.tasks
+    for i, task in enumerate(tasks):
+        for v in _mutations(task):
+            compare(f"task {task.id}", replace(repo, tasks=(*tasks[:i], v, *tasks[i + 1:])),
+                    report)
+        if i + 1 < len(tasks):  # each pair of neighbours exchanged: the register order
+            swapped = (*tasks[:i], tasks[i + 1], task, *tasks[i + 2:])
+            compare(f"order {task.id}", replace(repo, tasks=swapped), report)
+    assert not missed, missed
+    assert tried > 250, tried
+    print(tried)  # the variations did reach the documents
