@@ -109,6 +109,8 @@ REQUIRED = {
     "bidi controls": ["bidi-control"],
     "long document numbers": ["number-too-long"],
     "deep nesting": ["nesting-too-deep"],
+    "issued record (issue 15)": ["issued-record-status-draft", "issued-record-fingerprint-removed",
+                                 "issued-record-unreadable"],
 }
 
 
@@ -144,6 +146,10 @@ def test_build_refuses_bad_content_and_writes_nothing(case: str, tmp_path: Path)
     result = CliRunner().invoke(cli, ["--repo", str(repo), "build"], catch_exceptions=False)
     assert result.exit_code == 1
     expected = (FIXTURES / "bad" / case / "expected.txt").read_text(encoding="utf-8")
+    if case.startswith("issued-record-"):
+        # The issue lock is refused by the library's build() itself (not by loading), so the
+        # CLI adds its note that the previous site is kept.
+        expected += f"{repo / 'site'} được giữ nguyên.\n"
     assert result.stderr == expected  # the same problems as `check`, on standard error
     assert "Traceback" not in result.output
     assert sorted(p.relative_to(repo) for p in repo.rglob("*")) == before  # no site/, no cache

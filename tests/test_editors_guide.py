@@ -67,7 +67,7 @@ def test_the_workflow_is_covered():
     assert "baocao new 2023-10" in sections["Bắt đầu báo cáo của tháng mới"]
     assert "baocao serve" in sections["Xem trước"]
     assert "baocao issue 2023-09 --number 1234 --date 2023-09-28" in sections["Ban hành"]
-    assert "--reissue" in sections["Ban hành"]
+    assert '--reissue --reason "' in sections["Ban hành"]
     assert "Xem truoc bao cao" in sections["Gửi yêu cầu hợp nhất (merge request)"]
     # The merge-request box name is the one the pipeline exposes.
     assert 'expose_as: "Xem truoc bao cao"' in (ROOT / ".gitlab-ci.yml").read_text(encoding="utf-8")
@@ -75,7 +75,7 @@ def test_the_workflow_is_covered():
     from baocao.problems import CODES
 
     table = sections["Một số lỗi thường gặp"]
-    for code in ("E601", "W601"):
+    for code in ("E601", "E602", "W601", "W602"):
         assert code in CODES and f"`{code}`" in table
 
 

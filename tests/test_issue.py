@@ -69,7 +69,7 @@ def test_a_changed_sentence_in_an_issued_report_fails_check(issued: Path):
     assert "Traceback" not in result.output
     expected = (f"{SECTION}:{line}:1: E601: báo cáo tháng 9/2023 (số 1234/BC-KHCN ngày 28/9/2023) "
                 "đã ban hành: dòng này đã thay đổi sau khi ban hành; hãy hoàn lại; nếu thật sự "
-                "cần ban hành lại: baocao issue 2023-09 --reissue")
+                "cần ban hành lại: baocao issue 2023-09 --reissue --reason \"…\"")
     assert expected in result.output.splitlines()
     assert result.output.endswith("Có 1 lỗi và 1 cảnh báo.\n")
     # The official documents are not built from changed content either.
@@ -85,9 +85,10 @@ def test_reissue_is_explicit(issued: Path):
               "Hoàn thành việc tổ chức 15 Hội đồng")
     again = run(issued, "issue", "2023-09", "--number", "1234", "--date", "2023-09-28")
     assert again.exit_code == 1
-    assert "đã ban hành; văn bản đã ban hành không được thay đổi lặng lẽ" in again.output
-    assert "--reissue" in again.output
-    reissue = run(issued, "issue", "2023-09", "--reissue")
+    assert "đã ban hành (hồ sơ ban hành: content/2023/09/ban-hanh.json); văn bản đã ban hành " \
+        "không được thay đổi lặng lẽ" in again.output
+    assert '--reissue --reason "…"' in again.output
+    reissue = run(issued, "issue", "2023-09", "--reissue", "--reason", "Đính chính")
     assert reissue.exit_code == 0, reissue.output
     assert "Đã ban hành lại báo cáo tháng 9/2023: số 1234/BC-KHCN ngày 28/9/2023." in reissue.output
     assert run(issued, "check").exit_code == 0

@@ -240,6 +240,12 @@ def build(ctx: click.Context, out_dir: Path | None, as_of: str | None, tree_dir:
         return
     err_console.print(f"Đã dựng trang web và văn bản của {len(repo.reports)} báo cáo vào {target}",
                       markup=False, highlight=False)
+    if result.warnings:  # issued documents that a template or tool change would alter (W602)
+        for p in result.warnings:
+            err_console.print(p.format(), markup=False, highlight=False, soft_wrap=True)
+        changed = len({p.path for p in result.warnings})
+        err_console.print(f"Cảnh báo: {changed} báo cáo đã ban hành có văn bản khác bản đã ban "
+                          "hành (W602).", markup=False, highlight=False, soft_wrap=True)
 
 
 @contextmanager
@@ -376,25 +382,29 @@ def serve(ctx: click.Context, port: int, host: str, as_of: str | None) -> None:
 @click.option("--number", type=int, metavar="SỐ", help="Số văn bản do văn thư cấp.")
 @click.option("--date", "day", metavar="NGÀY", help="Ngày ban hành (ví dụ 2023-09-28 hoặc 28/9/2023).")
 @click.option("--reissue", is_flag=True,
-              help="Ban hành lại một báo cáo đã ban hành (ghi lại dấu vân tay nội dung).")
+              help="Ban hành lại một báo cáo đã ban hành (ghi lại dấu vân tay nội dung và văn "
+                   "bản; lần ban hành trước được giữ trong lịch sử của hồ sơ ban hành).")
+@click.option("--reason", metavar="LÝ_DO",
+              help="Lý do ban hành lại (bắt buộc với --reissue), ghi vào hồ sơ ban hành.")
 @click.option("--lock-issued", "lock_all", is_flag=True,
               help="Không cần MONTH: khóa mọi báo cáo đã ghi status: issued mà chưa có dấu vân "
                    "tay (kho cũ chuyển sang dùng baocao issue).")
 @click.pass_context
 def issue_cmd(ctx: click.Context, month: str | None, number: int | None, day: str | None,
-              reissue: bool, lock_all: bool) -> None:
+              reissue: bool, reason: str | None, lock_all: bool) -> None:
     """Ban hành báo cáo tháng MONTH: điền số, ngày, đánh dấu đã ban hành và khóa nội dung.
 
     Ví dụ: baocao issue 2023-09 --number 1234 --date 2023-09-28. Sau đó baocao check báo lỗi
     nếu nội dung báo cáo, hoặc sự kiện của các nhiệm vụ trong phụ lục tính đến ngày chốt, bị
-    sửa; muốn ban hành lại phải chạy lại lệnh với --reissue.
+    sửa; muốn ban hành lại phải chạy lại lệnh với --reissue --reason "…".
     """
     from .commands.issue import issue, lock_issued
     from .vietnamese import format_date_short
 
     if lock_all:
-        if month or number or day or reissue:
-            raise click.UsageError("--lock-issued không dùng cùng MONTH, --number, --date, --reissue")
+        if month or number or day or reissue or reason:
+            raise click.UsageError("--lock-issued không dùng cùng MONTH, --number, --date, "
+                                   "--reissue, --reason")
         locked = lock_issued(_root(ctx))
         _say(f"Đã khóa {len(locked)} báo cáo đã ban hành: "
              + (", ".join(f"{r.month}/{r.year}" for r in locked) or "không có báo cáo nào cần khóa")
@@ -403,8 +413,11 @@ def issue_cmd(ctx: click.Context, month: str | None, number: int | None, day: st
     if month is None:
         raise click.UsageError("thiếu tháng báo cáo, ví dụ: baocao issue 2023-09 --number 1234 "
                                "--date 2023-09-28")
+    if reason is not None and not reissue:
+        raise click.UsageError("--reason chỉ dùng cùng --reissue")
     key = _month_key(month)
-    result = issue(_root(ctx), key, number, _parse_day(day) if day else None, reissue=reissue)
+    result = issue(_root(ctx), key, number, _parse_day(day) if day else None, reissue=reissue,
+                   reason=reason)
     r = result.report
     assert r.meta.number is not None and r.meta.date is not None
     verb = "Đã ban hành lại" if result.reissued else "Đã ban hành"
@@ -412,8 +425,9 @@ def issue_cmd(ctx: click.Context, month: str | None, number: int | None, day: st
         f"{verb} báo cáo tháng {r.month}/{r.year}: số {r.meta.number}/BC-{r.organization.symbol} "
         f"ngày {format_date_short(r.meta.date.value)}.")
     _say(
-        f"Dấu vân tay {result.fingerprint[:19]}… ghi trong {r.index_src.path}; hồ sơ ban hành: "
-        f"{r.folder}/{result.record_path.name}. Chạy baocao build để tạo văn bản chính thức.")
+        f"Dấu vân tay {result.fingerprint[:22]}… ghi trong {r.index_src.path}; hồ sơ ban hành "
+        f"(cả mã SHA-256 của DOCX, PDF đã ban hành): {r.folder}/{result.record_path.name}. "
+        "Chạy baocao build để tạo văn bản chính thức.")
 
 
 _STATUS_STYLE = {

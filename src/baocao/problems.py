@@ -75,7 +75,9 @@ CODES: dict[str, str] = {
     "E507": "nội dung không đọc được (chuỗi ký tự [ < ` bất thường)",
     # issued reports (commands/issue.py)
     "E601": "báo cáo đã ban hành bị thay đổi",
+    "E602": "hồ sơ ban hành (ban-hanh.json) và index.md không khớp, hoặc hồ sơ không đọc được",
     "W601": "báo cáo đã ban hành chưa được khóa",
+    "W602": "văn bản đã ban hành sẽ khác do mẫu hoặc công cụ thay đổi",
 }
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from ..lock import ensure_issued_unchanged
+from ..lock import document_changes, ensure_issued_unchanged
 from ..model import Repository
 from ..render.site import GUIDE_SOURCE
 from ..site_inputs import SiteBuildError, read_git_history, read_site_config
@@ -44,7 +44,9 @@ def build(
     fingerprint. Documents, section HTML and search-index shards that did not change come from
     ``.baocao-cache/``; with *force*, every page and every document is built again.
 
-    Raises ContentError (E601, nothing written) when an issued report changed since it was issued.
+    Raises ContentError (E601, E602, nothing written) when an issued report changed since it was
+    issued. ``result.warnings`` lists the issued documents whose bytes differ from the issued
+    ones although their content did not change (W602: a template or tool changed them).
     """
     ensure_issued_unchanged(repo, root)
     say = progress or (lambda _msg: None)
@@ -70,4 +72,8 @@ def build(
         say("Không có thay đổi: trang web và văn bản trong "
             f"{out_dir.name}/ đã đúng với nội dung hiện tại.")
         return BuildResult(out_dir, unchanged=True)
-    return write_site(repo, root, out_dir, inputs, say, tree_dir=tree_dir, force=force)
+    result = write_site(repo, root, out_dir, inputs, say, tree_dir=tree_dir, force=force)
+    # An issued document whose bytes differ from the issued ones, its content unchanged: a
+    # template or tool changed it. Said in the summary, so the clerk knows before CI publishes.
+    result.warnings = document_changes(repo, root, out_dir)
+    return result

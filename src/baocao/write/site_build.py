@@ -35,6 +35,7 @@ from typing import Any
 
 from ..cache import CACHE_DIR, DocumentCache
 from ..model import Repository
+from ..problems import Problem
 from ..render.memo import RenderMemo
 from ..render.report_md import render_report_markdown
 from ..render.site import (
@@ -64,6 +65,9 @@ class BuildResult:
     files: list[Path] = field(default_factory=list)
     engine_output: str = ""
     unchanged: bool = False
+    #: Warnings about the built output, for the build summary (W602: an issued document whose
+    #: bytes differ from the ones issued, set by commands/build.py).
+    warnings: list[Problem] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
