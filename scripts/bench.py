@@ -125,13 +125,14 @@ from pathlib import Path
 from baocao.load import load_repository
 from baocao.write.pandoc import pandoc_path
 from baocao.render.official import render_official_input
+from baocao.document.tree import bundle_markdown
 import subprocess
 root = Path(sys.argv[1])
 repo, _ = load_repository(root)
 exe = str(pandoc_path())
 with tempfile.TemporaryDirectory() as d:
     for r in repo.reports:
-        src = render_official_input(repo, r).encode()
+        src = bundle_markdown(render_official_input(repo, r)).encode()
         subprocess.run([exe, "-f", "markdown", "-t", "docx", "-o", f"{d}/x.docx"], input=src, check=True)
         typ = subprocess.run([exe, "-f", "markdown", "-t", "typst", "-s"], input=src, check=True,
                              capture_output=True).stdout

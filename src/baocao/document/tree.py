@@ -50,6 +50,20 @@ def read_bundle(source: str) -> dict[str, Any] | None:
     return None
 
 
+def bundle_markdown(source: str) -> str:
+    """The bundle as one Markdown document: the skeleton with each body in its slot's place
+    (what the official input was before the one parse; the benchmark's bare-pandoc baseline
+    converts it). Not how the documents are made: bodies read inside the skeleton could reach
+    one another."""
+    bundle = read_bundle(source)
+    if bundle is None:
+        return source
+    text: str = bundle["skeleton"]
+    for i, body in enumerate(bundle["bodies"]):
+        text = text.replace(f"{bundle['marker']}{i}\n", body.rstrip("\n") + "\n", 1)
+    return text
+
+
 #: The Lua filter that puts the parsed bodies in their slots (first filter of the DOCX/typst run).
 SPLICE_FILTER = Path(__file__).with_name("splice.lua")
 
