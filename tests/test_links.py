@@ -281,13 +281,14 @@ def _reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def test_the_snapshot_reads_exactly_what_the_loader_reads(shipped: Path,
                                                           monkeypatch: pytest.MonkeyPatch):
-    # A record beside the report (the issue lock reads it), an attachment, a badly named
-    # section, a note in a year folder and a folder that is no month: none is overlooked or
-    # read in excess.
+    # A record beside the report (the issue lock reads it), an attachment, a note in a year
+    # folder and a year out of range: none is overlooked or read in excess.
     month = shipped / "content/2023/09"
     (month / repofiles.RECORD_FILE).write_text("{}", encoding="utf-8")
     (month / "phu-luc.pdf").write_bytes(b"%PDF-")
     (shipped / "content/2023/ghi-chu.md").write_text("x", encoding="utf-8")
+    (shipped / "content/0000/01").mkdir(parents=True)  # a year out of range: reported, not read
+    shutil.copy(month / "index.md", shipped / "content/0000/01/index.md")
     seen = _reads(monkeypatch)
     check(shipped)
     loader = set(seen)
@@ -297,6 +298,7 @@ def test_the_snapshot_reads_exactly_what_the_loader_reads(shipped: Path,
     assert snapshot == loader | {f"content/2023/09/{repofiles.RECORD_FILE}", GUIDE}
     assert "content/2023/09/05-thong-tin-dich-vu.md" in loader
     assert "content/2023/09/phu-luc.pdf" not in snapshot
+    assert "content/0000/01/index.md" not in snapshot
     # And each file the loader reads changes the snapshot when it changes.
     before = content_snapshot(shipped)
     for rel in sorted(loader):
