@@ -64,11 +64,42 @@ def lay_over(dest: Path, layer: Path, *, skip: tuple[str, ...] = ()) -> Path:
     return dest
 
 
+#: In a fixture folder: symbolic links and special files to make at test time, one a line:
+#: "PATH -> TARGET" (a link, as git stores it) or "PATH fifo"; PATH replaces what is there.
+LINKS_FILE = "links.txt"
+
+
+def make_links(dest: Path, spec: Path) -> Path:
+    """Make the links and special files that *spec* (a LINKS_FILE) lists inside *dest*."""
+    if not spec.is_file():
+        return dest
+    for line in spec.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        rel, kind = (line.split(" -> ", 1) if " -> " in line else line.rsplit(" ", 1))
+        path = dest / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        elif os.path.lexists(path):
+            path.unlink()
+        if " -> " in line:
+            path.symlink_to(kind)
+        elif kind == "fifo":
+            os.mkfifo(path)
+        else:
+            raise ValueError(f"{spec}: {line!r}")
+    return dest
+
+
 def make_repo(tmp_path: Path, case: str) -> Path:
-    """The minimal fixture repository with the files of tests/fixtures/bad/<case> laid over it."""
+    """The minimal fixture repository with the files of tests/fixtures/bad/<case> laid over it
+    (and the links of its LINKS_FILE made)."""
     dest = tmp_path / case
     shutil.copytree(FIXTURES / "minimal", dest)
-    return lay_over(dest, FIXTURES / "bad" / case, skip=("expected.txt",))
+    layer = FIXTURES / "bad" / case
+    lay_over(dest, layer, skip=("expected.txt", LINKS_FILE))
+    return make_links(dest, layer / LINKS_FILE)
 
 
 #: The files of the shipped repository that a site is built from (git history aside).

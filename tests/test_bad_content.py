@@ -99,6 +99,8 @@ REQUIRED = {
     "alias bomb": ["yaml-alias-bomb", "yaml-deep-nesting", "yaml-python-tag"],
     "raw HTML": ["raw-html-script", "raw-output-code"],
     "outside files": ["image-outside-repo", "link-outside-repo"],
+    "links and special files": ["link-section-file", "link-index", "link-month-folder", "link-guide",
+                                "special-fifo"],
     "unsafe links and remote images": ["link-unsafe-scheme", "image-remote", "image-data"],
     "python placeholders": ["python-placeholder", "placeholder-python-access"],
     "font": ["missing-glyph"],

@@ -20,7 +20,7 @@ from urllib.parse import unquote
 
 from pydantic import BaseModel, ValidationError
 
-from . import placeholders
+from . import placeholders, repofiles
 from .confusables import difference, skeleton
 from .deadlines import DeadlineParseError
 from .document.checks import BodyCheck, check_bodies
@@ -40,14 +40,21 @@ from .model import (
 )
 from .months import FIRST_YEAR, LAST_YEAR, default_period_start, year_problem
 from .problems import Problems
+from .repofiles import (
+    CONTENT_DIR,
+    DIRECTIVES_FILE,
+    GUIDE_FILE,
+    ORG_FILE,
+    SECTION_NAME,
+    SITE_CONFIG_FILE,
+    MonthFolder,
+    RefusedFile,
+    walk_repository,
+)
+from .repofiles import MAX_FILE_BYTES as MAX_FILE_BYTES
 from .vietnamese import DateParseError, detect_legacy_encoding, nfc, parse_roman
 from .yamlio import Loaded, YamlSyntaxError, load_yaml, split_front_matter
 
-ORG_FILE = "organization.yaml"
-DIRECTIVES_FILE = "directives.yaml"
-CONTENT_DIR = "content"
-SECTION_NAME = re.compile(r"^(\d{2})-[a-z0-9][a-z0-9-]*\.md$")
-MAX_FILE_BYTES = 5 * 1024 * 1024
 #: Longest section body (about 60 printed pages; the longest shipped section has 15 000). Keeps
 #: the Markdown checks, pandoc and typst far from pathological run times on hostile input.
 MAX_BODY_CHARS = 200_000
@@ -70,18 +77,18 @@ _TYPE_NAMES = {
 def read_text(path: Path, rel: str, problems: Problems) -> str | None:
     """Read a UTF-8 text file: BOM dropped, CRLF made LF, NFC with a warning when it changes.
 
-    A binary file, a file saved in another encoding (TCVN3/ABC and VNI are named), or one larger
-    than :data:`MAX_FILE_BYTES` (checked before reading) gives an error and None. Text typed in
-    a legacy encoding, and characters the documents' font lacks, are reported too.
+    The file is read through :mod:`baocao.repofiles` as *rel* inside its repository: a file or
+    folder on the way that is a symbolic link or a special file is refused (E108) and one larger
+    than :data:`MAX_FILE_BYTES` (checked on the opened file, and the read is bounded) gives
+    E102; both give None without reading. A binary file, a file saved in another encoding
+    (TCVN3/ABC and VNI are named) gives an error and None. Text typed in a legacy encoding, and
+    characters the documents' font lacks, are reported too.
     """
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            mb = f"{size / 1024 / 1024:.1f}".replace(".", ",").removesuffix(",0")
-            problems.add(rel, 1, 1, "E102", f"tệp quá lớn ({mb} MB; tối đa "
-                         f"{MAX_FILE_BYTES // 1024 // 1024} MB)")
-            return None
-        raw = path.read_bytes()
+        raw = repofiles.read_repo_bytes(_repo_root(path, rel), rel)
+    except RefusedFile as err:
+        problems.add(err.rel, 1, 1, err.code, err.reason)
+        return None
     except OSError as err:
         problems.add(rel, 1, 1, "E102", f"không đọc được tệp: {err.strerror}")
         return None
@@ -379,7 +386,7 @@ def _report_error(
 
 def load_organization(root: Path, problems: Problems) -> tuple[Organization, ...]:
     path = root / ORG_FILE
-    if not path.is_file():
+    if not os.path.lexists(path):  # a link is not "missing": read_text refuses it
         problems.add(ORG_FILE, 1, 1, "E104", "thiếu tệp organization.yaml (tên cơ quan, địa danh)")
         return ()
     text = read_text(path, ORG_FILE, problems)
@@ -407,7 +414,7 @@ def organization_on(orgs: Sequence[Organization], day: date) -> Organization | N
 
 def load_tasks(root: Path, problems: Problems) -> tuple[Task, ...]:
     path = root / DIRECTIVES_FILE
-    if not path.is_file():
+    if not os.path.lexists(path):
         return ()
     text = read_text(path, DIRECTIVES_FILE, problems)
     loaded = _load_yaml_file(text, DIRECTIVES_FILE, problems) if text is not None else None
@@ -681,21 +688,27 @@ def _check_structure(meta: ReportMeta, sections: list[Section], problems: Proble
 
 
 def load_report(
-    folder: Path, rel_folder: str, year: int, month: int, orgs: Sequence[Organization],
-    problems: Problems, pending: list[BodyCheck] | None = None,
+    root: Path, listing: MonthFolder, orgs: Sequence[Organization], problems: Problems,
+    pending: list[BodyCheck] | None = None,
 ) -> tuple[ReportMeta, Loaded, int, list[Section]] | None:
+    """One month folder, as the walk listed it (:func:`repofiles.walk_repository`): only the
+    regular files named there are read (links and special files were refused by the walk)."""
+    rel_folder, folder = listing.rel, root / listing.rel
+    year, month = int(listing.year), int(listing.name)
     index = folder / "index.md"
     rel_index = f"{rel_folder}/index.md"
-    if not index.is_file():
-        problems.add(rel_index, 1, 1, "E104", "thiếu tệp index.md (thông tin chung của báo cáo)")
+    if "index.md" not in listing.files:
+        if not os.path.lexists(index) or (index.is_dir() and not index.is_symlink()):
+            problems.add(rel_index, 1, 1, "E104", "thiếu tệp index.md (thông tin chung của báo cáo)")
         return None
     sections: list[Section] = []
     orders: dict[int, str] = {}
-    for path in sorted(folder.iterdir()):
-        if path.name == "index.md" or path.is_dir() or path.suffix.lower() != ".md":
+    for name in listing.files:
+        if name == "index.md" or Path(name).suffix.lower() != ".md":
             continue
-        rel = f"{rel_folder}/{path.name}"
-        m = SECTION_NAME.match(path.name)
+        path = folder / name
+        rel = f"{rel_folder}/{name}"
+        m = SECTION_NAME.match(name)
         if not m:
             problems.add(rel, 1, 1, "E502",
                          "tên tệp mục phải có dạng NN-ten-muc.md (ví dụ 03-nghien-cuu-khoa-hoc.md)")
@@ -703,7 +716,7 @@ def load_report(
         order = int(m.group(1))
         if order in orders:
             problems.add(rel, 1, 1, "E502", f"trùng số thứ tự {m.group(1)} với tệp {orders[order]}")
-        orders[order] = path.name
+        orders[order] = name
         section = _load_section(path, rel, order, problems, pending)
         if section is not None:
             sections.append(section)
@@ -747,33 +760,31 @@ def load_repository(root: Path) -> tuple[Repository, Problems]:
     orgs = load_organization(root, problems)
     tasks = load_tasks(root, problems)
     task_ids = {t.id for t in tasks}
-    content = root / CONTENT_DIR
+    walk = walk_repository(root)
+    for refused in walk.refused:
+        problems.add(refused.rel, 1, 1, refused.code, refused.reason)
+    for rel in (SITE_CONFIG_FILE, GUIDE_FILE):  # read by the site build: refused here already
+        if (unsafe := repofiles.check_repo_file(root, rel)) is not None:
+            problems.add(unsafe.rel, 1, 1, unsafe.code, unsafe.reason)
     pending: list[BodyCheck] = []
     loaded: list[tuple[int, int, str, ReportMeta, Loaded, int, list[Section]]] = []
-    if not content.is_dir():
+    if walk.content == "missing":
         problems.add(CONTENT_DIR, 1, 1, "E104", "thiếu thư mục content/")
-    else:
-        for ydir in sorted(content.iterdir()):
-            if not ydir.is_dir() or not re.fullmatch(r"\d{4}", ydir.name):
-                continue
-            if year_problem(int(ydir.name)) is not None:  # content/0000/01: "tháng 1/0"
-                problems.add(f"{CONTENT_DIR}/{ydir.name}", 1, 1, "E502",
-                             f"thư mục năm \"{ydir.name}\" nằm ngoài khoảng {FIRST_YEAR}–"
-                             f"{LAST_YEAR} (thư mục báo cáo có dạng content/<năm>/<tháng>, ví dụ "
-                             "content/2023/09)")
-                continue
-            for mdir in sorted(ydir.iterdir()):
-                if not mdir.is_dir():
-                    continue
-                rel_folder = f"{CONTENT_DIR}/{ydir.name}/{mdir.name}"
-                if not re.fullmatch(r"0[1-9]|1[0-2]", mdir.name):
-                    problems.add(rel_folder, 1, 1, "E502",
-                                 "thư mục tháng phải có dạng 01 … 12")
-                    continue
-                year, month = int(ydir.name), int(mdir.name)
-                res = load_report(mdir, rel_folder, year, month, orgs, problems, pending)
-                if res is not None:
-                    loaded.append((year, month, rel_folder, *res))
+    for year_name in walk.years:
+        if year_problem(int(year_name)) is not None:  # content/0000/01: "tháng 1/0"
+            problems.add(f"{CONTENT_DIR}/{year_name}", 1, 1, "E502",
+                         f"thư mục năm \"{year_name}\" nằm ngoài khoảng {FIRST_YEAR}–"
+                         f"{LAST_YEAR} (thư mục báo cáo có dạng content/<năm>/<tháng>, ví dụ "
+                         "content/2023/09)")
+    for mdir in walk.months:
+        if year_problem(int(mdir.year)) is not None:
+            continue  # the year folder is reported above
+        if not mdir.valid:
+            problems.add(mdir.rel, 1, 1, "E502", "thư mục tháng phải có dạng 01 … 12")
+            continue
+        res = load_report(root, mdir, orgs, problems, pending)
+        if res is not None:
+            loaded.append((int(mdir.year), int(mdir.name), mdir.rel, *res))
     reports: list[Report] = []
     prev_cutoff: date | None = None
     prev_key = ""

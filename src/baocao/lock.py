@@ -44,6 +44,7 @@ from .load import DIRECTIVES_FILE, ORG_FILE
 from .model import Report, Repository, Section
 from .problems import ContentError, Problem, Problems
 from .render.outline import SectionBlock, outline
+from .repofiles import RefusedFile, read_repo_bytes
 from .vietnamese import format_date_short
 
 RECORD_NAME = "ban-hanh.json"
@@ -257,11 +258,11 @@ def read_record(root: Path, report: Report) -> tuple[dict[str, Any] | None, str 
     if path.is_symlink() or not path.is_file():
         return None, "không phải tệp thường (liên kết hoặc tệp đặc biệt)"
     try:
-        with path.open("rb") as fh:
-            raw = fh.read(_RECORD_LIMIT + 1)
-        if len(raw) > _RECORD_LIMIT:
-            return None, "tệp quá lớn"
+        raw = read_repo_bytes(root, f"{report.folder}/{RECORD_NAME}", _RECORD_LIMIT)
         data = json.loads(raw.decode("utf-8"))
+    except RefusedFile as err:  # no link followed anywhere on the way, bounded read
+        return None, ("tệp quá lớn" if err.code == "E102"
+                      else "không phải tệp thường (liên kết hoặc tệp đặc biệt)")
     except (OSError, UnicodeDecodeError, ValueError):
         return None, "không phải JSON UTF-8 hợp lệ"
     if not isinstance(data, dict) or not isinstance(data.get("fingerprint"), str):
@@ -271,8 +272,8 @@ def read_record(root: Path, report: Report) -> tuple[dict[str, Any] | None, str 
 
 def _index_text(root: Path, report: Report) -> str:
     try:
-        return (root / report.index_src.path).read_text(encoding="utf-8")
-    except OSError:
+        return read_repo_bytes(root, report.index_src.path).decode("utf-8")
+    except (OSError, ValueError, RefusedFile):
         return ""
 
 
@@ -490,7 +491,7 @@ def document_changes(repo: Repository, root: Path, site: Path) -> list[Problem]:
         if not isinstance(documents, dict) or report.meta.status != "issued":
             continue
         rec_path = f"{report.folder}/{RECORD_NAME}"
-        rec_text = (root / rec_path).read_text(encoding="utf-8")
+        rec_text = read_repo_bytes(root, rec_path, _RECORD_LIMIT).decode("utf-8")
         for fmt, digest in sorted(documents.items()):
             built = site / str(report.year) / f"{report.month:02d}" / document_name(report, fmt)
             if not built.is_file() or file_digest(built.read_bytes()) == digest:

@@ -47,6 +47,7 @@ CODES: dict[str, str] = {
     "E105": "tệp không phải văn bản UTF-8",
     "E106": "văn bản gõ bằng bảng mã cũ (TCVN3/ABC, VNI)",
     "E107": "ký tự điều khiển hướng chữ (bidi) vô hình",
+    "E108": "tệp hoặc thư mục là liên kết tượng trưng (symbolic link) hoặc tệp đặc biệt",
     # schema
     "E201": "thiếu trường bắt buộc",
     "E202": "sai kiểu dữ liệu",

@@ -12,6 +12,7 @@ import yaml
 
 from .errors import SiteBuildError as SiteBuildError
 from .render.site import DIRECTIVES_SOURCE, GUIDE_SOURCE, Revision
+from .repofiles import read_setting_text
 
 SITE_CONFIG = "mkdocs.yml"
 
@@ -19,11 +20,11 @@ SITE_CONFIG = "mkdocs.yml"
 def read_site_config(root: Path) -> dict[str, Any]:
     """The repository's mkdocs.yml (empty when absent). Only plain YAML is accepted: no
     ``!!python`` or ``!ENV`` tags, which Zensical does not read and which would run code."""
-    path = root / SITE_CONFIG
-    if not path.is_file():
-        return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = read_setting_text(root, SITE_CONFIG)  # no link, no special file (E108)
+        if text is None:
+            return {}
+        data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"{SITE_CONFIG}:{mark.line + 1}:{mark.column + 1}" if mark else SITE_CONFIG

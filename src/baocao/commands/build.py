@@ -17,6 +17,7 @@ from pathlib import Path
 from ..lock import document_changes, ensure_issued_unchanged
 from ..model import Repository
 from ..render.site import GUIDE_SOURCE
+from ..repofiles import read_setting_text
 from ..site_inputs import SiteBuildError, read_git_history, read_site_config
 from ..write.fingerprint import content_snapshot as content_snapshot
 from ..write.fingerprint import input_fingerprint
@@ -60,10 +61,9 @@ def build(
                              "thư mục templates/ của công cụ")
     revisions = read_git_history(root)
     day = as_of or date.today()
-    guide_path = root / GUIDE_SOURCE
     inputs = SiteInputs(
         config=config, revisions=revisions,
-        guide=guide_path.read_text(encoding="utf-8") if guide_path.is_file() else None,
+        guide=read_setting_text(root, GUIDE_SOURCE),  # no link, no special file (E108)
         as_of=day, fingerprint=(input_fingerprint(snapshot, config, templates, day, revisions)
                                 if snapshot is not None else None),
     )

@@ -39,6 +39,7 @@ from markupsafe import Markup
 from ..directives import REGISTER_ORDER, Status, Summary, TaskRow, register_rows
 from ..document import html as document_html
 from ..model import Report, Repository, Section, Task
+from ..repofiles import GUIDE_FILE
 from ..vietnamese import fold, format_count, format_date_short
 from .facts import TABLE_COLUMNS, GroupRow, ReportFacts, TaskTableRow, compute_facts, summary_lines
 from .memo import RenderMemo
@@ -62,7 +63,7 @@ SEARCH_SCRIPT = "assets/baocao-search.js"
 #: plain mkdocs build give the same pages without it, only slower (docs/dev/performance.md).
 PRERENDERED_HOOK = "hooks/prerendered.py"
 #: The editors' guide in the content repository (the site page is generated from it).
-GUIDE_SOURCE = "docs/huong-dan-bien-tap.md"
+GUIDE_SOURCE = GUIDE_FILE
 DIRECTIVES_SOURCE = "directives.yaml"
 
 

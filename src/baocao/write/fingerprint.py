@@ -11,29 +11,38 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..render.site import DIRECTIVES_SOURCE, GUIDE_SOURCE, Revision
+from .. import repofiles
+from ..render.site import GUIDE_SOURCE, Revision
 
 #: Version of the fingerprint's recipe: changing what goes into it changes this.
 _FINGERPRINT_FORMAT = b"baocao-site-inputs-3\0"
 
 
 def content_snapshot(root: Path) -> str:
-    """Digest of the content a build reads: the bytes of every file under content/,
-    directives.yaml, organization.yaml and the editors' guide.
+    """Digest of the content a build reads: exactly the files the loader reads (one walk,
+    :func:`baocao.repofiles.walk_repository`: organization.yaml, directives.yaml, every month
+    folder's index.md, section files and issuance record), and the editors' guide, each read
+    the way the loader reads it (no link followed; what is refused is recorded as refused).
 
     Take it BEFORE loading the repository and give it to ``build``: a file saved after the
     snapshot (while the build reads or runs) then makes the next build's snapshot differ, so
     that build does the work. Taken after loading, it could record content the build never
     read, and the next build would say there is nothing to do."""
-    h = hashlib.sha256(b"baocao-content-1\0")
-    sources = sorted(p for p in (root / "content").rglob("*") if p.is_file())
-    sources += [root / name for name in (DIRECTIVES_SOURCE, "organization.yaml", GUIDE_SOURCE)]
-    for path in sources:
+    root = Path(os.path.realpath(root))
+    walk = repofiles.walk_repository(root)
+    h = hashlib.sha256(b"baocao-content-2\0")
+    for refused in walk.refused:
+        h.update(b"refused\0" + refused.rel.encode() + b"\0")
+    for rel in [*walk.reads(), GUIDE_SOURCE]:
         try:
-            data = path.read_bytes()
+            data = repofiles.read_repo_bytes(root, rel)
         except FileNotFoundError:
             data = b"\0missing"
-        h.update(path.relative_to(root).as_posix().encode() + b"\0" + data + b"\0")
+        except repofiles.RefusedFile as err:
+            data = f"\0refused {err.code} {err.rel}".encode()
+        except OSError as err:
+            data = f"\0unreadable {err.errno}".encode()
+        h.update(rel.encode() + b"\0" + data + b"\0")
     return h.hexdigest()
 
 
