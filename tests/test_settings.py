@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import copy_shipped_repo
+from conftest import ROOT, copy_shipped_repo
 from lxml import html as lxml_html
 
 from baocao.cli import cli
@@ -252,3 +252,52 @@ def test_engine_config_drops_what_the_checker_refuses():
     assert cfg["theme"]["font"] is False and cfg["theme"]["custom_dir"] == "overrides"
     assert "static_templates" not in cfg["theme"] and "logo" not in cfg["theme"]
     assert cfg["extra"] == {"generator": False}
+
+
+def test_the_package_reads_yaml_only_with_the_safe_composer():
+    """Every YAML the tool reads is composed by PyYAML's safe loader (nothing constructed from
+    tags): no full or unsafe loader anywhere in the package. The engines' own reading of the
+    generated file is covered by test_generated_config_is_plain_data_for_both_engines."""
+    src = Path(__file__).resolve().parents[1] / "src" / "baocao"
+    unsafe = re.compile(r"yaml\.(?:load|full_load|unsafe_load|load_all)\(|\b(?:Full|Unsafe)Loader"
+                        r"\b|yaml\.Loader\b")
+    found = [f"{p.relative_to(src)}:{i}" for p in sorted(src.rglob("*.py"))
+             for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+             if unsafe.search(line)]
+    assert found == []
+    readers = sorted(p.relative_to(src).as_posix() for p in src.rglob("*.py")
+                     if re.search(r"yaml\.(?:compose|parse|safe_load)\(", p.read_text("utf-8")))
+    assert readers == ["settings.py", "write/engine.py", "yamledit.py", "yamlio.py"]
+
+
+def test_settings_checker_never_raises():
+    """Any text, and any YAML-writable data under the settings' own keys, gives problems with
+    a place, never an exception (the checker runs inside `check`, `build` and `serve`)."""
+    from hypothesis import given
+    from hypothesis import strategies as st
+    from test_fuzz import TEXT, VALUES, _ok_problems, fuzz
+
+    from baocao.problems import Problems
+    from baocao.settings import THEME_KEYS, TOP_KEYS, engine_settings, read_settings
+
+    keys = st.sampled_from([*TOP_KEYS, *THEME_KEYS, "INHERIT", "hooks", "analytics", "homepage",
+                            "palette", "toggle", "media", "generator", "nav"])
+    data = st.recursive(VALUES, lambda inner: st.dictionaries(keys, inner, max_size=5),
+                        max_leaves=25)
+
+    @fuzz(300)
+    @given(TEXT)
+    def any_text(text: str) -> None:
+        problems = Problems()
+        engine_settings(read_settings(text, problems, ROOT))
+        _ok_problems(problems)
+
+    @fuzz(300)
+    @given(data)
+    def any_data(value: object) -> None:
+        problems = Problems()
+        engine_settings(read_settings(yaml.safe_dump(value, allow_unicode=True), problems, ROOT))
+        _ok_problems(problems)
+
+    any_text()
+    any_data()

@@ -83,6 +83,7 @@ _ICON = re.compile(r"material/[a-z0-9-]+")
 _MEDIA = re.compile(r"[a-z0-9() :,.-]*")
 
 Path_ = tuple[str | int, ...]
+_PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _suggest(key: str, allowed: tuple[str, ...]) -> str:
@@ -98,7 +99,7 @@ def _tag_problems(text: str, problems: Problems) -> bool:
     """Report every explicit YAML tag (``!ENV``, ``!!python/…``); True when there was one."""
     found = False
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for event in yaml.parse(text, Loader=_PARSER):
             tag = getattr(event, "tag", None)
             if tag is None or isinstance(event, yaml.AliasEvent):
                 continue
@@ -125,7 +126,7 @@ class _Checker:
         self.problems.add(SITE_CONFIG, line, col, code, message)
 
     def unknown(self, path: Path_, allowed: tuple[str, ...]) -> None:
-        self.add(path, "W201", f"trường \"{_name(path)}\" không được hỗ trợ và bị bỏ qua"
+        self.add(path, "W201", f"trường \"{_name(path) or path[-1]}\" không được hỗ trợ và bị bỏ qua"
                                f"{_suggest(str(path[-1]), allowed)}")
 
     def mapping(self, value: Any, path: Path_, allowed: tuple[str, ...],
@@ -297,9 +298,9 @@ def check_settings(loaded: Loaded, problems: Problems, root: Path | None) -> dic
 
     out: dict[str, Any] = {}
     for key, value in data.items():
-        if not isinstance(key, str) or key in CODE_KEYS or key in OWNED_KEYS:
+        if isinstance(key, str) and (key in CODE_KEYS or key in OWNED_KEYS):
             continue
-        if key not in TOP_KEYS:
+        if not isinstance(key, str) or key not in TOP_KEYS:
             c.unknown((key,), TOP_KEYS)
             continue
         if key == "extra" and isinstance(value, dict) and "analytics" in value:
