@@ -58,7 +58,8 @@ def test_inherit_runs_no_code_and_is_refused(tmp_path: Path, command: list[str],
     assert not marker.exists(), "the inherited file ran a command"
     assert result.exit_code == 1, result.output
     line = next(i for i, text in enumerate(
-        (root / "mkdocs.yml").read_text(encoding="utf-8").splitlines(), 1) if "INHERIT" in text)
+        (root / "mkdocs.yml").read_text(encoding="utf-8").splitlines(), 1)
+        if text.startswith("INHERIT:"))
     assert f"mkdocs.yml:{line}:1: E701: " in result.output
     assert "Traceback" not in result.output
     assert not (root / "site").exists() and not (root / "public").exists()
