@@ -113,6 +113,8 @@ REQUIRED = {
     "deep nesting": ["nesting-too-deep"],
     "issued record (issue 15)": ["issued-record-status-draft", "issued-record-fingerprint-removed",
                                  "issued-record-unreadable"],
+    "settings": ["settings-inherit", "settings-tag", "settings-analytics", "settings-remote-asset",
+                 "settings-unsafe-url", "settings-unknown-key"],
 }
 
 

@@ -75,7 +75,7 @@ def test_the_workflow_is_covered():
     from baocao.problems import CODES
 
     table = sections["Một số lỗi thường gặp"]
-    for code in ("E108", "E601", "E602", "W601", "W602"):
+    for code in ("E108", "E601", "E602", "W601", "W602", "E701"):
         assert code in CODES and f"`{code}`" in table
 
 

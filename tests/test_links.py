@@ -296,6 +296,7 @@ def test_the_snapshot_reads_exactly_what_the_loader_reads(shipped: Path,
     content_snapshot(shipped)
     snapshot = set(seen)
     assert snapshot == loader | {f"content/2023/09/{repofiles.RECORD_FILE}", GUIDE}
+    assert repofiles.SITE_CONFIG_FILE in loader  # the settings are content's: checked and snapshot
     assert "content/2023/09/05-thong-tin-dich-vu.md" in loader
     assert "content/2023/09/phu-luc.pdf" not in snapshot
     assert "content/0000/01/index.md" not in snapshot

@@ -52,6 +52,7 @@ from .repofiles import (
     walk_repository,
 )
 from .repofiles import MAX_FILE_BYTES as MAX_FILE_BYTES
+from .settings import SITE_CONFIG, read_settings
 from .vietnamese import DateParseError, detect_legacy_encoding, nfc, parse_roman
 from .yamlio import Loaded, YamlSyntaxError, load_yaml, split_front_matter
 
@@ -381,7 +382,17 @@ def _report_error(
 
 
 # --------------------------------------------------------------------------------------------
-# organization.yaml and directives.yaml
+# mkdocs.yml, organization.yaml and directives.yaml
+
+
+def load_site_settings(root: Path, problems: Problems) -> dict[str, Any]:
+    """The allowed part of mkdocs.yml as plain data (empty when absent); refused keys, tags and
+    values are problems (baocao.settings). Every command reads the settings through here."""
+    path = root / SITE_CONFIG
+    if not path.exists():
+        return {}
+    text = read_text(path, SITE_CONFIG, problems)
+    return read_settings(text, problems, root) if text is not None else {}
 
 
 def load_organization(root: Path, problems: Problems) -> tuple[Organization, ...]:
@@ -819,5 +830,6 @@ def load_repository(root: Path) -> tuple[Repository, Problems]:
         ))
     for finding in check_bodies(pending, _target_problem):
         problems.add(*finding)
+    load_site_settings(root, problems)
     repo = Repository(root=str(root), organization=orgs, tasks=tasks, reports=tuple(reports))
     return repo, problems

@@ -79,6 +79,8 @@ CODES: dict[str, str] = {
     "E602": "hồ sơ ban hành (ban-hanh.json) và index.md không khớp, hoặc hồ sơ không đọc được",
     "W601": "báo cáo đã ban hành chưa được khóa",
     "W602": "văn bản đã ban hành sẽ khác do mẫu hoặc công cụ thay đổi",
+    # site settings (mkdocs.yml, baocao.settings)
+    "E701": "cấu hình trang web không được phép (mã, tệp khác, máy chủ ngoài)",
 }
 
 

@@ -1,5 +1,6 @@
 """Stage 1 for the site: what the website is built from besides the content, read once per build:
-the repository's mkdocs.yml (plain data only) and the git history that the pages show."""
+the repository's mkdocs.yml (plain data, validated: baocao.settings) and the git history that the
+pages show."""
 
 from __future__ import annotations
 
@@ -8,37 +9,24 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import SiteBuildError as SiteBuildError
+from .load import load_site_settings
+from .problems import ContentError, Problems
 from .render.site import DIRECTIVES_SOURCE, GUIDE_SOURCE, Revision
-from .repofiles import read_setting_text
-
-SITE_CONFIG = "mkdocs.yml"
+from .settings import SITE_CONFIG as SITE_CONFIG
 
 
 def read_site_config(root: Path) -> dict[str, Any]:
-    """The repository's mkdocs.yml (empty when absent). Only plain YAML is accepted: no
-    ``!!python`` or ``!ENV`` tags, which Zensical does not read and which would run code."""
-    try:
-        text = read_setting_text(root, SITE_CONFIG)  # no link, no special file (E108)
-        if text is None:
-            return {}
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f"{SITE_CONFIG}:{mark.line + 1}:{mark.column + 1}" if mark else SITE_CONFIG
-        raise SiteBuildError(
-            f"{where}: không đọc được cấu hình trang web ({exc.problem}); tệp chỉ được dùng YAML "
-            "thường, không dùng thẻ như !!python/name hay !ENV"
-        ) from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise SiteBuildError(f"{SITE_CONFIG}: không đọc được cấu hình trang web: {exc}") from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise SiteBuildError(f"{SITE_CONFIG}: cấu hình trang web phải là các dòng \"khóa: giá trị\"")
-    return data
+    """The allowed part of the repository's mkdocs.yml (empty when absent), read by the same
+    loader as ``check`` (:func:`baocao.load.load_site_settings`): a build called with a
+    repository loaded before the file changed still refuses what ``check`` refuses.
+
+    Raises ContentError (every problem, with file:line) when the file has errors."""
+    problems = Problems()
+    config = load_site_settings(root.resolve(), problems)
+    if problems.errors:
+        raise ContentError(problems.errors)
+    return config
 
 
 def revision_group(path: str) -> str:

@@ -40,6 +40,7 @@ from ..directives import REGISTER_ORDER, Status, Summary, TaskRow, register_rows
 from ..document import html as document_html
 from ..model import Report, Repository, Section, Task
 from ..repofiles import GUIDE_FILE
+from ..settings import engine_settings
 from ..vietnamese import fold, format_count, format_date_short
 from .facts import TABLE_COLUMNS, GroupRow, ReportFacts, TaskTableRow, compute_facts, summary_lines
 from .memo import RenderMemo
@@ -1059,12 +1060,6 @@ MARKDOWN_EXTENSIONS: list[Any] = [
     "tables",
     "admonition",
 ]
-#: Keys of the top-level mkdocs.yml that the generator sets itself (the user's values are ignored).
-OWNED_KEYS = (
-    "docs_dir", "site_dir", "nav", "plugins", "hooks", "markdown_extensions", "extra_css",
-    "extra_javascript", "repo_url", "repo_name", "edit_uri", "edit_uri_template",
-    "use_directory_urls", "exclude_docs", "not_in_nav", "strict", "validation",
-)
 _DEFAULT_PALETTE = [
     {"media": "(prefers-color-scheme: light)", "scheme": "default", "primary": "indigo",
      "accent": "indigo",
@@ -1080,13 +1075,15 @@ def site_config(base: Mapping[str, Any], nav: list[Any]) -> dict[str, Any]:
 
     Paths are relative to the tree (mkdocs.yml, docs/, overrides/ side by side), so the tree can
     be built where it is by MkDocs or Zensical. Intranet safety is not left to the user's file:
-    the theme never loads web fonts, the built-in search is off (Pagefind replaces it: the
-    header's search box is templates/site/overrides/partials/search.html) and
-    repo_url is dropped, because the theme would ask the git host's API for repository facts.
+    only the allowed settings pass, their text HTML-escaped (``settings.engine_settings``: no
+    INHERIT, hook or analytics can reach the engine, which loads this file with PyYAML's full
+    loader), the theme never loads web fonts, the built-in search is off (Pagefind replaces it:
+    the header's search box is templates/site/overrides/partials/search.html) and repo_url is
+    dropped, because the theme would ask the git host's API for repository facts.
     """
-    cfg = {k: v for k, v in base.items() if k not in OWNED_KEYS}
+    cfg = engine_settings(base)
     cfg.setdefault("site_name", "Lưu trữ báo cáo")
-    theme = dict(base.get("theme") or {}) if isinstance(base.get("theme"), Mapping) else {}
+    theme = dict(cfg.get("theme") or {})
     theme["name"] = "material"
     theme["custom_dir"] = "overrides"
     theme["font"] = False

@@ -9,6 +9,11 @@ The same command as ``python -m mkdocs build``, with these changes:
   and kept there (Jinja's FileSystemBytecodeCache, checked against each template's source):
   compiling Material's templates is a third of an incremental build's engine time.
 
+- The config file is read as plain data first (:func:`refuse_unsafe_config`): MkDocs loads it
+  with PyYAML's full loader, which runs ``!!python/object/apply`` tags and follows ``INHERIT`` to
+  any file. The build generates a plain file (``settings.engine_settings``); a file with a tag
+  or INHERIT is refused before MkDocs sees it.
+
 The other two only matter with ``--dirty`` (an incremental build, see
 ``write/site_tree.py: reuse_pages``):
 
@@ -58,6 +63,40 @@ def _preload() -> None:
             importlib.import_module(name)
 
 
+def _config_file(args: list[str]) -> str:
+    """The ``--config-file``/``-f`` argument of a ``mkdocs build`` command line."""
+    for i, arg in enumerate(args):
+        if arg in ("--config-file", "-f") and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--config-file="):
+            return arg.split("=", 1)[1]
+    return "mkdocs.yml"
+
+
+def refuse_unsafe_config(path: str) -> None:
+    """Raise SiteBuildError when the engine config at *path* has a YAML tag (``!ENV``,
+    ``!!python/…``, ``!relative``) or an ``INHERIT`` key: MkDocs would run or read it."""
+    import yaml
+
+    from ..errors import SiteBuildError
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+        events = list(yaml.parse(text, Loader=yaml.SafeLoader))
+        root = yaml.compose(text, Loader=yaml.SafeLoader)  # noqa: S506 - builds nothing
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return  # MkDocs says what is wrong with a file it cannot read
+    for event in events:
+        if getattr(event, "tag", None) is not None:
+            raise SiteBuildError(f"{path}:{event.start_mark.line + 1}: cấu hình trang web có thẻ "
+                                 f"YAML {event.tag!r}; không dựng")
+    for key, _value in root.value if isinstance(root, yaml.MappingNode) else ():
+        if isinstance(key, yaml.ScalarNode) and key.value == "INHERIT":
+            raise SiteBuildError(f"{path}:{key.start_mark.line + 1}: cấu hình trang web có "
+                                 "INHERIT (đọc tệp khác); không dựng")
+
+
 def main(argv: list[str] | None = None) -> int:
     """With $BAOCAO_ENGINE_WAIT set (a build started the engine early), import everything,
     then wait for one line on stdin: the remaining arguments as a JSON list ("--dirty" or
@@ -100,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
 
         Theme.get_env = get_env_cached
     args = patch_dirty_build(build_mod, args)
+    refuse_unsafe_config(_config_file(args))
     try:
         # Not standalone: click's usage errors come back here and are said in Vietnamese.
         code = cli.main(args=["build", *args], prog_name="mkdocs", standalone_mode=False)

@@ -21,7 +21,8 @@ _FINGERPRINT_FORMAT = b"baocao-site-inputs-3\0"
 def content_snapshot(root: Path) -> str:
     """Digest of the content a build reads: exactly the files the loader reads (one walk,
     :func:`baocao.repofiles.walk_repository`: organization.yaml, directives.yaml, every month
-    folder's index.md, section files and issuance record), and the editors' guide, each read
+    folder's index.md, section files and issuance record), the site settings (mkdocs.yml, which
+    the loader checks too) and the editors' guide, each read
     the way the loader reads it (no link followed; what is refused is recorded as refused).
 
     Take it BEFORE loading the repository and give it to ``build``: a file saved after the
@@ -30,10 +31,10 @@ def content_snapshot(root: Path) -> str:
     read, and the next build would say there is nothing to do."""
     root = Path(os.path.realpath(root))
     walk = repofiles.walk_repository(root)
-    h = hashlib.sha256(b"baocao-content-2\0")
+    h = hashlib.sha256(b"baocao-content-3\0")
     for refused in walk.refused:
         h.update(b"refused\0" + refused.rel.encode() + b"\0")
-    for rel in [*walk.reads(), GUIDE_SOURCE]:
+    for rel in [*walk.reads(), repofiles.SITE_CONFIG_FILE, GUIDE_SOURCE]:
         try:
             data = repofiles.read_repo_bytes(root, rel)
         except FileNotFoundError:
