@@ -25,7 +25,6 @@ written, and handed the inputs in a ``SiteContext``.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -49,6 +48,7 @@ from ..render.site import (
 from ..site_inputs import SiteBuildError
 from . import search
 from .documents import build_documents
+from .files import normalise_modes, sync_filesystem, write_file
 from .names import FORMATS, document_name, templates_dir
 from .publish import BUILD_RECORD, new_staging, read_record, swap_in
 from .site_engine import Engine
@@ -142,8 +142,7 @@ def write_site(repo: Repository, root: Path, out_dir: Path, inputs: SiteInputs, 
         for report in repo.reports:
             folder = site / str(report.year) / f"{report.month:02d}"
             folder.mkdir(parents=True, exist_ok=True)
-            (folder / document_name(report, "md")).write_text(
-                render_report_markdown(repo, report), encoding="utf-8")
+            write_file(folder / document_name(report, "md"), render_report_markdown(repo, report))
             result.files += [out_dir / str(report.year) / f"{report.month:02d}" /
                              document_name(report, ext) for ext in ("docx", "pdf", "md")]
         # Search: the Pagefind index of the built pages, one record per section (write.search).
@@ -160,10 +159,12 @@ def write_site(repo: Repository, root: Path, out_dir: Path, inputs: SiteInputs, 
                                       wait=engine_done if reused is not None else None)
         except search.SearchIndexError as exc:
             raise SiteBuildError(f"lập chỉ mục tìm kiếm thất bại: {exc}") from None
-        (site / BUILD_RECORD).write_text(json.dumps(
-            {"fingerprint": inputs.fingerprint, "engine": key, "pages": digests}, indent=1) + "\n",
-            encoding="utf-8")
-        os.chmod(site, 0o755)
+        write_file(site / BUILD_RECORD, json.dumps(
+            {"fingerprint": inputs.fingerprint, "engine": key, "pages": digests}, indent=1) + "\n")
+        # Modes fixed whatever the umask (0644/0755), and every byte on disk before the swap:
+        # a write the kernel kept back fails here, while the old site is still in place.
+        normalise_modes(site)
+        sync_filesystem(site)
         swap_in(site, out_dir)
         memo.save()
     finally:
