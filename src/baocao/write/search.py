@@ -40,6 +40,7 @@ from ..errors import DiskError, describe_os_error
 from ..model import Repository
 from ..render.site import report_page
 from .files import write_file
+from .search_order import sort_bundle
 from .search_records import (
     FILTERS,
     LANGUAGE,
@@ -292,10 +293,13 @@ def reference_assets() -> dict[str, str] | None:
     import asyncio
 
     async def ask() -> dict[str, str]:
-        from pagefind.index import IndexConfig, PagefindIndex
+        from pagefind.index import IndexConfig
+        from pagefind.service import PagefindService
 
-        config = IndexConfig(force_language=LANGUAGE)
-        async with PagefindIndex(config) as index:
+        # The service, not PagefindIndex's context manager: that one writes the index into
+        # the current folder on the way out.
+        async with PagefindService() as service:
+            index = await service.create_index(IndexConfig(force_language=LANGUAGE))
             await index.add_html_file(content=f'<html lang="{LANGUAGE}"><body><p>x</p></body></html>',
                                       url="/x/")
             files = await index.get_files()
@@ -398,6 +402,8 @@ def _index_shard(documents: Sequence[tuple[str, bytes]], scratch: Path, bundle: 
         run_pagefind(scratch, bundle)
         # before the records are removed: the free space then is what Pagefind had left
         verify_bundle(bundle, len(documents))
+        if sort_bundle(bundle, LANGUAGE):  # the same bytes for the same records
+            verify_bundle(bundle, len(documents))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     for name in _UNUSED:
