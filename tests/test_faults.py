@@ -167,13 +167,66 @@ def test_two_rename_fallback_puts_the_old_site_back(tmp_path: Path, monkeypatch:
 def test_recover_removes_only_dead_builds_staging(tmp_path: Path):
     site = tmp_path / "site"
     site.mkdir()
-    live = tmp_path / f".site.new-{os.getpid()}-abcd"  # a build still running (this process)
-    dead = tmp_path / ".site.new-999999999-efgh"  # a process that does not exist
+    live = publish.new_staging(site)  # a build still running (this process holds its lock)
+    dead = tmp_path / ".site.new-999999999-efgh"  # a killed build: its lock is free
+    (dead / "tree").mkdir(parents=True)
+    (dead / publish.STAGING_LOCK).touch()
+    making = tmp_path / ".site.new-4242-ijkl"  # being made right now: no lock file yet
+    making.mkdir()
+    old = tmp_path / ".site.new-4343-mnop"  # left by an older baocao long ago: no lock file
+    old.mkdir()
+    os.utime(old, (time.time() - publish.STALE_UNLOCKED - 60,) * 2)
     foreign = tmp_path / ".site.new-khac"  # not named by a build: left alone
-    for folder in (live, dead, foreign):
-        (folder / "tree").mkdir(parents=True)
-    publish.recover(site)
-    assert leftovers(tmp_path) == sorted([live.name, foreign.name])
+    foreign.mkdir()
+    try:
+        publish.recover(site)
+        assert leftovers(tmp_path) == sorted([live.name, making.name, foreign.name])
+    finally:
+        publish.remove_staging(live)
+    assert not live.exists()
+
+
+HOLD_STAGING = """
+import sys
+from pathlib import Path
+from baocao.write import publish
+staging = publish.new_staging(Path(sys.argv[1]))
+(staging / "tree").mkdir()
+(staging / "tree" / "index.md").write_text("đang dựng", encoding="utf-8")
+print(staging, flush=True)
+sys.stdin.read()  # until the test lets go
+"""
+
+
+def test_a_build_in_another_pid_namespace_keeps_a_running_builds_staging(
+        repo: tuple[Path, dict[str, str]]):
+    """A build holds its staging folder (first process) while a second build runs in another
+    PID namespace, where the first one's process id does not exist: the second build must
+    leave the first one's staging folder alone, and remove it once the first is gone."""
+    if not sys.platform.startswith("linux") or os.geteuid() != 0 or shutil.which("unshare") is None:
+        pytest.skip("a PID namespace needs Linux, root and unshare (CI runs as root)")
+    probe = subprocess.run(["unshare", "--pid", "--fork", "--mount-proc", "true"],
+                           capture_output=True, text=True)
+    if probe.returncode != 0:
+        pytest.skip(f"cannot make a PID namespace here: {probe.stderr.strip()}")
+    root, before = repo
+    change_content(root, "Câu mới của bản dựng thứ hai.")
+    first = subprocess.Popen([sys.executable, "-c", HOLD_STAGING, str(root / "site")],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert first.stdout is not None
+        staging = Path(first.stdout.readline().strip())
+        assert staging.is_dir()
+        second = subprocess.run(["unshare", "--pid", "--fork", "--mount-proc", *build_cmd(root)],
+                                capture_output=True, text=True, timeout=300)
+        assert second.returncode == 0, second.stderr
+        assert (staging / "tree" / "index.md").read_text(encoding="utf-8") == "đang dựng"
+        assert leftovers(root) == [staging.name]
+    finally:
+        first.kill()
+        first.wait()
+    publish.recover(root / "site")  # the first build is gone: its lock is free
+    assert leftovers(root) == []
 
 
 # --------------------------------------------------------------------------------------------
