@@ -25,7 +25,6 @@ written, and handed the inputs in a ``SiteContext``.
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -50,7 +49,7 @@ from . import search
 from .documents import build_documents
 from .files import normalise_modes, sync_filesystem, write_file
 from .names import FORMATS, document_name, templates_dir
-from .publish import BUILD_RECORD, new_staging, read_record, swap_in
+from .publish import BUILD_RECORD, new_staging, read_record, remove_staging, swap_in
 from .site_engine import Engine
 from .site_tree import engine_key, page_digests, prepare_tree, reuse_pages, write_tree
 
@@ -170,5 +169,5 @@ def write_site(repo: Repository, root: Path, out_dir: Path, inputs: SiteInputs, 
     finally:
         if engine is not None:
             engine.stop()
-        shutil.rmtree(staging, ignore_errors=True)
+        remove_staging(staging)
     return result
