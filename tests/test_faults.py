@@ -256,6 +256,48 @@ def test_full_disk_halfway_is_a_clear_error(repo: tuple[Path, dict[str, str]],
     assert leftovers(root) == []
 
 
+@pytest.mark.parametrize("tool", ["documents", "engine"])
+def test_a_tool_that_ends_well_without_writing_is_caught(tool: str, repo: tuple[Path, dict[str, str]],
+                                                         monkeypatch: pytest.MonkeyPatch):
+    """A tool that exits 0 but leaves an empty file (as Pagefind did on a full disk) does not
+    get its output published: the build checks what pandoc/typst and MkDocs wrote."""
+    root, before = repo
+    change_content(root, f"Câu mới, {tool} không ghi được.")
+
+    def empty(path: Path) -> None:
+        path.unlink()  # (not truncated in place: it may be hard-linked to the published site)
+        path.write_bytes(b"")
+
+    if tool == "documents":
+        real = site_build.build_documents
+
+        def documents_then_empty(repo_, reports, docs, *args, **kwargs):  # noqa: ANN001, ANN202
+            stats = real(repo_, reports, docs, *args, **kwargs)
+            empty(next(docs.glob("2024/01/*.pdf")))
+            return stats
+
+        monkeypatch.setattr(site_build, "build_documents", documents_then_empty)
+        named = ".pdf không được ghi đủ"
+    else:
+        real_index = site_build.search.write_search_index
+
+        def engine_then_empty(repo_, site, *args, **kwargs):  # noqa: ANN001, ANN202
+            stats = real_index(repo_, site, *args, **kwargs)  # the engine has finished
+            empty(site / "2024" / "01" / "index.html")
+            return stats
+
+        monkeypatch.setattr(site_build.search, "write_search_index", engine_then_empty)
+        named = "/site/2024/01/index.html không được ghi đủ"
+    result = CliRunner().invoke(cli, ["--repo", str(root), "build", "--as-of", AS_OF],
+                                catch_exceptions=False)
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert lines[-2].startswith("Lỗi: ") and named in lines[-2], lines
+    assert lines[-1] == f"{root / 'site'} được giữ nguyên."
+    assert snapshot(root / "site") == before
+    assert leftovers(root) == []
+
+
 def test_real_file_size_limit_fails_cleanly(repo: tuple[Path, dict[str, str]]):
     """The kernel refuses writes past RLIMIT_FSIZE (EFBIG) in the build and every process it
     starts, like a disk that fills up during the build."""
