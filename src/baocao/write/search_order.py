@@ -17,6 +17,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -127,6 +128,8 @@ def sort_bundle(bundle: Path, language: str) -> bool:
     try:
         entry_text = entry_path.read_text(encoding="utf-8")
         old_meta = json.loads(entry_text)["languages"][language]["hash"]
+        if entry_text.count(f'"hash":"{old_meta}"') != 1:
+            return False  # not written as expected: the entry could not be pointed elsewhere
         meta_path = bundle / f"pagefind.{old_meta}.pf_meta"
         meta = _read(meta_path)
         filters = meta[3]
@@ -148,7 +151,7 @@ def sort_bundle(bundle: Path, language: str) -> bool:
             pair[1] = _Text(new)
         filters.sort(key=lambda f: str(f[0]))
         meta_payload = _encode(meta)
-    except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError):
+    except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError, zlib.error):
         return False
     # New files first, then the old ones go: a failure halfway leaves a bundle that does not
     # verify (and is not stored), never one that points at missing files.
