@@ -53,6 +53,14 @@ def test_memo_keeps_what_a_run_used_and_only_for_its_tag(tmp_path: Path,
     monkeypatch.undo()
     monkeypatch.setattr(memo.time, "time", lambda: clock[0])
     assert JsonMemo(path, "kind-1").old != {}
+    good = path.read_bytes()
+    # Still JSON, but not what save() wrote (a value changed): its checksum does not match.
+    path.write_bytes(good.replace(b'"ba"', b'"bb"'))
+    assert JsonMemo(path, "kind-1").old == {}
+    path.write_bytes(good[:len(good) // 2])  # cut short (a full disk)
+    assert JsonMemo(path, "kind-1").old == {}
+    path.write_bytes(good)
+    assert JsonMemo(path, "kind-1").old != {}
     path.write_text("{hỏng", encoding="utf-8")
     assert JsonMemo(path, "kind-1").old == {}
     # In memory only.

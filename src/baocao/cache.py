@@ -206,7 +206,9 @@ class DocumentCache:
         try:
             os.link(self._paths(key, fmt)[0], dest)
         except OSError:
-            dest.write_bytes(data)
+            from .write.files import write_file
+
+            write_file(dest, data)
         return len(data)
 
     def put(self, key: str, fmt: str, data: bytes) -> bool:
@@ -214,16 +216,19 @@ class DocumentCache:
         Bytes that are not a document of *fmt* are not stored: False."""
         if not data.startswith(_MAGIC.get(fmt, b"")):
             return False
+        from .write.files import write_file
+
         data_path, sum_path = self._paths(key, fmt)
         data_path.parent.mkdir(parents=True, exist_ok=True)
-        for path, blob in ((data_path, data),
-                           (sum_path, hashlib.sha256(data).hexdigest().encode("ascii"))):
+        digest = hashlib.sha256(data).hexdigest()
+        for path, blob in ((data_path, data), (sum_path, digest.encode("ascii"))):
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            os.close(fd)
             try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(blob)
+                write_file(Path(tmp), blob)  # in full, or a DiskError naming the file
                 os.replace(tmp, path)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise
-        return True
+        # Verified as stored: what a later build reuses is what was meant to be stored.
+        return self.get(key, fmt) is not None

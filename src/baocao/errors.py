@@ -162,10 +162,16 @@ _OS_ERRORS = {
 }
 
 
+_WRITE_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS)
+
+
 def describe_os_error(exc: OSError) -> str:
     """A Vietnamese sentence for an error of the file system, naming the file when known."""
     what = _OS_ERRORS.get(exc.errno or 0, f"lỗi hệ thống tệp ({exc.strerror or exc})")
-    where = f" {exc.filename}" if exc.filename else ""
+    # A copy, link or rename that could not write names its source first and its target as
+    # filename2: what could not be written is the target.
+    target = exc.filename2 if exc.errno in _WRITE_ERRORS and exc.filename2 else exc.filename
+    where = f" {target}" if target else ""
     return f"{what}{where}. Hãy khắc phục rồi chạy lại lệnh."
 
 

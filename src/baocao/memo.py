@@ -10,12 +10,14 @@ missing, unreadable or damaged file, is empty, never an error: a memo only saves
 check the shape of a value before they use it.
 
 Eviction is the one policy of ``baocao.cache`` (:data:`~baocao.cache.UNUSED_LIFETIME`): an entry
-the current run did not use is dropped once it was stored that long ago. The write is atomic,
-and a write error is ignored.
+the current run did not use is dropped once it was stored that long ago. The write is atomic
+and checked, the file carries the SHA-256 of its contents (verified before reuse), and a write
+error is ignored: nothing is stored rather than something broken.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -42,8 +44,17 @@ class JsonMemo:
         if path is None:
             return
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            raw = path.read_bytes()
+        except OSError:
+            return
+        # Verified before reuse: the first line is the SHA-256 of the rest (a file cut short by
+        # a full disk, or changed by anything but save(), is an empty memo).
+        digest, _, body = raw.partition(b"\n")
+        if hashlib.sha256(body).hexdigest().encode("ascii") != digest:
+            return
+        try:
+            data = json.loads(body.decode("utf-8"))
+        except ValueError:
             return
         if isinstance(data, dict) and data.get("tag") == self.tag and isinstance(data.get("entries"), dict):
             self.old = data["entries"]
@@ -71,15 +82,20 @@ class JsonMemo:
             return
         stored = {k: self.stored.get(k, now) if self.old.get(k) == v else now
                   for k, v in entries.items()}
+        from .errors import DiskError
+        from .write.files import write_file
+
+        body = json.dumps({"tag": self.tag, "entries": entries, "stored": stored},
+                          ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         tmp: str | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{self.path.stem}-", suffix=".tmp",
                                        dir=self.path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump({"tag": self.tag, "entries": entries, "stored": stored}, fh,
-                          ensure_ascii=False, separators=(",", ":"))
+            os.close(fd)
+            # in full (size checked), with its checksum, or not at all
+            write_file(Path(tmp), hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body)
             os.replace(tmp, self.path)
-        except OSError:
+        except (OSError, DiskError):
             if tmp is not None:
                 Path(tmp).unlink(missing_ok=True)

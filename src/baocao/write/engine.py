@@ -36,6 +36,9 @@ import sys
 from typing import Any
 
 DIRTY_WARNING = "A 'dirty' build is being performed"
+#: Starts the line of a file-system failure (a full disk): the build raises a DiskError with
+#: the rest of the line (:meth:`baocao.write.site_engine.Engine.finish`).
+DISK_ERROR = "ERROR    -  baocao-disk: "
 #: Folder for the compiled templates (unset: compiled in memory for every build).
 TEMPLATE_CACHE_ENV = "BAOCAO_TEMPLATE_CACHE"
 #: Set by a build that starts the engine before the tree is ready (see :func:`main`).
@@ -140,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         Theme.get_env = get_env_cached
     args = patch_dirty_build(build_mod, args)
     refuse_unsafe_config(_config_file(args))
+    name_unwritten_pages(build_mod)
     try:
         # Not standalone: click's usage errors come back here and are said in Vietnamese.
         code = cli.main(args=["build", *args], prog_name="mkdocs", standalone_mode=False)
@@ -148,7 +152,32 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:  # MkDocs' own failure (its ERROR lines are out already)
         exc.show()
         return exc.exit_code
+    except OSError as exc:
+        # A full disk, a quota, no permission: one line the build turns into a DiskError
+        # (MkDocs' own "[Errno 28] …" line is not shown to a person).
+        from ..errors import describe_os_error
+
+        print(f"{DISK_ERROR}{describe_os_error(exc)}", file=sys.stderr, flush=True)
+        return 1
     return code if isinstance(code, int) else 0
+
+
+def name_unwritten_pages(build_mod: Any) -> None:
+    """A page MkDocs could not write raises an OSError that names no file (a buffered write):
+    give it the page's output path, what could not be written."""
+    build_page = getattr(build_mod, "_build_page", None)
+    if build_page is None:
+        return
+
+    def build_page_named(page, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        try:
+            return build_page(page, *args, **kwargs)
+        except OSError as exc:
+            if not exc.filename:
+                exc.filename = getattr(getattr(page, "file", None), "abs_dest_path", None)
+            raise
+
+    build_mod._build_page = build_page_named
 
 
 def patch_dirty_build(build_mod: Any, args: list[str]) -> list[str]:

@@ -5,15 +5,23 @@ decision 10). The published folder records what it was built from (:data:`BUILD_
 from __future__ import annotations
 
 import errno
+import fcntl
 import json
 import os
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
 BUILD_RECORD = ".baocao-build.json"
+#: Inside a staging folder: the file its build holds an flock on while it runs.
+STAGING_LOCK = ".baocao-staging.lock"
+#: A staging folder without a lock file is left alone this long (it may be being made).
+STALE_UNLOCKED = 600
+#: Lock descriptors of the staging folders this process holds.
+_HELD: dict[Path, int] = {}
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -41,19 +49,31 @@ def _old_name(out_dir: Path) -> Path:
     return out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
 
 
-def _alive(pid: int) -> bool:
+def _try_lock(lock: Path) -> int | None:
+    """An open descriptor of *lock* with its flock taken, or None when another process holds
+    it (or it cannot be opened)."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # exists, but belongs to someone else
-        return True
-    return True
+        fd = os.open(lock, os.O_RDWR | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
 
 
 def recover(out_dir: Path) -> None:
     """Tidy up after a killed build: put back a previous site that :func:`swap_in` had set
-    aside (two-rename fallback), and remove staging folders whose build no longer runs."""
+    aside (two-rename fallback), and remove staging folders whose build no longer runs.
+
+    A build holds an flock on STAGING_LOCK inside its staging folder for as long as it runs
+    (:func:`new_staging`); the kernel lets go of it when the process ends, however it ends. A
+    staging folder is removed only when its lock can be taken: this works across PID
+    namespaces (containers, CI runners sharing a folder), where the process id in the folder's
+    name says nothing. A folder with no lock file (made by an older baocao, or being made this
+    very moment) is removed once it is STALE_UNLOCKED seconds old."""
     if not out_dir.exists():
         left = sorted(out_dir.parent.glob(f".{out_dir.name}.old-*"),
                       key=lambda p: p.stat().st_mtime)
@@ -61,8 +81,24 @@ def recover(out_dir: Path) -> None:
             os.replace(left[-1], out_dir)
     for staging in out_dir.parent.glob(f".{out_dir.name}.new-*-*"):
         pid = staging.name.removeprefix(f".{out_dir.name}.new-").split("-", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
+        if not pid.isdigit() or not staging.is_dir():
+            continue  # not named by a build: not ours to remove
+        lock = staging / STAGING_LOCK
+        if not lock.exists():
+            try:
+                stale = time.time() - staging.stat().st_mtime > STALE_UNLOCKED
+            except OSError:
+                continue
+            if stale:
+                shutil.rmtree(staging, ignore_errors=True)
+            continue
+        fd = _try_lock(lock)
+        if fd is None:
+            continue  # its build is running (in this PID namespace or another)
+        try:
             shutil.rmtree(staging, ignore_errors=True)
+        finally:
+            os.close(fd)
 
 
 def swap_in(staging: Path, out_dir: Path) -> None:
@@ -90,9 +126,35 @@ def swap_in(staging: Path, out_dir: Path) -> None:
 
 
 def new_staging(out_dir: Path) -> Path:
-    """A fresh staging folder beside *out_dir*. The build's process id is in its name: a later
-    build removes it (:func:`recover`) if this one gets killed."""
-    return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-{os.getpid()}-", dir=out_dir.parent))
+    """A fresh staging folder beside *out_dir*, owned by this process: it holds an flock on
+    STAGING_LOCK inside it until :func:`remove_staging` (or until it ends, killed or not), and
+    a later build removes the folder (:func:`recover`) only once that lock is free. (The
+    process id in the name is for people; recovery does not go by it.)"""
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-{os.getpid()}-",
+                                    dir=out_dir.parent))
+    try:
+        fd = os.open(staging / STAGING_LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BaseException:
+        os.close(fd)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _HELD[staging] = fd
+    return staging
+
+
+def remove_staging(staging: Path) -> None:
+    """Remove a staging folder made by :func:`new_staging`, then let go of its lock."""
+    try:
+        shutil.rmtree(staging, ignore_errors=True)
+    finally:
+        fd = _HELD.pop(staging, None)
+        if fd is not None:
+            os.close(fd)
 
 
 def read_record(out_dir: Path) -> dict[str, Any]:

@@ -20,6 +20,8 @@ from the tree of ``baocao build --tree`` (e.g. ``zensical build``).
 
 from __future__ import annotations
 
+import errno
+import gzip
 import hashlib
 import json
 import os
@@ -30,11 +32,15 @@ import tempfile
 import time
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from ..cache import cache_tag, link_or_copy
+from ..errors import DiskError, describe_os_error
 from ..model import Repository
 from ..render.site import report_page
+from .files import write_file
+from .search_order import sort_bundle
 from .search_records import (
     FILTERS,
     LANGUAGE,
@@ -98,7 +104,12 @@ SHARDS_DIR = "shards"
 SHARDS_KEY = "shards"
 #: Inside an entry of the search cache: the size and SHA-256 of each file, written last.
 CACHE_MANIFEST = ".baocao-entry.json"
-_CACHE_SCHEMA = "baocao-search-cache/1"
+#: /2: entries are verified (:func:`verify_bundle`) before they are stored; /1 entries were
+#: not, and may hold the 0-byte files of a Pagefind run on a full disk.
+_CACHE_SCHEMA = "baocao-search-cache/2"
+#: Below this free space on its file system, a bundle that does not verify is put down to a
+#: full disk (Pagefind exits 0 when it could not write its files).
+_FULL_DISK_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -209,6 +220,7 @@ class SearchCache:
             listed = manifest["files"]
             ok = (manifest.get("key") == key and manifest.get("schema") == _CACHE_SCHEMA
                   and set(listed) == set(files)
+                  and all(size > 0 for size, _ in listed.values())
                   and all(files[name].stat().st_size == size for name, (size, _) in listed.items())
                   and all(_sha256(files[name]) == digest for name, (_, digest) in listed.items()))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -227,9 +239,11 @@ class SearchCache:
         """Make *folder* (from :meth:`new_entry`) the entry of *key*: the manifest is written
         last and the folder renamed into place, so a crash never leaves an entry that verifies."""
         files = {name: [p.stat().st_size, _sha256(p)] for name, p in _files(folder).items()}
+        if any(size == 0 for size, _ in files.values()):  # (verify_bundle came first)
+            raise SearchIndexError(f"không lưu được chỉ mục tìm kiếm rỗng vào {self.root}")
         manifest = folder / CACHE_MANIFEST
-        manifest.write_text(json.dumps({"schema": _CACHE_SCHEMA, "key": key, "files": files},
-                                       indent=0, sort_keys=True), encoding="utf-8")
+        write_file(manifest, json.dumps({"schema": _CACHE_SCHEMA, "key": key, "files": files},
+                                        indent=0, sort_keys=True))
         entry = self.root / key
         if entry.exists():
             shutil.rmtree(entry)
@@ -271,6 +285,98 @@ def _place(entry: Path, target: Path) -> None:
         link_or_copy(src, target / name)
 
 
+@lru_cache(maxsize=1)
+def reference_assets() -> dict[str, str] | None:
+    """SHA-256 of the files Pagefind writes the same for every index (its script, worker and
+    WebAssembly), as its service returns them in memory, with no disk involved; None when the
+    service cannot be asked (the bundle is then checked without them). Once per process."""
+    import asyncio
+
+    async def ask() -> dict[str, str]:
+        from pagefind.index import IndexConfig
+        from pagefind.service import PagefindService
+
+        # The service, not PagefindIndex's context manager: that one writes the index into
+        # the current folder on the way out.
+        async with PagefindService() as service:
+            index = await service.create_index(IndexConfig(force_language=LANGUAGE))
+            await index.add_html_file(content=f'<html lang="{LANGUAGE}"><body><p>x</p></body></html>',
+                                      url="/x/")
+            files = await index.get_files()
+        return {str(f["path"]): hashlib.sha256(f["content"]).hexdigest() for f in files
+                if str(f["path"]) in _ASSETS or str(f["path"]).startswith("wasm.")}
+
+    try:
+        return asyncio.run(asyncio.wait_for(ask(), timeout=120))
+    except Exception:  # noqa: BLE001 - any failure of the service: checked without it
+        return None
+
+
+#: Files of every bundle that do not depend on the records (see :func:`reference_assets`).
+_ASSETS = ("pagefind.js", "pagefind-worker.js")
+
+
+def _broken(bundle: Path, pages: int) -> str | None:
+    """The first file of the Pagefind *bundle* that is missing, empty or damaged (a run on a
+    full disk writes 0-byte or cut-off files and exits 0), or None when the bundle is whole:
+    the entry file lists *pages* pages and its metadata file, each compressed index file reads
+    to its end, and the script, worker and WebAssembly are Pagefind's own bytes."""
+    entry_path = bundle / "pagefind-entry.json"
+    for name in (*_ASSETS, entry_path.name):
+        if not (bundle / name).is_file() or (bundle / name).stat().st_size == 0:
+            return name
+    try:
+        entry = json.loads(entry_path.read_text(encoding="utf-8"))
+        language = entry["languages"][LANGUAGE]
+        if language["page_count"] != pages:
+            return entry_path.name
+        meta = f"pagefind.{language['hash']}.pf_meta"
+    except (OSError, ValueError, KeyError, TypeError):
+        return entry_path.name
+    files = _files(bundle)
+    if meta not in files:
+        return meta
+    if pages and sum(1 for name in files if name.startswith("fragment/")) != pages:
+        return "fragment/"
+    if not any(name.startswith("wasm.") for name in files):
+        return "wasm.unknown.pagefind"
+    reference = reference_assets()
+    for name, path in files.items():
+        if name == CACHE_MANIFEST:
+            continue
+        try:
+            if path.stat().st_size == 0:
+                return name
+            if name.endswith(".pagefind") or ".pf_" in name:
+                gzip.decompress(path.read_bytes())  # raises when cut off
+            if reference is not None and name in reference and _sha256(path) != reference[name]:
+                return name
+        except (OSError, EOFError, gzip.BadGzipFile, ValueError):
+            return name
+        except Exception:  # noqa: BLE001 - zlib.error and the like: damaged
+            return name
+    return None
+
+
+def verify_bundle(bundle: Path, pages: int) -> None:
+    """Raise when the Pagefind *bundle* is not whole (:func:`_broken`): a DiskError when its
+    file system is (nearly) full, which is what leaves Pagefind's files empty, else a
+    SearchIndexError. Nothing unverified is stored in the cache or published."""
+    name = _broken(bundle, pages)
+    if name is None:
+        return
+    target = bundle / name
+    try:
+        st = os.statvfs(bundle)
+        full = st.f_bavail * st.f_frsize < _FULL_DISK_BYTES
+    except OSError:
+        full = False
+    if full:
+        raise DiskError(describe_os_error(OSError(errno.ENOSPC, "", str(target))))
+    raise SearchIndexError(f"Pagefind không ghi đủ chỉ mục tìm kiếm: tệp {target} thiếu, rỗng "
+                           "hoặc hỏng (ổ đĩa đầy hay hết hạn mức?). Hãy khắc phục rồi chạy lại lệnh.")
+
+
 def run_pagefind(records_dir: Path, bundle: Path) -> None:
     """Index the record documents in *records_dir* into *bundle* (one Pagefind run)."""
     try:
@@ -286,13 +392,18 @@ def run_pagefind(records_dir: Path, bundle: Path) -> None:
 
 
 def _index_shard(documents: Sequence[tuple[str, bytes]], scratch: Path, bundle: Path) -> None:
-    """Write the record documents into *scratch* and have Pagefind index them into *bundle*."""
-    for path, data in documents:
-        target = scratch / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+    """Write the record documents into *scratch* and have Pagefind index them into *bundle*,
+    then check what it wrote (:func:`verify_bundle`: Pagefind exits 0 on a full disk)."""
     try:
+        for path, data in documents:
+            target = scratch / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_file(target, data)
         run_pagefind(scratch, bundle)
+        # before the records are removed: the free space then is what Pagefind had left
+        verify_bundle(bundle, len(documents))
+        if sort_bundle(bundle, LANGUAGE):  # the same bytes for the same records
+            verify_bundle(bundle, len(documents))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     for name in _UNUSED:
@@ -420,8 +531,7 @@ def write_search_index(repo: Repository, site: Path, work: Path | None = None, *
     lists: dict[str, list[str]] = filter_values(records_all)
     if count > 1:
         lists[SHARDS_KEY] = [shard_folder(k, count) for k in reversed(range(count - 1))]
-    (bundle / FILTER_VALUES).write_text(
-        json.dumps(lists, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    write_file(bundle / FILTER_VALUES, json.dumps(lists, ensure_ascii=False, separators=(",", ":")))
     size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file())
     return SearchStats(len(records_all), bundle, size, count, indexed)
 

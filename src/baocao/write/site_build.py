@@ -25,8 +25,6 @@ written, and handed the inputs in a ``SiteContext``.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -49,8 +47,9 @@ from ..render.site import (
 from ..site_inputs import SiteBuildError
 from . import search
 from .documents import build_documents
+from .files import normalise_modes, sync_filesystem, write_file
 from .names import FORMATS, document_name, templates_dir
-from .publish import BUILD_RECORD, new_staging, read_record, swap_in
+from .publish import BUILD_RECORD, new_staging, read_record, remove_staging, swap_in
 from .site_engine import Engine
 from .site_tree import engine_key, page_digests, prepare_tree, reuse_pages, write_tree
 
@@ -92,12 +91,46 @@ def write_documents(repo: Repository, root: Path, docs: Path, templates: Path,
                             force=force)
     cache.prune(stats.keys)  # documents of earlier content or code, unused for a week
     sizes: dict[str, dict[str, int]] = {}
+    written: list[Path] = []
+    for report in repo.reports:
+        folder = docs / str(report.year) / f"{report.month:02d}"
+        written += [folder / document_name(report, fmt) for fmt in FORMATS]
+    check_outputs(written, "văn bản DOCX, PDF")
     for report in repo.reports:
         folder = docs / str(report.year) / f"{report.month:02d}"
         sizes[report.key] = {
             fmt: (folder / document_name(report, fmt)).stat().st_size for fmt in FORMATS
         }
     return sizes
+
+
+#: What a document starts with (a ZIP for the DOCX, the PDF header).
+_DOCUMENT_MAGIC = {"docx": b"PK\x03\x04", "pdf": b"%PDF-"}
+
+
+def page_html(rel: str) -> str:
+    """The site's HTML file of a page of the tree (directory URLs: ``a/b.md`` → ``a/b/index.html``)."""
+    stem = rel.removesuffix(".md")
+    return f"{stem}.html" if stem == "index" or stem.endswith("/index") else f"{stem}/index.html"
+
+
+def _unwritten(path: Path, magic: bytes = b"") -> bool:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(max(len(magic), 1))
+    except OSError:
+        return True
+    return not head or not head.startswith(magic)
+
+
+def check_outputs(paths: list[Path], what: str) -> None:
+    """What a tool wrote is there before anything is published: each of *paths* exists, is
+    not empty and starts as its format does (DOCX, PDF). A tool that could not write (a full
+    disk) and still ended well is caught here."""
+    bad = [p for p in paths if _unwritten(p, _DOCUMENT_MAGIC.get(p.suffix.lstrip("."), b""))]
+    if bad:
+        raise SiteBuildError(f"{what}: tệp {bad[0]} không được ghi đủ (thiếu, rỗng hoặc hỏng); "
+                             "ổ đĩa có thể đã đầy. Hãy khắc phục rồi chạy lại lệnh.")
 
 
 def write_site(repo: Repository, root: Path, out_dir: Path, inputs: SiteInputs, say: Progress, *,
@@ -142,8 +175,7 @@ def write_site(repo: Repository, root: Path, out_dir: Path, inputs: SiteInputs, 
         for report in repo.reports:
             folder = site / str(report.year) / f"{report.month:02d}"
             folder.mkdir(parents=True, exist_ok=True)
-            (folder / document_name(report, "md")).write_text(
-                render_report_markdown(repo, report), encoding="utf-8")
+            write_file(folder / document_name(report, "md"), render_report_markdown(repo, report))
             result.files += [out_dir / str(report.year) / f"{report.month:02d}" /
                              document_name(report, ext) for ext in ("docx", "pdf", "md")]
         # Search: the Pagefind index of the built pages, one record per section (write.search).
@@ -160,14 +192,17 @@ def write_site(repo: Repository, root: Path, out_dir: Path, inputs: SiteInputs, 
                                       wait=engine_done if reused is not None else None)
         except search.SearchIndexError as exc:
             raise SiteBuildError(f"lập chỉ mục tìm kiếm thất bại: {exc}") from None
-        (site / BUILD_RECORD).write_text(json.dumps(
-            {"fingerprint": inputs.fingerprint, "engine": key, "pages": digests}, indent=1) + "\n",
-            encoding="utf-8")
-        os.chmod(site, 0o755)
+        check_outputs([site / page_html(rel) for rel in pages], "dựng trang web (mkdocs)")
+        write_file(site / BUILD_RECORD, json.dumps(
+            {"fingerprint": inputs.fingerprint, "engine": key, "pages": digests}, indent=1) + "\n")
+        # Modes fixed whatever the umask (0644/0755), and every byte on disk before the swap:
+        # a write the kernel kept back fails here, while the old site is still in place.
+        normalise_modes(site)
+        sync_filesystem(site)
         swap_in(site, out_dir)
         memo.save()
     finally:
         if engine is not None:
             engine.stop()
-        shutil.rmtree(staging, ignore_errors=True)
+        remove_staging(staging)
     return result

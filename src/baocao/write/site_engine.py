@@ -74,6 +74,12 @@ class Engine:
         output = (out + err).strip()
         if proc.returncode != 0:
             lines = [ln for ln in output.splitlines() if ln.strip()]
+            from ..errors import DiskError
+            from .engine import DISK_ERROR
+
+            disk = [ln.split(DISK_ERROR, 1)[1] for ln in lines if DISK_ERROR in ln]
+            if disk:  # the file system refused: its message alone, not MkDocs' raw OSError
+                raise DiskError(f"không ghi được trang web: {disk[-1]}")
             important = [ln for ln in lines if "WARNING" in ln or "ERROR" in ln] or lines[-15:]
             raise SiteBuildError("dựng trang web thất bại (mkdocs):\n" + "\n".join(important))
         return output
