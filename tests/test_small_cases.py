@@ -74,10 +74,17 @@ def test_task_dates_outside_the_year_range_are_located_errors(repo_copy: Path, o
 @pytest.mark.parametrize("month", ["0000-01", "9999-12", "1/0000", "2101-01"])
 def test_new_with_an_impossible_year_is_a_clear_message(repo_copy: Path, month: str):
     result = run(repo_copy, "new", month)
-    assert result.exit_code == 2, result.output  # a bad argument (docs/dev/errors.md)
+    # written right but impossible: refused like impossible content (exit 1, never 2)
+    assert result.exit_code == 1, result.output
     assert "nằm ngoài khoảng 1990–2100" in result.output
     assert "invalid literal" not in result.output and "out of range" not in result.output
     assert sorted(p.name for p in (repo_copy / "content").iterdir()) == ["2023"]
+
+
+def test_new_with_month_13_is_refused_with_exit_1(repo_copy: Path):
+    result = run(repo_copy, "new", "2023-13")
+    assert result.exit_code == 1, result.output
+    assert "không tồn tại" in result.output and "Traceback" not in result.output
 
 
 def test_new_month_library_refuses_a_bad_key(repo_copy: Path):

@@ -79,11 +79,15 @@ def _month_key(value: str) -> str:
     if not m:
         raise click.BadParameter(f"tháng \"{value}\" không hợp lệ; viết dạng 2023-09 hoặc 9/2023")
     year, month = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+    # Written right but impossible (month 13, year 0): refused like impossible content, exit 1
+    # (issue 15: no exit 2 for a month that cannot exist).
+    from .errors import RefusedError
+
     if not 1 <= int(month) <= 12:
-        raise click.BadParameter(f"tháng \"{value}\" không hợp lệ")
+        raise RefusedError(f"tháng \"{value}\" không tồn tại (tháng phải từ 1 đến 12)")
     why = year_problem(int(year))
     if why is not None:
-        raise click.BadParameter(f"tháng \"{value}\": {why}")
+        raise RefusedError(f"tháng \"{value}\": {why}")
     return f"{int(year):04d}-{int(month):02d}"
 
 
