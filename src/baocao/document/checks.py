@@ -132,7 +132,8 @@ def findings(item: BodyCheck, parsed: Parsed,
         out.append((item.rel, item.body_line + line, col + 1, code, message))
 
     for el in walk(parsed.blocks):
-        t, c = el["t"], el.get("c")
+        t: Any = el["t"]
+        c: Any = el.get("c")
         if t == "RawBlock":
             add(loc.find(_first_line(c[1])), "E503",
                 "không được chèn mã HTML vào nội dung; hãy viết bằng Markdown")

@@ -85,7 +85,7 @@ def _with_notes(blocks: list[Block]) -> list[Block]:
     def walk_element(el: dict[str, Any]) -> Any:
         # Defence in depth: ``check`` refuses all of these, and a build stops on its errors;
         # should one get through anyway, the page shows it as text, never as markup.
-        t, c = el.get("t"), el.get("c")
+        t, c = el.get("t"), el.get("c")  # type: Any, Any
         if t == "RawInline":
             return _str(c[1])
         if t == "RawBlock":

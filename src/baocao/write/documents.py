@@ -204,7 +204,12 @@ def group_by_report(jobs: Sequence[Job]) -> list[ReportJob]:
     groups: dict[str, list[Job]] = {}
     for job in jobs:
         groups.setdefault(job.report_key, []).append(job)
-    return [ReportJob(key, docs[0].source, docs[0].epoch, tuple(docs)) for key, docs in groups.items()]
+    out = []
+    for key, docs in groups.items():
+        source = docs[0].source
+        assert source is not None  # jobs to build always carry their input (with_source)
+        out.append(ReportJob(key, source, docs[0].epoch, tuple(docs)))
+    return out
 
 
 def default_jobs() -> int:

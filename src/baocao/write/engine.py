@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
             env.bytecode_cache = jinja2.FileSystemBytecodeCache(cache)
             return env
 
-        Theme.get_env = get_env_cached
+        Theme.get_env = get_env_cached  # type: ignore[method-assign]
     args = patch_dirty_build(build_mod, args)
     refuse_unsafe_config(_config_file(args))
     name_unwritten_pages(build_mod)

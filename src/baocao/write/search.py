@@ -518,8 +518,8 @@ def write_search_index(repo: Repository, site: Path, work: Path | None = None, *
             seen.add(path)
     # The browser script downloads the WebAssembly file once for all shards: they must agree.
     wasm: dict[str, set[str]] = {}
-    for path in bundle.rglob("wasm.*.pagefind"):
-        wasm.setdefault(path.name, set()).add(_sha256(path))
+    for wasm_file in bundle.rglob("wasm.*.pagefind"):
+        wasm.setdefault(wasm_file.name, set()).add(_sha256(wasm_file))
     if any(len(digests) > 1 for digests in wasm.values()):
         raise SearchIndexError("các phần của chỉ mục tìm kiếm không cùng một tệp WebAssembly của "
                                "Pagefind; hãy xóa thư mục .baocao-cache/search rồi dựng lại")
