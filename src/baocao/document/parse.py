@@ -121,11 +121,14 @@ def _run(prepared: Sequence[Prepared]) -> list[Parsed]:
     return [Parsed(p, b, tuple(n)) for p, b, n in zip(prepared, blocks, notes, strict=True)]
 
 
-def parse_bodies(bodies: Sequence[str]) -> list[Parsed]:
-    """Each body read by the dialect, in order. One pandoc run per ~400 KB, run side by side."""
+def parse_bodies(bodies: Sequence[str], *, split: bool = True) -> list[Parsed]:
+    """Each body read by the dialect, in order. One pandoc run per ~400 KB, run side by side
+    (with *split* False: one run, the caller runs batches side by side)."""
     if not bodies:
         return []
     prepared = [prepare(b) for b in bodies]
+    if not split:
+        return _run(prepared)
     chunks = list(_chunks([len(p.text) for p in prepared], _cores()))
     if len(chunks) == 1:
         return _run(prepared)

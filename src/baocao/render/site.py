@@ -671,6 +671,7 @@ class _Renderer:
         self.repo = ctx.repo
         self.anchors = task_anchors(ctx.repo.tasks)
         self.memo = ctx.memo if ctx.memo is not None else RenderMemo(None)
+        self._bodies: dict[str, list[tuple[Section, str, dict[str, str]]]] = {}
         self._facts: dict[str, ReportFacts] = {}
 
     def facts(self, report: Report) -> ReportFacts:
@@ -702,7 +703,10 @@ class _Renderer:
 
     def bodies(self, report: Report) -> list[tuple[Section, str, dict[str, str]]]:
         """Each section of *report* in document order (the appendix last, as in the documents)
-        with its expanded Markdown and the HTML of its block placeholders."""
+        with its expanded Markdown and the HTML of its block placeholders (made once per report:
+        :meth:`prime` and the page both use them)."""
+        if report.key in self._bodies:
+            return self._bodies[report.key]
         facts = self.facts(report)
         out = []
         sections = [b.section for b in outline(report) if isinstance(b, SectionBlock)]
@@ -711,6 +715,7 @@ class _Renderer:
         for section in sections:
             slots: dict[str, str] = {}
             out.append((section, self._body_markdown(section, facts, slots), slots))
+        self._bodies[report.key] = out
         return out
 
     def bodies_html(self, report: Report) -> dict[str, str]:
