@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import PandocError
 from ..write.pandoc import run_pandoc
-from .parse import Block, Parsed, _chunks, _cores, api_version, parse_bodies
+from .parse import Block, Parsed, api_version, available_cores, batches, parse_bodies
 
 #: Stands for the number of a body's k-th note in its memoised HTML ("bcfn7q3k2z" is note 2).
 NOTE_TOKEN = "bcfn7q3k{}z"
@@ -143,13 +143,13 @@ def bodies_html(bodies: Sequence[str]) -> list[str]:
         # trees of a whole archive would take hundreds of MB)
         return _write(parse_bodies([bodies[i] for i in part], split=False))
 
-    chunks = list(_chunks([len(b) for b in bodies], _cores()))
+    chunks = list(batches([len(b) for b in bodies], available_cores()))
     if len(chunks) == 1:
         return convert(chunks[0])
     # batches small enough that each core has several: memory stays a few batches' trees
     small = [range(r.start + k, min(r.stop, r.start + k + 40)) for r in chunks
              for k in range(0, len(r), 40)]
-    with ThreadPoolExecutor(max_workers=_cores()) as pool:
+    with ThreadPoolExecutor(max_workers=available_cores()) as pool:
         results = list(pool.map(convert, small))
     return [html for chunk in results for html in chunk]
 

@@ -63,14 +63,17 @@ def api_version() -> list[int]:
     return version
 
 
-def _cores() -> int:
+def available_cores() -> int:
+    """The cores this process may use (pandoc batches and document workers run side by side)."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
         return max(1, os.cpu_count() or 1)
 
 
-def _chunks(sizes: Sequence[int], parts: int) -> Iterator[range]:
+def batches(sizes: Sequence[int], parts: int) -> Iterator[range]:
+    """Consecutive index ranges of items of *sizes*, about equal in size, one per part (one
+    range when everything fits in :data:`CHUNK_CHARS`)."""
     total = sum(sizes)
     if parts <= 1 or total <= CHUNK_CHARS:
         yield range(len(sizes))
@@ -129,10 +132,10 @@ def parse_bodies(bodies: Sequence[str], *, split: bool = True) -> list[Parsed]:
     prepared = [prepare(b) for b in bodies]
     if not split:
         return _run(prepared)
-    chunks = list(_chunks([len(p.text) for p in prepared], _cores()))
+    chunks = list(batches([len(p.text) for p in prepared], available_cores()))
     if len(chunks) == 1:
         return _run(prepared)
-    with ThreadPoolExecutor(max_workers=_cores()) as pool:
+    with ThreadPoolExecutor(max_workers=available_cores()) as pool:
         results = list(pool.map(lambda r: _run([prepared[i] for i in r]), chunks))
     return [parsed for chunk in results for parsed in chunk]
 

@@ -10,8 +10,6 @@ missing, unreadable or foreign file is an empty memo, never an error: the memo o
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -48,16 +46,3 @@ class RenderMemo(JsonMemo):
     def store(self, key: str, html: str) -> None:
         self.misses += 1
         self.put(key, html)
-
-    def html(self, markdown: str, render: Callable[[str], str]) -> str:
-        key = hashlib.sha256(markdown.encode("utf-8")).hexdigest()
-        found = self.used.get(key)
-        if not isinstance(found, str):
-            found = self.old.get(key)
-            if isinstance(found, str):
-                self.hits += 1
-            else:
-                found = render(markdown)
-                self.misses += 1
-            self.put(key, found)
-        return found

@@ -227,15 +227,10 @@ def report_title(report: Report) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# Section bodies: CommonMark to HTML, no raw HTML, no unsafe links, no remote images
+# Section bodies: the one parse's HTML (baocao.document.html), memoised, with block placeholders
 
-_SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
 #: Stand-in for a block placeholder while the body goes through the Markdown parser.
 _SLOT = "bcslot{}x7f3a9c"
-
-
-def _is_remote(url: str) -> bool:
-    return bool(re.match(r"^\s*(?:[a-z][a-z0-9+.-]*:|//)", url, re.I))
 
 
 def bodies_html(markdowns: Sequence[str], memo: RenderMemo | None = None) -> list[str]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..cache import DocumentCache, document_key, templates_digest
+from ..document.parse import available_cores
 from ..memo import JsonMemo
 from ..model import Report, Repository
 from ..render.official import render_official_input
@@ -214,10 +215,7 @@ def group_by_report(jobs: Sequence[Job]) -> list[ReportJob]:
 
 def default_jobs() -> int:
     """Worker processes: the cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
+    return available_cores()
 
 
 def build_documents(
