@@ -18,11 +18,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import copy_shipped_repo
 from lxml import etree
 from lxml import html as lxml_html
 from pypdf import PdfReader
-
-from conftest import copy_shipped_repo
 
 SECTION = "content/2023/09/03-nghien-cuu-khoa-hoc.md"
 ADDED = """
