@@ -86,9 +86,9 @@ def official_pandoc_input(source: str, prepare_skeleton: Callable[[str], str],
     """The pandoc input of an official input *source*. For a bundle, the skeleton is read by
     :data:`DOCUMENT_READER` and each body, prepared by the dialect (:func:`prepare`), by
     ``pandoc.read`` with the dialect's reader inside the same run (``splice.lua``; the bodies
-    are written to *folder*). One pandoc run, as many reads as the site's HTML and ``check``
-    make, with the same reader. *prepare_skeleton* readies the Markdown part (NFC, draft
-    blanks)."""
+    are written to *folder*): each body as it reads on its own, which is how the site's HTML and
+    ``check`` read it, the bodies that nothing can carry over to another in one ``pandoc.read``
+    call. *prepare_skeleton* readies the Markdown part (NFC, draft blanks)."""
     bundle = read_bundle(source)
     if bundle is None:  # a hand-written input: read whole, exactly as a body would be
         text = prepare_skeleton(source)
