@@ -398,6 +398,70 @@ def test_shards_come_from_the_cache_until_their_records_change(tmp_path: Path, p
     assert sorted(p.name for p in cache.iterdir()) == now
 
 
+@pytest.fixture
+def read_back(monkeypatch) -> list[Path]:
+    """The files whose bytes ``write/search.py`` hashes (reads back), in order."""
+    hashed: list[Path] = []
+    real = search._sha256
+
+    def counting(path: Path) -> str:
+        hashed.append(Path(path))
+        return real(path)
+
+    monkeypatch.setattr(search, "_sha256", counting)
+    return hashed
+
+
+def _in(paths: list[Path], folder: Path) -> list[Path]:
+    return [p for p in paths if p.is_relative_to(folder)]
+
+
+def test_cached_shards_are_read_back_only_when_their_files_are_not_the_ones_stored(
+        tmp_path: Path, pagefind_runs, read_back):
+    """A cached shard whose files are the very files that were verified and stored (same inode,
+    same modification time) is placed without reading them again; a file written since (same
+    size, other bytes) is caught by its SHA-256 and the shard indexed again; a cache copied
+    elsewhere (a CI cache restored: new inodes) is read back once, then trusted again."""
+    runs = pagefind_runs
+    root = make_sharded_repo(tmp_path / "repo")
+    bundle = root / "site" / "pagefind"
+    cache = root / ".baocao-cache" / "search"
+    build_sharded(root)
+    assert len(runs) == 3
+    first = bundle_files(bundle)
+    entries = sorted(cache.iterdir())
+
+    read_back.clear()
+    runs.clear()
+    build_sharded(root)
+    assert runs == [] and bundle_files(bundle) == first
+    assert _in(read_back, cache) == []
+
+    # written in place since it was stored: same size, other bytes (the mtime moves)
+    fragment = sorted((entries[0] / "fragment").iterdir())[0]
+    data = fragment.read_bytes()
+    fragment.unlink()  # (not in place: the published site holds a hard link to it)
+    fragment.write_bytes(bytes([data[0] ^ 0xFF]) + data[1:])
+    read_back.clear()
+    build_sharded(root)
+    assert len(runs) == 1
+    assert _in(read_back, entries[0]) != []
+    assert bundle_files(bundle) == first
+
+    # the whole cache copied elsewhere and back: every file read back once, none indexed
+    shutil.copytree(cache, tmp_path / "copy")
+    shutil.rmtree(cache)
+    shutil.copytree(tmp_path / "copy", cache)
+    runs.clear()
+    read_back.clear()
+    build_sharded(root)
+    assert runs == [] and bundle_files(bundle) == first
+    assert len(_in(read_back, cache)) == len(first) - 1  # all but baocao-filters.json
+    read_back.clear()
+    build_sharded(root)
+    assert runs == [] and _in(read_back, cache) == []
+
+
 def test_without_a_cache_the_shards_are_the_same_bundles(sharded_build, tmp_path: Path,
                                                          monkeypatch):
     """``write_search_index`` without a cache (``python -m baocao.write.search``) writes the same

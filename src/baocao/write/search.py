@@ -26,6 +26,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -102,7 +103,8 @@ SHARDS_DIR = "shards"
 #: Key of the filter lists file that names the older shards (paths relative to the bundle,
 #: newest first); absent when the index is one shard.
 SHARDS_KEY = "shards"
-#: Inside an entry of the search cache: the size and SHA-256 of each file, written last.
+#: Inside an entry of the search cache: the size, SHA-256, inode and modification time of each
+#: file, written last.
 CACHE_MANIFEST = ".baocao-entry.json"
 #: /2: entries are verified (:func:`verify_bundle`) before they are stored; /1 entries were
 #: not, and may hold the 0-byte files of a Pagefind run on a full disk.
@@ -192,12 +194,48 @@ def _files(folder: Path) -> dict[str, Path]:
     return {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def _listing(folder: Path) -> dict[str, os.stat_result]:
+    """Every entry under *folder* that is not a folder, by relative path, with its ``lstat``
+    (one scandir per folder: a bundle has a file per record)."""
+    out: dict[str, os.stat_result] = {}
+    todo = [("", str(folder))]
+    while todo:
+        prefix, path = todo.pop()
+        with os.scandir(path) as it:
+            for entry in it:
+                if entry.is_dir(follow_symlinks=False):
+                    todo.append((f"{prefix}{entry.name}/", entry.path))
+                else:
+                    out[prefix + entry.name] = entry.stat(follow_symlinks=False)
+    return dict(sorted(out.items()))
+
+
+def _identity(st: os.stat_result) -> list[int]:
+    """What changes when a file is written or replaced: its inode and modification time."""
+    return [st.st_ino, st.st_mtime_ns]
+
+
 def _sha256(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+def _manifest_text(manifest: dict[str, object]) -> str:
+    return json.dumps(manifest, indent=0, sort_keys=True)
+
+
+def _replace_manifest(entry: Path, manifest: dict[str, object]) -> None:
+    """Write the manifest of a stored entry again, whole or not at all (its files stay)."""
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=entry)
+    os.close(fd)
+    try:
+        write_file(Path(tmp), _manifest_text(manifest))
+        os.replace(tmp, entry / CACHE_MANIFEST)
+    except (OSError, DiskError):  # the entry stays as it was: read back again next time
+        Path(tmp).unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
@@ -208,27 +246,39 @@ class SearchCache:
 
     root: Path
 
-    def verified(self, key: str) -> Path | None:
-        """The entry of *key* when it is complete and intact, else None (a bad one is removed)."""
+    def verified(self, key: str) -> tuple[Path, dict[str, os.stat_result]] | None:
+        """The entry of *key* and its files (by relative path, manifest left out) when it is
+        complete and intact, else None (a bad one is removed).
+
+        Each file must be a regular file of the size the manifest lists and either be the very
+        file that was verified and stored (the inode and modification time the manifest
+        recorded: a file written or replaced since has others) or have the SHA-256 the manifest
+        lists. So an entry is read back only when its files are not the ones stored (copied,
+        restored, written to)."""
         entry = self.root / key
         if not entry.is_dir():
             return None
         try:
             manifest = json.loads((entry / CACHE_MANIFEST).read_text(encoding="utf-8"))
-            files = _files(entry)
+            files = _listing(entry)
             files.pop(CACHE_MANIFEST, None)
             listed = manifest["files"]
+            stored = manifest.get("identity") or {}
             ok = (manifest.get("key") == key and manifest.get("schema") == _CACHE_SCHEMA
                   and set(listed) == set(files)
-                  and all(size > 0 for size, _ in listed.values())
-                  and all(files[name].stat().st_size == size for name, (size, _) in listed.items())
-                  and all(_sha256(files[name]) == digest for name, (_, digest) in listed.items()))
+                  and all(stat.S_ISREG(files[name].st_mode) and size > 0
+                          and files[name].st_size == size for name, (size, _) in listed.items()))
+            read_back = [name for name in listed if stored.get(name) != _identity(files[name])]
+            ok = ok and all(_sha256(entry / name) == listed[name][1] for name in read_back)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             ok = False
         if not ok:
             shutil.rmtree(entry, ignore_errors=True)
             return None
-        return entry
+        if read_back:  # verified by their bytes: remember these files as the verified ones
+            manifest["identity"] = {name: _identity(st) for name, st in files.items()}
+            _replace_manifest(entry, manifest)
+        return entry, files
 
     def new_entry(self) -> Path:
         """An empty folder beside the entries, to be filled and then :meth:`store`d."""
@@ -238,12 +288,13 @@ class SearchCache:
     def store(self, key: str, folder: Path) -> Path:
         """Make *folder* (from :meth:`new_entry`) the entry of *key*: the manifest is written
         last and the folder renamed into place, so a crash never leaves an entry that verifies."""
-        files = {name: [p.stat().st_size, _sha256(p)] for name, p in _files(folder).items()}
+        listing = _listing(folder)
+        files = {name: [st.st_size, _sha256(folder / name)] for name, st in listing.items()}
         if any(size == 0 for size, _ in files.values()):  # (verify_bundle came first)
             raise SearchIndexError(f"không lưu được chỉ mục tìm kiếm rỗng vào {self.root}")
-        manifest = folder / CACHE_MANIFEST
-        write_file(manifest, json.dumps({"schema": _CACHE_SCHEMA, "key": key, "files": files},
-                                        indent=0, sort_keys=True))
+        write_file(folder / CACHE_MANIFEST, _manifest_text({
+            "schema": _CACHE_SCHEMA, "key": key, "files": files,
+            "identity": {name: _identity(st) for name, st in listing.items()}}))
         entry = self.root / key
         if entry.exists():
             shutil.rmtree(entry)
@@ -276,13 +327,19 @@ class SearchCache:
                 path.unlink(missing_ok=True)
 
 
-def _place(entry: Path, target: Path) -> None:
-    """The files of a cache entry into *target*, as hard links where the file system allows
+def _place(entry: Path, files: Collection[str], target: Path) -> None:
+    """The *files* of a cache entry into *target*, as hard links where the file system allows
     (entries are never modified), copies otherwise."""
-    for name, src in _files(entry).items():
-        if name == CACHE_MANIFEST:
-            continue
-        link_or_copy(src, target / name)
+    made: set[str] = set()
+    for name in files:
+        folder = name.rpartition("/")[0]
+        if folder not in made:
+            (target / folder).mkdir(parents=True, exist_ok=True)
+            made.add(folder)
+        try:
+            os.link(entry / name, target / name)
+        except OSError:
+            link_or_copy(entry / name, target / name)
 
 
 @lru_cache(maxsize=1)
@@ -477,21 +534,21 @@ def write_search_index(repo: Repository, site: Path, work: Path | None = None, *
                 shutil.move(src, target / name)
             return
         key = shard_key(documents, settings)
-        entry = store.verified(key)
-        if entry is None:
+        found = store.verified(key)
+        if found is None:
             fresh = store.new_entry()
             try:
                 _index_shard(documents, scratch / str(number), fresh)
-                entry = store.store(key, fresh)
+                store.store(key, fresh)
             except BaseException:
                 shutil.rmtree(fresh, ignore_errors=True)
                 raise
             indexed += 1
-            entry = store.verified(key)
-            if entry is None:
+            found = store.verified(key)
+            if found is None:
                 raise SearchIndexError(f"không lưu được chỉ mục tìm kiếm vào {store.root}")
         used.append(key)
-        _place(entry, target)
+        _place(found[0], found[1], target)
 
     try:
         early = ([k for k in range(count)
@@ -517,9 +574,12 @@ def write_search_index(repo: Repository, site: Path, work: Path | None = None, *
                 raise SearchIndexError(f"hai mục tìm kiếm cùng một liên kết {record.url}")
             seen.add(path)
     # The browser script downloads the WebAssembly file once for all shards: they must agree.
+    published = _listing(bundle)
     wasm: dict[str, set[str]] = {}
-    for wasm_file in bundle.rglob("wasm.*.pagefind"):
-        wasm.setdefault(wasm_file.name, set()).add(_sha256(wasm_file))
+    for name in published:
+        base = name.rpartition("/")[2]
+        if base.startswith("wasm.") and base.endswith(".pagefind"):
+            wasm.setdefault(base, set()).add(_sha256(bundle / name))
     if any(len(digests) > 1 for digests in wasm.values()):
         raise SearchIndexError("các phần của chỉ mục tìm kiếm không cùng một tệp WebAssembly của "
                                "Pagefind; hãy xóa thư mục .baocao-cache/search rồi dựng lại")
@@ -531,8 +591,10 @@ def write_search_index(repo: Repository, site: Path, work: Path | None = None, *
     lists: dict[str, list[str]] = filter_values(records_all)
     if count > 1:
         lists[SHARDS_KEY] = [shard_folder(k, count) for k in reversed(range(count - 1))]
-    write_file(bundle / FILTER_VALUES, json.dumps(lists, ensure_ascii=False, separators=(",", ":")))
-    size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file())
+    data = json.dumps(lists, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    write_file(bundle / FILTER_VALUES, data)
+    published.pop(FILTER_VALUES, None)
+    size = sum(st.st_size for st in published.values()) + len(data)
     return SearchStats(len(records_all), bundle, size, count, indexed)
 
 
