@@ -263,6 +263,47 @@ def test_the_reader_refuses_links_at_any_depth(tmp_path: Path, monkeypatch: pyte
         repofiles.read_repo_bytes(tmp_path, "content/2023")
 
 
+def _folder_opens(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    opened: list[str] = []
+    real = os.open
+
+    def recording(path, flags, *args, **kwargs):
+        if flags & os.O_DIRECTORY:
+            opened.append(os.fspath(path))
+        return real(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(repofiles.os, "open", recording)
+    return opened
+
+
+def test_many_files_are_read_with_each_folder_opened_once(shipped: Path,
+                                                          monkeypatch: pytest.MonkeyPatch):
+    """The loader, the build's content snapshot and the issue lock read the 18 files of
+    content/2023/09 opening content/, 2023/ and 09/ once (one walk per folder, not per file),
+    and still refuse a folder that is a link, for every file in it."""
+    from baocao.lock import ensure_issued_unchanged
+
+    opened = _folder_opens(monkeypatch)
+    repo, problems = load_repository(shipped)
+    assert not problems.errors
+    assert sorted(opened) == sorted(set(opened)) and {"content", "2023", "09"} <= set(opened)
+    for work in (lambda: content_snapshot(shipped),
+                 lambda: ensure_issued_unchanged(repo, shipped.resolve())):
+        opened.clear()
+        work()
+        assert sorted(opened) == sorted(set(opened)) and {"content", "2023", "09"} <= set(opened)
+    with repofiles.reading(shipped):
+        a = repofiles.read_repo_bytes(shipped, "content/2023/09/index.md")
+        shutil.move(shipped / "content/2023/09", shipped / "elsewhere")
+        (shipped / "content/2023/09").symlink_to("../../elsewhere")
+    with repofiles.reading(shipped):
+        for name in ("index.md", "01-thuc-hien-nhiem-vu-giao.md"):
+            with pytest.raises(repofiles.RefusedFile) as err:
+                repofiles.read_repo_bytes(shipped, f"content/2023/09/{name}")
+            assert (err.value.rel, err.value.code) == ("content/2023/09", "E108")
+    assert a == (shipped / "elsewhere/index.md").read_bytes()
+
+
 # --------------------------------------------------------------------------------------------
 # Change detection sees exactly what the loader reads
 

@@ -766,8 +766,13 @@ def load_report(
 
 def load_repository(root: Path) -> tuple[Repository, Problems]:
     """Load and validate the whole repository at *root*; every problem is collected."""
-    problems = Problems()
     root = root.resolve()
+    with repofiles.reading(root):  # each folder opened once for the files read from it
+        return _load_repository(root)
+
+
+def _load_repository(root: Path) -> tuple[Repository, Problems]:
+    problems = Problems()
     orgs = load_organization(root, problems)
     tasks = load_tasks(root, problems)
     task_ids = {t.id for t in tasks}

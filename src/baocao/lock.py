@@ -38,7 +38,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import yamledit
+from . import repofiles, yamledit
 from .directives import Status, TaskRow, report_rows
 from .load import DIRECTIVES_FILE, ORG_FILE
 from .model import Report, Repository, Section
@@ -292,6 +292,11 @@ def lock_problems(repo: Repository, root: Path) -> list[Problem]:
     """E601 for each change to an issued report since it was issued; E602 when the issuance
     record says issued and index.md does not agree (status, fingerprint line), or the record
     cannot be read; W601 for an issued report that was never fingerprinted (issued by hand)."""
+    with repofiles.reading(root):
+        return _lock_problems(repo, root)
+
+
+def _lock_problems(repo: Repository, root: Path) -> list[Problem]:
     problems = Problems()
     for report in repo.reports:
         index = report.index_src.path
@@ -482,6 +487,11 @@ def document_changes(repo: Repository, root: Path, site: Path) -> list[Problem]:
     template, a Lua filter, the fonts, pandoc, typst or baocao itself changed it. Not an error
     (DESIGN decision 13: such changes are reviewed commits), but the clerk must know before CI
     publishes the changed document; a re-issue records it and ends the warning."""
+    with repofiles.reading(root):
+        return _document_changes(repo, root, site)
+
+
+def _document_changes(repo: Repository, root: Path, site: Path) -> list[Problem]:
     from .write.names import document_name
 
     problems = Problems()

@@ -15,6 +15,12 @@ a special file (device, FIFO, socket):
   that grows while it is read) cannot exhaust memory either. A FIFO is never opened for reading
   without ``O_NONBLOCK`` (that open would wait for a writer forever).
 
+Reading many files (the loader, the build's content snapshot, the issue lock) happens inside
+:func:`reading`: each folder is then opened once, the same way (one component at a time from
+the repository folder, each checked), and its descriptor kept for the files read from it, so a
+month folder is walked once instead of once per file. A file is still opened and checked
+by itself relative to its folder's descriptor.
+
 What is refused raises :class:`RefusedFile`, whose problem (``E108``, or ``E102`` for the size)
 names the file or folder to blame. The loader reports it with every other problem; the build's
 readers of the guide and the settings raise it as a content error.
@@ -26,6 +32,10 @@ import errno
 import os
 import re
 import stat
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -120,6 +130,93 @@ def _link_target(name: str, dir_fd: int) -> str | None:
         return None
 
 
+def _open_step(fd: int, name: str, here: str, last: bool) -> int:
+    """The descriptor of *name* inside the folder *fd* (*here*: its repository path): a folder,
+    or with *last* the regular file read. Refused as a link or special file (RefusedFile)."""
+    # Look first (never open a device: opening one can act), then open without following and
+    # check what was opened (it may have been swapped in between).
+    mode = os.stat(name, dir_fd=fd, follow_symlinks=False).st_mode
+    target = _link_target(name, fd) if stat.S_ISLNK(mode) else None
+    refused = _refusal(here, mode, target, folder=not last)
+    if refused is not None:
+        raise refused
+    if stat.S_ISDIR(mode) == last:  # a folder where the file is, or the reverse
+        code = errno.EISDIR if last else errno.ENOTDIR
+        raise OSError(code, os.strerror(code), here)
+    try:
+        nxt = os.open(name, _FILE_FLAGS if last else _DIR_FLAGS, dir_fd=fd)
+    except OSError as err:
+        if err.errno not in (errno.ELOOP, errno.ENXIO):
+            raise
+        mode = stat.S_IFLNK if err.errno == errno.ELOOP else stat.S_IFSOCK
+        raise _refusal(here, mode, None, folder=not last) or err from None
+    try:
+        mode = os.fstat(nxt).st_mode
+        if not (stat.S_ISREG(mode) if last else stat.S_ISDIR(mode)):
+            code = errno.EISDIR if last else errno.ENOTDIR
+            raise _refusal(here, mode, None, folder=not last) or OSError(
+                code, os.strerror(code), here)
+    except BaseException:
+        os.close(nxt)
+        raise
+    return nxt
+
+
+def _open_root(root: Path) -> int:
+    return os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _CLOEXEC)
+
+
+class _Folders:
+    """The folder descriptors of one :func:`reading` scope, by repository path ("" is the
+    repository folder), each opened by :func:`_open_step` from its parent's. At most
+    :data:`_KEPT_FOLDERS` are kept (the least recently used is closed): the loader reads
+    folder after folder."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self.fds: OrderedDict[str, int] = OrderedDict()
+
+    def folder(self, parts: list[str]) -> int:
+        key = "/".join(parts)
+        fd = self.fds.get(key)
+        if fd is not None:
+            self.fds.move_to_end(key)
+            return fd
+        fd = (_open_step(self.folder(parts[:-1]), parts[-1], key, last=False) if parts
+              else _open_root(Path(self.root)))
+        self.fds[key] = fd
+        while len(self.fds) > _KEPT_FOLDERS:
+            os.close(self.fds.popitem(last=False)[1])
+        return fd
+
+    def close(self) -> None:
+        while self.fds:
+            os.close(self.fds.popitem()[1])
+
+
+#: Folder descriptors kept by a :func:`reading` scope.
+_KEPT_FOLDERS = 16
+_SCOPE: ContextVar[_Folders | None] = ContextVar("baocao_repofiles_scope", default=None)
+
+
+@contextmanager
+def reading(root: Path) -> Iterator[None]:
+    """Within this scope, the files of the repository *root* (as the readers are given it) are
+    opened relative to folder descriptors opened once each (:class:`_Folders`), with the same
+    checks as :func:`open_repo_file` makes alone. A folder found to be a link or special file
+    is refused for every file in it, as before."""
+    if not _AT or _SCOPE.get() is not None:
+        yield
+        return
+    folders = _Folders(os.fspath(root))
+    token = _SCOPE.set(folders)
+    try:
+        yield
+    finally:
+        _SCOPE.reset(token)
+        folders.close()
+
+
 def open_repo_file(root: Path, rel: str) -> int:
     """A read-only descriptor of the regular file *rel* (``/``-separated) inside *root*.
 
@@ -130,34 +227,15 @@ def open_repo_file(root: Path, rel: str) -> int:
         raise ValueError(f"not a plain repository path: {rel!r}")
     if not _AT:
         return _open_by_path(root, parts)
-    fd = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _CLOEXEC)
+    folders = _SCOPE.get()
+    if folders is not None and folders.root == os.fspath(root):
+        return _open_step(folders.folder(parts[:-1]), parts[-1], rel, last=True)
+    fd = _open_root(root)
     try:
         for i, name in enumerate(parts):
-            here, last = "/".join(parts[: i + 1]), i == len(parts) - 1
-            # Look first (never open a device: opening one can act), then open without
-            # following and check what was opened (it may have been swapped in between).
-            mode = os.stat(name, dir_fd=fd, follow_symlinks=False).st_mode
-            target = _link_target(name, fd) if stat.S_ISLNK(mode) else None
-            refused = _refusal(here, mode, target, folder=not last)
-            if refused is not None:
-                raise refused
-            if stat.S_ISDIR(mode) == last:  # a folder where the file is, or the reverse
-                code = errno.EISDIR if last else errno.ENOTDIR
-                raise OSError(code, os.strerror(code), here)
-            try:
-                nxt = os.open(name, _FILE_FLAGS if last else _DIR_FLAGS, dir_fd=fd)
-            except OSError as err:
-                if err.errno not in (errno.ELOOP, errno.ENXIO):
-                    raise
-                mode = stat.S_IFLNK if err.errno == errno.ELOOP else stat.S_IFSOCK
-                raise _refusal(here, mode, None, folder=not last) or err from None
+            nxt = _open_step(fd, name, "/".join(parts[: i + 1]), i == len(parts) - 1)
             os.close(fd)
             fd = nxt
-            mode = os.fstat(fd).st_mode
-            if not (stat.S_ISREG(mode) if last else stat.S_ISDIR(mode)):
-                code = errno.EISDIR if last else errno.ENOTDIR
-                raise _refusal(here, mode, None, folder=not last) or OSError(
-                    code, os.strerror(code), here)
         return fd
     except BaseException:
         os.close(fd)

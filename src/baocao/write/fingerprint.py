@@ -34,16 +34,17 @@ def content_snapshot(root: Path) -> str:
     h = hashlib.sha256(b"baocao-content-3\0")
     for refused in walk.refused:
         h.update(b"refused\0" + refused.rel.encode() + b"\0")
-    for rel in [*walk.reads(), repofiles.SITE_CONFIG_FILE, GUIDE_SOURCE]:
-        try:
-            data = repofiles.read_repo_bytes(root, rel)
-        except FileNotFoundError:
-            data = b"\0missing"
-        except repofiles.RefusedFile as err:
-            data = f"\0refused {err.code} {err.rel}".encode()
-        except OSError as err:
-            data = f"\0unreadable {err.errno}".encode()
-        h.update(rel.encode() + b"\0" + data + b"\0")
+    with repofiles.reading(root):
+        for rel in [*walk.reads(), repofiles.SITE_CONFIG_FILE, GUIDE_SOURCE]:
+            try:
+                data = repofiles.read_repo_bytes(root, rel)
+            except FileNotFoundError:
+                data = b"\0missing"
+            except repofiles.RefusedFile as err:
+                data = f"\0refused {err.code} {err.rel}".encode()
+            except OSError as err:
+                data = f"\0unreadable {err.errno}".encode()
+            h.update(rel.encode() + b"\0" + data + b"\0")
     return h.hexdigest()
 
 
