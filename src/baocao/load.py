@@ -143,8 +143,15 @@ def _repo_root(path: Path, rel: str) -> Path:
     """The repository folder of a file read as *rel* (its repository-relative path)."""
     text = str(path)
     if text.endswith(os.sep + rel.replace("/", os.sep)):
-        return Path(text[: len(text) - len(rel) - 1])
+        return _root_path(text[: len(text) - len(rel) - 1])
     return path.parents[len(rel.split("/")) - 1]
+
+
+@lru_cache(maxsize=16)
+def _root_path(text: str) -> Path:
+    """One Path per repository folder: three are asked for each of a repository's thousands of
+    files, and making a Path is most of what that costs."""
+    return Path(text)
 
 
 # --------------------------------------------------------------------------------------------
