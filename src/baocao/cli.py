@@ -437,6 +437,7 @@ def issue_cmd(ctx: click.Context, month: str | None, number: int | None, day: st
 _STATUS_STYLE = {
     "hoan-thanh-dung-han": "green",
     "hoan-thanh-qua-han": "yellow",
+    "hoan-thanh-khong-ro-ngay": "blue",
     "dang-thuc-hien-trong-han": "cyan",
     "dang-thuc-hien-qua-han": "bold red",
     "chua-thuc-hien": "magenta",
