@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from ..directives import Status, TaskRow, latest_progress, register_rows, report_rows
+from ..directives import (
+    Status,
+    TaskRow,
+    change_note,
+    latest_progress,
+    register_rows,
+    report_rows,
+)
 from ..model import Repository
 from ..vietnamese import format_date_short
 
@@ -53,6 +60,7 @@ def row_record(row: TaskRow, as_of: date) -> dict[str, str]:
         "issued": t.issued_text,
         "summary": t.summary,
         "deadline": row.deadline.text,
+        "deadline_change": change_note(t, as_of),
         "due": format_date_short(row.deadline.due) if row.deadline.due else "",
         "completed": t.completed_text if done else "",
         "completed_by": t.completed_by_text if done_by else "",

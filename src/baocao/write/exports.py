@@ -18,6 +18,7 @@ COLUMNS = (
     ("issued", "Ngày giao"),
     ("summary", "Nội dung công việc"),
     ("deadline", "Thời hạn"),
+    ("deadline_change", "Thay đổi thời hạn"),
     ("due", "Hạn (tính toán)"),
     ("completed", "Ngày hoàn thành"),
     ("completed_by", "Hoàn thành, không rõ ngày (chậm nhất)"),
