@@ -39,6 +39,7 @@ from .model import (
     SourceRef,
     Task,
     TaskEntry,
+    TypedDate,
 )
 from .months import FIRST_YEAR, LAST_YEAR, default_period_start, year_problem
 from .problems import Problems
@@ -546,12 +547,13 @@ def _check_task_dates(
         err(("completed_by",), f"đã ghi ngày hoàn thành (completed: {entry.completed.text}); "
             "completed_by chỉ dùng khi không rõ ngày hoàn thành, hãy bỏ một trong hai")
     if entry.started:
-        for key, done in (("completed", entry.completed), ("completed_by", entry.completed_by)):
+        for name, done in (("completed", entry.completed), ("completed_by", entry.completed_by)):
             if done and done.value < entry.started.value:
-                err((key,), f"ngày hoàn thành {done.text} trước ngày bắt đầu thực hiện "
+                err((name,), f"ngày hoàn thành {done.text} trước ngày bắt đầu thực hiện "
                     f"{entry.started.text}")
     changes: dict[date, int] = {}
-    dated = [(("adjustments", j, "date"), a.date, "ngày điều chỉnh thời hạn")
+    dated: list[tuple[tuple[Any, ...], TypedDate, str]] = [
+        (("adjustments", j, "date"), a.date, "ngày điều chỉnh thời hạn")
              for j, a in enumerate(entry.adjustments)]
     dated += [(("extensions", j, "approved"), x.approved, "ngày gia hạn")
               for j, x in enumerate(entry.extensions)]
