@@ -85,7 +85,7 @@ REQUIRED = {
                     "wrong-type-title", "wrong-value-status"],
     "unknown keys": ["unknown-key", "unknown-key-task", "unknown-key-index"],
     "impossible dates": ["impossible-date", "impossible-date-issued", "unreadable-date"],
-    "contradictory dates": ["completed-before-assigned", "deadline-before-assigned",
+    "contradictory dates": ["completed-before-started", "adjustment-before-assigned",
                             "extension-before-assigned", "period-start-after-cutoff"],
     "duplicates": ["duplicate-task", "duplicate-task-content", "duplicate-section-number",
                    "duplicate-section-order"],
@@ -113,6 +113,14 @@ REQUIRED = {
     "deep nesting": ["nesting-too-deep"],
     "issued record (issue 15)": ["issued-record-status-draft", "issued-record-fingerprint-removed",
                                  "issued-record-unreadable"],
+    # issue 16, part B: task facts as real registers keep them, and deadline wording
+    "task facts (issue 16)": ["adjustment-before-assigned", "deadline-changes-same-date",
+                              "progress-out-of-order", "progress-before-assigned",
+                              "progress-empty-text", "progress-wrong-type",
+                              "completed-and-completed-by", "completed-by-before-started",
+                              "adjustment-missing-date"],
+    "deadline wording (issue 16)": ["deadline-unknown-with-hint", "deadline-range-reversed",
+                                    "bad-deadline"],
     "settings": ["settings-inherit", "settings-tag", "settings-analytics", "settings-remote-asset",
                  "settings-unsafe-url", "settings-unknown-key"],
 }

@@ -8,9 +8,12 @@ import pytest
 from conftest import ROOT
 from pydantic import BaseModel
 
+from baocao.deadlines import parse_deadline
 from baocao.model import (
+    AdjustmentEntry,
     ExtensionEntry,
     PartMeta,
+    ProgressEntry,
     ReportMeta,
     SectionMeta,
     SignerMeta,
@@ -45,7 +48,7 @@ def _documented(section: str, models: list[type[BaseModel]]) -> list[tuple[str, 
     ("Thông tin chung của báo cáo (index.md)",
      [ReportMeta, PartMeta, SignerMeta, TaskSelectionMeta]),
     ("Viết một mục", [SectionMeta]),
-    ("Thêm và hoàn thành nhiệm vụ", [TaskEntry, ExtensionEntry]),
+    ("Thêm và hoàn thành nhiệm vụ", [TaskEntry, ExtensionEntry, AdjustmentEntry, ProgressEntry]),
 ])
 def test_every_field_is_documented(section: str, models: list[type[BaseModel]]):
     missing = _documented(section, models)
@@ -89,3 +92,47 @@ def test_the_guide_is_a_page_of_the_site(shipped_repo):
     pages = render_site(SiteContext(repo=shipped_repo, as_of=date(2023, 10, 1), guide=text),
                         ROOT / "templates")
     assert "baocao issue 2023-09 --number 1234" in pages[GUIDE_PAGE]
+
+
+def _deadline_table() -> list[tuple[list[str], str]]:
+    """The rows of the guide's table of deadline forms: (the forms written, the due date)."""
+    text = _sections()["Thêm và hoàn thành nhiệm vụ"]
+    table = text.split("### Thời hạn: các cách viết được chấp nhận", 1)[1].split("\n### ", 1)[0]
+    rows = []
+    for line in table.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) != 3 or cells[0] in ("viết", "---"):
+            continue
+        forms = re.findall(r"`([^`]*)`", cells[0])
+        if cells[0].startswith("bỏ trống"):
+            forms.append("")
+        rows.append((forms, cells[2]))
+    return rows
+
+
+def test_every_deadline_form_of_the_guide_parses_to_its_documented_due_date():
+    """The guide's table is the contract: each form written there parses (keeping its text)
+    to the due date the table gives, or to none."""
+    rows = _deadline_table()
+    assert len(rows) >= 12
+    seen = set()
+    for forms, due in rows:
+        assert forms, due
+        day = re.match(r"(\d{1,2})/(\d{1,2})/(\d{4})", due)
+        for form in forms:
+            deadline = parse_deadline(form)
+            assert deadline.text == form
+            if day is None:
+                assert due.startswith("không có") and deadline.due is None, form
+            else:
+                d, m, y = (int(x) for x in day.groups())
+                assert (deadline.due.day, deadline.due.month, deadline.due.year) == (d, m, y), form
+            seen.add(form)
+    # Every form the issue names is in the table.
+    for form in ("2023-2025", "2023 - 2025", "Năm 2023-2025", "Giai đoạn 2023 - 2025",
+                 "Năm 2025 và những năm tiếp theo", "Từ năm 2025", "Trước ngày 30/6/2025",
+                 "trước 30/6/2025", "Trong tháng 6/2025", "6 tháng đầu năm 2025",
+                 "Sáu tháng đầu năm 2025", "6 tháng cuối năm 2025", "Hằng năm, trước ngày 15/12",
+                 "Định kỳ 6 tháng", "Thường xuyên, hằng tháng", "Không", "Không quy định",
+                 "Không xác định", "Không có", "Chưa xác định", "x", "/", "--"):
+        assert form in seen, form

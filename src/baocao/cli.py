@@ -437,6 +437,7 @@ def issue_cmd(ctx: click.Context, month: str | None, number: int | None, day: st
 _STATUS_STYLE = {
     "hoan-thanh-dung-han": "green",
     "hoan-thanh-qua-han": "yellow",
+    "hoan-thanh-khong-ro-ngay": "blue",
     "dang-thuc-hien-trong-han": "cyan",
     "dang-thuc-hien-qua-han": "bold red",
     "chua-thuc-hien": "magenta",
@@ -455,7 +456,9 @@ def _print_table(records: list[dict[str, str]], rows: list[Any], day: date,
     for rec, row in zip(records, rows, strict=True):
         style = _STATUS_STYLE[row.status.value]
         summary = rec["summary"] if len(rec["summary"]) <= 90 else rec["summary"][:87] + "…"
-        table.add_row(rec["document"], summary, rec["deadline"], rec["completed"],
+        completed = rec["completed"] or (
+            f"không rõ ngày (chậm nhất {rec['completed_by']})" if rec["completed_by"] else "")
+        table.add_row(rec["document"], summary, rec["deadline"], completed,
                       f"[{style}]{rec['status']}[/]")
     console = Console(file=output.open("w", encoding="utf-8") if output else None,
                       highlight=False)

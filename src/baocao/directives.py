@@ -1,8 +1,13 @@
 """The task-status engine: pure functions from a task's facts and a cut-off date to its status.
 
 History is never rewritten (DESIGN decision 7): a status depends only on facts dated on or before
-the cut-off. A completion dated after the cut-off does not count yet; an extension applies from
-the day it was approved; the deadline day itself is still on time.
+the cut-off. A completion dated after the cut-off does not count yet; a change of the deadline
+(an extension from the day it was approved, an adjustment from the date of its document)
+applies from its date, the latest one in force winning; the deadline day itself is still on
+time; a progress note shows from its date on. A task done on an unknown day (``completed_by``)
+counts as done from that date; whether it was on time is known only when that date is within
+the deadline (then on time), otherwise it is "done, date unknown" (DONE_UNDATED), left out of
+the on-time rate.
 """
 
 from __future__ import annotations
@@ -14,14 +19,17 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from .deadlines import Deadline
-from .model import Report, Repository, Task
+from .model import Adjustment, Extension, ProgressNote, Report, Repository, Task
+from .vietnamese import format_date_short
 
 
 class Status(StrEnum):
-    """The five statuses of a listed task."""
+    """The six statuses of a listed task."""
 
     DONE_ON_TIME = "hoan-thanh-dung-han"
     DONE_LATE = "hoan-thanh-qua-han"
+    #: Done by ``completed_by`` on an unknown day, which may have been after the deadline.
+    DONE_UNDATED = "hoan-thanh-khong-ro-ngay"
     IN_PROGRESS = "dang-thuc-hien-trong-han"
     OVERDUE = "dang-thuc-hien-qua-han"
     NOT_STARTED = "chua-thuc-hien"
@@ -33,7 +41,7 @@ class Status(StrEnum):
 
     @property
     def done(self) -> bool:
-        return self in (Status.DONE_ON_TIME, Status.DONE_LATE)
+        return self in (Status.DONE_ON_TIME, Status.DONE_LATE, Status.DONE_UNDATED)
 
     @property
     def rank(self) -> int:
@@ -44,6 +52,7 @@ class Status(StrEnum):
 _LABELS = {
     Status.DONE_ON_TIME: "hoàn thành đúng hạn",
     Status.DONE_LATE: "hoàn thành quá hạn",
+    Status.DONE_UNDATED: "hoàn thành (không rõ ngày)",
     Status.IN_PROGRESS: "đang thực hiện trong hạn",
     Status.OVERDUE: "đang thực hiện quá hạn",
     Status.NOT_STARTED: "chưa thực hiện",
@@ -54,16 +63,47 @@ _RANK = {
     Status.OVERDUE: 2,
     Status.DONE_ON_TIME: 3,
     Status.DONE_LATE: 3,
+    Status.DONE_UNDATED: 3,
 }
 
 
-def effective_deadline(task: Task, as_of: date) -> Deadline:
-    """The deadline in force on *as_of*: the latest extension approved by then, else the original."""
-    current = task.deadline
-    for ext in sorted(task.extensions, key=lambda e: e.approved):
-        if ext.approved <= as_of:
-            current = ext.deadline
+def _changes(task: Task) -> list[tuple[date, Extension | Adjustment]]:
+    """The deadline changes of *task*, extensions and adjustments together, by date (the loader
+    refuses two on one day, E303)."""
+    dated: list[tuple[date, Extension | Adjustment]] = [(e.approved, e) for e in task.extensions]
+    dated += [(a.date, a) for a in task.adjustments]
+    return sorted(dated, key=lambda pair: pair[0])
+
+
+def deadline_change(task: Task, as_of: date) -> Extension | Adjustment | None:
+    """The change in force on *as_of*: the latest extension or adjustment dated by then."""
+    current: Extension | Adjustment | None = None
+    for when, change in _changes(task):
+        if when <= as_of:
+            current = change
     return current
+
+
+def effective_deadline(task: Task, as_of: date) -> Deadline:
+    """The deadline in force on *as_of*: that of the latest change dated by then, else the
+    original (the very object ``task.deadline``)."""
+    change = deadline_change(task, as_of)
+    return task.deadline if change is None else change.deadline
+
+
+def change_note(task: Task, as_of: date) -> str:
+    """What the deadline cell adds after the deadline in force when a change is in force:
+    "(gia hạn, hạn cũ 30/6/2025)" or "(điều chỉnh theo Văn bản số 1021/UBND-KTN ngày
+    15/3/2025, hạn cũ Quý II/2025)"; "" without a change (or without an original to name)."""
+    change = deadline_change(task, as_of)
+    old = task.deadline.text
+    if isinstance(change, Extension):
+        return f"(gia hạn, hạn cũ {old})" if old else ""
+    if isinstance(change, Adjustment):
+        source = (f"theo Văn bản số {change.document} ngày {format_date_short(change.date)}"
+                  if change.document else f"ngày {format_date_short(change.date)}")
+        return f"(điều chỉnh {source}, hạn cũ {old})" if old else f"(điều chỉnh {source})"
+    return ""
 
 
 def completion_as_of(task: Task, as_of: date) -> date | None:
@@ -73,12 +113,37 @@ def completion_as_of(task: Task, as_of: date) -> date | None:
     return None
 
 
+def done_by(task: Task, as_of: date) -> date | None:
+    """The day the task is known to be done by at *as_of*: ``completed`` or ``completed_by``
+    when dated on or before *as_of*, else None."""
+    done = completion_as_of(task, as_of)
+    if done is None and task.completed_by is not None and task.completed_by <= as_of:
+        return task.completed_by
+    return done
+
+
+def latest_progress(task: Task, as_of: date) -> ProgressNote | None:
+    """The last progress note dated on or before *as_of* (notes are in date order)."""
+    latest = None
+    for note in task.progress:
+        if note.date <= as_of:
+            latest = note
+    return latest
+
+
 def compute_status(task: Task, as_of: date) -> Status:
     """Status of *task* at the cut-off *as_of*."""
     done = completion_as_of(task, as_of)
     if done is not None:
         due = effective_deadline(task, done).due
         return Status.DONE_ON_TIME if due is None or done <= due else Status.DONE_LATE
+    if task.completed_by is not None and task.completed_by <= as_of:
+        # Done on some day up to completed_by: certainly on time when that is within the
+        # deadline in force then; otherwise the day, and so the timeliness, is unknown.
+        due = effective_deadline(task, task.completed_by).due
+        if due is None or task.completed_by <= due:
+            return Status.DONE_ON_TIME
+        return Status.DONE_UNDATED
     if task.not_started and (task.started is None or task.started > as_of):
         return Status.NOT_STARTED
     if task.started is not None and task.started > as_of:
@@ -90,9 +155,12 @@ def compute_status(task: Task, as_of: date) -> Status:
 
 
 def progress_label(task: Task, status: Status, as_of: date) -> str:
-    """The "Tiến độ" cell of the appendix: Đúng hạn / Quá hạn / Chưa đến hạn."""
+    """The "Tiến độ" cell of the appendix: Đúng hạn / Quá hạn / Chưa đến hạn (Không rõ for a
+    task done on an unknown day after its deadline)."""
     if status is Status.DONE_ON_TIME:
         return "Đúng hạn"
+    if status is Status.DONE_UNDATED:
+        return "Không rõ"
     if status in (Status.DONE_LATE, Status.OVERDUE):
         return "Quá hạn"
     if status is Status.NOT_STARTED:
@@ -121,10 +189,12 @@ class Summary:
     in_progress: int
     overdue: int
     not_started: int
+    #: Done on an unknown day that may have been late: counted as done, not in the on-time rate.
+    done_undated: int = 0
 
     @property
     def done(self) -> int:
-        return self.done_on_time + self.done_late
+        return self.done_on_time + self.done_late + self.done_undated
 
     @property
     def open(self) -> int:
@@ -132,8 +202,9 @@ class Summary:
 
     @property
     def on_time_rate(self) -> float | None:
-        """Share of due tasks completed on time (denominator: done + overdue), or None."""
-        due = self.done + self.overdue
+        """Share of due tasks completed on time (denominator: done on time or late, and
+        overdue; a task done on an unknown day is in neither), or None."""
+        due = self.done_on_time + self.done_late + self.overdue
         return self.done_on_time / due if due else None
 
 
@@ -149,14 +220,17 @@ def summarize(rows: Iterable[TaskRow]) -> Summary:
         in_progress=count[Status.IN_PROGRESS],
         overdue=count[Status.OVERDUE],
         not_started=count[Status.NOT_STARTED],
+        done_undated=count[Status.DONE_UNDATED],
     )
 
 
 def listed_by_default(task: Task, period_start: date, cutoff: date) -> bool:
-    """Open at the start of the period, or assigned or completed during it."""
+    """Open at the start of the period, or assigned or completed during it (a task done by
+    ``completed_by`` counts as completed on that day)."""
     if task.issued > cutoff:
         return False
-    return task.completed is None or task.completed >= period_start
+    finished = task.completed if task.completed is not None else task.completed_by
+    return finished is None or finished >= period_start
 
 
 @dataclass(frozen=True)
@@ -177,10 +251,11 @@ def _task_index(tasks: Sequence[Task]) -> _TaskIndex:
     found = _index_memo.get(id(tasks))
     if found is not None and found[0] is tasks:
         return found[1]
-    spans = [t.completed - t.issued for t in tasks if t.completed is not None]
+    finished = [t.completed if t.completed is not None else t.completed_by for t in tasks]
+    spans = [f - t.issued for t, f in zip(tasks, finished, strict=True) if f is not None]
     index = _TaskIndex(
         by_issued=sorted((t.issued, i) for i, t in enumerate(tasks)),
-        unfinished=[i for i, t in enumerate(tasks) if t.completed is None],
+        unfinished=[i for i, f in enumerate(finished) if f is None],
         longest=max([timedelta(0), *spans]),
         positions={t.id: i for i, t in enumerate(tasks)},
     )
@@ -233,7 +308,8 @@ def report_rows(repo: Repository, report: Report) -> list[TaskRow]:
 
 # Order of status groups in the register: what needs attention first.
 REGISTER_ORDER = [
-    Status.OVERDUE, Status.NOT_STARTED, Status.IN_PROGRESS, Status.DONE_LATE, Status.DONE_ON_TIME,
+    Status.OVERDUE, Status.NOT_STARTED, Status.IN_PROGRESS, Status.DONE_LATE,
+    Status.DONE_UNDATED, Status.DONE_ON_TIME,
 ]
 
 

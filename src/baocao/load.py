@@ -25,10 +25,12 @@ from .confusables import difference, skeleton
 from .deadlines import DeadlineParseError
 from .document.checks import BodyCheck, check_bodies
 from .model import (
+    Adjustment,
     DirectivesFile,
     Extension,
     Organization,
     OrganizationFile,
+    ProgressNote,
     Report,
     ReportMeta,
     Repository,
@@ -37,6 +39,7 @@ from .model import (
     SourceRef,
     Task,
     TaskEntry,
+    TypedDate,
 )
 from .months import FIRST_YEAR, LAST_YEAR, default_period_start, year_problem
 from .problems import Problems
@@ -489,6 +492,17 @@ def load_tasks(root: Path, problems: Problems) -> tuple[Task, ...]:
             started=entry.started.value if entry.started else None,
             notes=entry.notes,
             src=SourceRef(DIRECTIVES_FILE, line),
+            topic=_one_line(entry.topic),
+            required_result=_one_line(entry.required_result),
+            adjustments=tuple(Adjustment(a.deadline, a.date.value, _one_line(a.document))
+                              for a in entry.adjustments),
+            progress=tuple(ProgressNote(n.date.value, n.date.text, n.text)
+                           for n in entry.progress),
+            # completed wins when both are written (an error above): one completion only
+            completed_by=(entry.completed_by.value if entry.completed_by and not entry.completed
+                          else None),
+            completed_by_text=(entry.completed_by.text if entry.completed_by
+                               and not entry.completed else ""),
         ))
     return tuple(tasks)
 
@@ -511,31 +525,65 @@ def _check_look_alikes(entry: TaskEntry, loaded: Loaded, prefix: tuple[Any, ...]
                      "bằng chữ Latin (thường do dán từ văn bản khác)")
 
 
+def _one_line(text: str | None) -> str | None:
+    """*text* on one line (runs of blanks made one space); None when absent or blank."""
+    if text is None:
+        return None
+    return " ".join(text.split()) or None
+
+
 def _check_task_dates(
     entry: TaskEntry, loaded: Loaded, prefix: tuple[Any, ...], problems: Problems
 ) -> None:
+    """E303 for the dates that really must be ordered, and no others (issue 16).
+
+    A change of the deadline (adjustment or extension) and a progress note come from documents
+    written after the assigning one, so they are dated on or after ``issued``; two changes on
+    one day would leave the deadline in force undecided; progress notes are a history, in date
+    order; work cannot be finished before it started. A deadline before ``issued`` (set
+    retroactively) and a completion before ``issued`` (the document listed work already done)
+    are real and allowed.
+    """
     issued = entry.issued.value
 
     def err(key: tuple[Any, ...], msg: str) -> None:
         line, col = loaded.pos((*prefix, *key))
         problems.add(DIRECTIVES_FILE, line, col, "E303", msg)
 
-    if entry.completed and entry.completed.value < issued:
-        err(("completed",), f"ngày hoàn thành {entry.completed.text} trước ngày giao "
-            f"{entry.issued.text}")
-    if entry.deadline.due and entry.deadline.due < issued:
-        err(("deadline",), f"thời hạn \"{entry.deadline.text}\" trước ngày giao {entry.issued.text}")
-    if entry.started and entry.started.value < issued:
-        err(("started",), f"ngày bắt đầu {entry.started.text} trước ngày giao {entry.issued.text}")
-    if entry.started and entry.completed and entry.completed.value < entry.started.value:
-        err(("completed",), "ngày hoàn thành trước ngày bắt đầu thực hiện")
-    for j, ext in enumerate(entry.extensions):
-        if ext.approved.value < issued:
-            err(("extensions", j, "approved"),
-                f"ngày gia hạn {ext.approved.text} trước ngày giao {entry.issued.text}")
-        if ext.deadline.due and ext.deadline.due < ext.approved.value:
-            err(("extensions", j, "deadline"),
-                f"thời hạn gia hạn \"{ext.deadline.text}\" trước ngày được gia hạn")
+    if entry.completed and entry.completed_by:
+        err(("completed_by",), f"đã ghi ngày hoàn thành (completed: {entry.completed.text}); "
+            "completed_by chỉ dùng khi không rõ ngày hoàn thành, hãy bỏ một trong hai")
+    if entry.started:
+        for name, done in (("completed", entry.completed), ("completed_by", entry.completed_by)):
+            if done and done.value < entry.started.value:
+                err((name,), f"ngày hoàn thành {done.text} trước ngày bắt đầu thực hiện "
+                    f"{entry.started.text}")
+    changes: dict[date, int] = {}
+    dated: list[tuple[tuple[Any, ...], TypedDate, str]] = [
+        (("adjustments", j, "date"), a.date, "ngày điều chỉnh thời hạn")
+             for j, a in enumerate(entry.adjustments)]
+    dated += [(("extensions", j, "approved"), x.approved, "ngày gia hạn")
+              for j, x in enumerate(entry.extensions)]
+    for key, when, what in sorted(dated, key=lambda d: loaded.pos((*prefix, *d[0]))):
+        if when.value < issued:
+            err(key, f"{what} {when.text} trước ngày giao {entry.issued.text}")
+        line, _ = loaded.pos((*prefix, *key))
+        if when.value in changes:
+            err(key, f"{what} {when.text} trùng ngày với một lần thay đổi thời hạn khác (dòng "
+                f"{changes[when.value]}); mỗi ngày chỉ có một thời hạn, hãy gộp lại")
+        else:
+            changes[when.value] = line
+    latest = None  # the latest note so far: every note is dated on or after it
+    for j, note in enumerate(entry.progress):
+        if note.date.value < issued:
+            err(("progress", j, "date"),
+                f"ngày ghi tình hình {note.date.text} trước ngày giao {entry.issued.text}")
+        elif latest is not None and note.date.value < latest.value:
+            err(("progress", j, "date"),
+                f"tình hình thực hiện ngày {note.date.text} ghi sau tình hình ngày "
+                f"{latest.text}; hãy ghi theo thứ tự thời gian, cũ trước mới sau")
+        if latest is None or note.date.value > latest.value:
+            latest = note.date
 
 
 # --------------------------------------------------------------------------------------------

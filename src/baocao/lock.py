@@ -39,9 +39,9 @@ from pathlib import Path
 from typing import Any
 
 from . import repofiles, yamledit
-from .directives import Status, TaskRow, report_rows
+from .directives import Status, TaskRow, deadline_change, latest_progress, report_rows
 from .load import DIRECTIVES_FILE, ORG_FILE
-from .model import Report, Repository, Section
+from .model import Adjustment, Report, Repository, Section
 from .problems import ContentError, Problem, Problems
 from .render.outline import SectionBlock, outline
 from .repofiles import RefusedFile, read_repo_bytes
@@ -118,11 +118,12 @@ def _rows(repo: Repository, report: Report) -> list[TaskRow]:
     return sorted(report_rows(repo, report), key=_group)
 
 
-def _task(row: TaskRow) -> dict[str, Any]:
-    """A listed task's facts as the report shows them at its cut-off."""
+def _task(row: TaskRow, cutoff: date) -> dict[str, Any]:
+    """A listed task's facts as the report shows them at its cut-off. The facts of issue 16
+    are added only when a task has them, so the fingerprints of reports issued before stay."""
     t = row.task
     done = row.status.done
-    return {
+    facts: dict[str, Any] = {
         "document": t.document,
         "issued": t.issued_text,
         "summary": t.summary,
@@ -132,6 +133,19 @@ def _task(row: TaskRow) -> dict[str, Any]:
         "completed": t.completed_text if done else "",
         "result": t.result if done else "",
     }
+    change = deadline_change(t, cutoff)
+    if isinstance(change, Adjustment):
+        facts["adjustment"] = [change.date.isoformat(), change.document]
+    note = latest_progress(t, cutoff)
+    if note is not None:
+        facts["progress_note"] = [note.date_text, note.text]
+    if done and t.completed is None and t.completed_by is not None:
+        facts["completed_by"] = t.completed_by_text
+    if t.required_result:
+        facts["required_result"] = t.required_result
+    if t.topic:
+        facts["topic"] = t.topic
+    return facts
 
 
 def manifest(repo: Repository, report: Report, version: int = 2) -> dict[str, Any]:
@@ -148,13 +162,13 @@ def manifest(repo: Repository, report: Report, version: int = 2) -> dict[str, An
             "v": 1, "report": report.key, "meta": _meta(repo, report),
             "organization": _organization(report),
             "sections": {_name(s): _section(s) for s in sections},
-            "tasks": {r.task.id: _task(r) for r in rows},
+            "tasks": {r.task.id: _task(r, report.cutoff) for r in rows},
         }
     return {
         "v": 2, "report": report.key, "meta": _meta(repo, report),
         "organization": _organization(report),
         "sections": [{"file": _name(s), **_section(s)} for s in sections],
-        "tasks": [{"id": r.task.id, **_task(r)} for r in rows],
+        "tasks": [{"id": r.task.id, **_task(r, report.cutoff)} for r in rows],
     }
 
 

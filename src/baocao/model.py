@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+)
 
 from .deadlines import Deadline, parse_deadline
 from .months import check_year
@@ -142,6 +150,26 @@ class ExtensionEntry(_Schema):
     document: str | None = Field(default=None, description="Số/ký hiệu văn bản cho phép gia hạn.")
 
 
+class AdjustmentEntry(_Schema):
+    """A deadline changed by a later document (điều chỉnh), earlier or later: not an extension."""
+
+    deadline: DeadlineField = Field(description="Thời hạn mới sau khi điều chỉnh.")
+    date: DateField = Field(description="Ngày của văn bản điều chỉnh thời hạn.")
+    document: str | None = Field(
+        default=None, description="Số/ký hiệu văn bản điều chỉnh (ví dụ: 1021/UBND-KTN).")
+
+
+#: Text that must say something: blanks around it are dropped, nothing left is an error.
+NonBlank = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class ProgressEntry(_Schema):
+    """A dated progress note of an open task: the history is kept, never rewritten."""
+
+    date: DateField = Field(description="Ngày ghi nhận tình hình (ví dụ ngày chốt của báo cáo).")
+    text: NonBlank = Field(description="Tình hình thực hiện đến ngày đó (kết quả hiện nay).")
+
+
 class TaskEntry(_Schema):
     """One task assigned by UBND tỉnh / Chủ tịch UBND tỉnh (facts only; status is computed)."""
 
@@ -158,12 +186,30 @@ class TaskEntry(_Schema):
         "(2025), \"Thường xuyên\", \"Hằng năm\", hoặc bỏ trống nếu không có hạn.",
     )
     completed: DateField | None = Field(default=None, description="Ngày hoàn thành (nếu đã xong).")
+    completed_by: DateField | None = Field(
+        default=None,
+        description="Đã hoàn thành nhưng không rõ ngày: ngày muộn nhất chắc chắn đã xong (ví dụ "
+        "ngày chốt của báo cáo ghi \"Hoàn thành\"). Không ghi cùng completed.",
+    )
     result: str = Field(
         default="", description="Kết quả xử lý (ví dụ: Công văn số 1036/KHCN-QLCN Ngày 17/8/2023)."
     )
     unit: str | None = Field(default=None, description="Đơn vị chủ trì thực hiện trong Sở.")
+    topic: str | None = Field(
+        default=None, description="Nhóm lĩnh vực của nhiệm vụ (khóa nhóm của phụ lục, ví dụ: II).")
+    required_result: str | None = Field(
+        default=None, description="Kết quả yêu cầu (ví dụ: Báo cáo UBND tỉnh).")
+    adjustments: list[AdjustmentEntry] = Field(
+        default_factory=list,
+        description="Các lần điều chỉnh thời hạn bằng văn bản sau (sớm hơn hoặc muộn hơn; không "
+        "phải gia hạn).",
+    )
     extensions: list[ExtensionEntry] = Field(
         default_factory=list, description="Các lần gia hạn đã được chấp thuận."
+    )
+    progress: list[ProgressEntry] = Field(
+        default_factory=list,
+        description="Tình hình thực hiện theo ngày, cũ trước mới sau; chỉ thêm, không sửa.",
     )
     not_started: bool = Field(
         default=False, description="true nếu nhiệm vụ chưa được triển khai (chưa thực hiện)."
@@ -287,6 +333,24 @@ class Extension:
 
 
 @dataclass(frozen=True)
+class Adjustment:
+    """A deadline changed by a later document, in force from its date (either direction)."""
+
+    deadline: Deadline
+    date: date
+    document: str | None
+
+
+@dataclass(frozen=True)
+class ProgressNote:
+    """A dated note of how an open task stands ("Kết quả hiện nay" of a register)."""
+
+    date: date
+    date_text: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Task:
     """An assigned task's facts, as of every date (status is computed, never stored)."""
 
@@ -305,6 +369,13 @@ class Task:
     started: date | None
     notes: str | None
     src: SourceRef
+    topic: str | None = None
+    required_result: str | None = None
+    adjustments: tuple[Adjustment, ...] = ()
+    progress: tuple[ProgressNote, ...] = ()
+    #: Done on an unknown day, known to be done by this one (exclusive with ``completed``).
+    completed_by: date | None = None
+    completed_by_text: str = ""
 
 
 @dataclass(frozen=True)

@@ -41,9 +41,10 @@ class PlaceholderProblem:
 #: Inline placeholders (a number in a sentence) and what each means.
 INLINE: dict[str, str] = {
     "tong_so": "Tổng số nhiệm vụ trong phụ lục",
-    "da_thuc_hien": "Số nhiệm vụ đã hoàn thành (đúng hạn và quá hạn)",
+    "da_thuc_hien": "Số nhiệm vụ đã hoàn thành (đúng hạn, quá hạn và không rõ ngày)",
     "hoan_thanh_dung_han": "Số nhiệm vụ hoàn thành đúng hạn",
     "thuc_hien_cham": "Số nhiệm vụ hoàn thành quá hạn (thực hiện chậm)",
+    "hoan_thanh_khong_ro_ngay": "Số nhiệm vụ đã hoàn thành nhưng không rõ ngày (có thể sau hạn)",
     "dang_thuc_hien": "Số nhiệm vụ đang thực hiện (trong hạn và quá hạn)",
     "dang_thuc_hien_trong_han": "Số nhiệm vụ đang thực hiện trong hạn",
     "dang_thuc_hien_qua_han": "Số nhiệm vụ đang thực hiện quá hạn",

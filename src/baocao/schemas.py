@@ -17,11 +17,13 @@ from typing import Any
 from pydantic import BaseModel
 
 from .model import (
+    AdjustmentEntry,
     DirectivesFile,
     ExtensionEntry,
     OrganizationFile,
     OrgPeriodEntry,
     PartMeta,
+    ProgressEntry,
     ReportMeta,
     SectionMeta,
     SignerMeta,
@@ -43,6 +45,8 @@ CLASS_DESCRIPTIONS: dict[type[BaseModel], str] = {
     "Chỉ ghi sự kiện; tình trạng do baocao tự tính.",
     TaskEntry: "Một nhiệm vụ được giao: văn bản, ngày giao, nội dung, thời hạn, kết quả.",
     ExtensionEntry: "Một lần gia hạn thời hạn nhiệm vụ đã được chấp thuận.",
+    AdjustmentEntry: "Một lần điều chỉnh thời hạn (sớm hơn hoặc muộn hơn) bằng văn bản sau.",
+    ProgressEntry: "Tình hình thực hiện nhiệm vụ tại một ngày (lịch sử, không sửa).",
     OrganizationFile: "Tên cơ quan theo từng giai đoạn (organization.yaml).",
     OrgPeriodEntry: "Tên gọi của cơ quan từ một ngày trở đi.",
 }

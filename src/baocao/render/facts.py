@@ -83,6 +83,7 @@ def compute_facts(repo: Repository, report: Report) -> ReportFacts:
         "da_thuc_hien": format_count(summary.done),
         "hoan_thanh_dung_han": format_count(summary.done_on_time),
         "thuc_hien_cham": format_count(summary.done_late),
+        "hoan_thanh_khong_ro_ngay": format_count(summary.done_undated),
         "dang_thuc_hien": format_count(summary.open),
         "dang_thuc_hien_trong_han": format_count(summary.in_progress),
         "dang_thuc_hien_qua_han": format_count(summary.overdue),

@@ -27,6 +27,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|$^~@])")
 _PROGRESS_KEY = {
     "hoan-thanh-dung-han": "dung-han",
     "hoan-thanh-qua-han": "qua-han",
+    "hoan-thanh-khong-ro-ngay": "khong-ro",
     "dang-thuc-hien-trong-han": "chua-den-han",
     "dang-thuc-hien-qua-han": "qua-han",
     "chua-thuc-hien": "chua-thuc-hien",

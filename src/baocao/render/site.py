@@ -36,7 +36,16 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from ..directives import REGISTER_ORDER, Status, Summary, TaskRow, register_rows
+from ..directives import (
+    REGISTER_ORDER,
+    Status,
+    Summary,
+    TaskRow,
+    change_note,
+    done_by,
+    latest_progress,
+    register_rows,
+)
 from ..document import html as document_html
 from ..model import Report, Repository, Section, Task
 from ..repofiles import GUIDE_FILE
@@ -591,17 +600,26 @@ def _summary(ctx: SiteContext, report: Report, from_page: str) -> ReportSummary:
     )
 
 
+#: Statuses shown on a dashboard or in a legend only where a task has them: most departments
+#: never record a completion without its date, and a tile or legend entry that is always empty
+#: would only puzzle readers.
+RARE_STATUSES = frozenset({Status.DONE_UNDATED})
+
+
 def _counts(summary: Summary) -> tuple[StatusCount, ...]:
     values = {
         Status.OVERDUE: summary.overdue, Status.NOT_STARTED: summary.not_started,
         Status.IN_PROGRESS: summary.in_progress, Status.DONE_LATE: summary.done_late,
-        Status.DONE_ON_TIME: summary.done_on_time,
+        Status.DONE_UNDATED: summary.done_undated, Status.DONE_ON_TIME: summary.done_on_time,
     }
-    return tuple(StatusCount(s.value, status_text(s), values[s]) for s in REGISTER_ORDER)
+    return tuple(StatusCount(s.value, status_text(s), values[s]) for s in REGISTER_ORDER
+                 if values[s] or s not in RARE_STATUSES)
 
 
-def _legend() -> tuple[StatusCount, ...]:
-    return tuple(StatusCount(s.value, status_text(s), 0) for s in REGISTER_ORDER)
+def _legend(rows: Sequence[TaskRow] = ()) -> tuple[StatusCount, ...]:
+    present = {r.status for r in rows}
+    return tuple(StatusCount(s.value, status_text(s), 0) for s in REGISTER_ORDER
+                 if s in present or s not in RARE_STATUSES)
 
 
 def _chip_text(row: TaskTableRow) -> str:
@@ -641,12 +659,22 @@ def appendix_table(facts: ReportFacts, anchors: Mapping[str, str]) -> TaskTable:
                      "số liệu", APPENDIX_HEADERS, tuple(groups))
 
 
-def _deadline_text(row: TaskRow) -> str:
-    t = row.task
+def _deadline_text(row: TaskRow, as_of: date) -> str:
+    """The deadline in force, with the change that set it: an extension or an adjustment."""
     text = row.deadline.text or "Không có hạn"
-    if row.deadline is not t.deadline and t.deadline.text:
-        text += f" (gia hạn, hạn cũ {t.deadline.text})"
-    return text
+    note = change_note(row.task, as_of)
+    return f"{text} {note}" if note else text
+
+
+def _completion_text(task: Task, as_of: date) -> str:
+    """The completion cell as known at *as_of*: the day, or for a task done on an unknown day
+    the latest day it is known to be done by (never a made-up day)."""
+    day = done_by(task, as_of)
+    if day is None:
+        return ""
+    if task.completed is None:
+        return f"Không rõ ngày (chậm nhất {task.completed_by_text})"
+    return task.completed_text
 
 
 def _revision_texts(rev: Revision | None) -> tuple[str, str]:
@@ -789,7 +817,7 @@ class _Renderer:
             appendix_note=re.sub(r" {2,}", " …", facts.kem_theo) if appendix else "",
             appendix_html=bodies[appendix.src.path] if appendix else "",
             appendix_edit_url=_edit_url(ctx, appendix.src.path) if appendix else "",
-            legend=_legend(),
+            legend=_legend(facts.rows),
             revision_date=revision_date,
         )
         return self.render("report.md.j2", context)
@@ -877,14 +905,20 @@ class _Renderer:
                 notes = []
                 if t.unit:
                     notes.append(f"Đơn vị chủ trì: {_one_line(t.unit)}")
+                if t.required_result:
+                    notes.append(f"Kết quả yêu cầu: {_one_line(t.required_result)}")
                 if done and t.result:
                     notes.append(f"Kết quả: {_one_line(t.result)}")
+                else:  # open, or done without a result written: how it stood last
+                    note = latest_progress(t, ctx.as_of)
+                    if note is not None:
+                        notes.append(f"Tình hình đến {note.date_text}: {_one_line(note.text)}")
                 cells = (
                     TaskCell("TT", str(i)),
                     TaskCell("Số/Ký hiệu VBCĐ", f"{t.document} ngày {t.issued_text}"),
                     TaskCell("Nội dung công việc", _one_line(t.summary), tuple(notes)),
-                    TaskCell("Thời hạn", _deadline_text(row)),
-                    TaskCell("Ngày hoàn thành", t.completed_text if done else ""),
+                    TaskCell("Thời hạn", _deadline_text(row, ctx.as_of)),
+                    TaskCell("Ngày hoàn thành", _completion_text(t, ctx.as_of)),
                 )
                 links = tuple(
                     Link(f"{r.month}/{r.year}", rel_url(REGISTER, report_page(r), self.anchors[t.id]))

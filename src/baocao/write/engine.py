@@ -66,14 +66,19 @@ def _preload() -> None:
             importlib.import_module(name)
 
 
+def _option(args: list[str], long: str, short: str) -> str | None:
+    """The value of the option *long*/*short* of a ``mkdocs build`` command line, or None."""
+    for i, arg in enumerate(args):
+        if arg in (long, short) and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith(long + "="):
+            return arg.split("=", 1)[1]
+    return None
+
+
 def _config_file(args: list[str]) -> str:
     """The ``--config-file``/``-f`` argument of a ``mkdocs build`` command line."""
-    for i, arg in enumerate(args):
-        if arg in ("--config-file", "-f") and i + 1 < len(args):
-            return args[i + 1]
-        if arg.startswith("--config-file="):
-            return arg.split("=", 1)[1]
-    return "mkdocs.yml"
+    return _option(args, "--config-file", "-f") or "mkdocs.yml"
 
 
 def refuse_unsafe_config(path: str) -> None:
@@ -160,6 +165,10 @@ def main(argv: list[str] | None = None) -> int:
         # (MkDocs' own "[Errno 28] …" line is not shown to a person).
         from ..errors import describe_os_error
 
+        if not exc.filename and not exc.filename2:
+            # A buffered write outside a page (a theme file, the sitemap) names no file: name
+            # the site folder being written, never nothing.
+            exc.filename = _option(args, "--site-dir", "-d")
         print(f"{DISK_ERROR}{describe_os_error(exc)}", file=sys.stderr, flush=True)
         return 1
     return code if isinstance(code, int) else 0

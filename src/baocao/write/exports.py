@@ -18,12 +18,17 @@ COLUMNS = (
     ("issued", "Ngày giao"),
     ("summary", "Nội dung công việc"),
     ("deadline", "Thời hạn"),
+    ("deadline_change", "Thay đổi thời hạn"),
     ("due", "Hạn (tính toán)"),
     ("completed", "Ngày hoàn thành"),
+    ("completed_by", "Hoàn thành, không rõ ngày (chậm nhất)"),
     ("status", "Tình trạng"),
     ("progress", "Tiến độ"),
     ("result", "Kết quả xử lý"),
+    ("progress_note", "Tình hình thực hiện"),
+    ("progress_date", "Tình hình đến ngày"),
     ("unit", "Đơn vị"),
+    ("required_result", "Kết quả yêu cầu"),
 )
 
 
@@ -55,7 +60,8 @@ def export_xlsx(records: Sequence[dict[str, str]], as_of: date, out: Path) -> No
         cell.font = Font(bold=True)
     for rec in records:
         ws.append([rec[key] for key, _ in COLUMNS])
-    widths = {"summary": 60, "result": 30, "document": 20}
+    widths = {"summary": 60, "result": 30, "progress_note": 40, "required_result": 25,
+              "document": 20}
     for i, (key, _) in enumerate(COLUMNS, 1):
         ws.column_dimensions[ws.cell(1, i).column_letter].width = widths.get(key, 14)
         for row in ws.iter_rows(min_row=2, min_col=i, max_col=i):
