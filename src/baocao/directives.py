@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from .deadlines import Deadline
-from .model import Report, Repository, Task
+from .model import Adjustment, Extension, ProgressNote, Report, Repository, Task
 
 
 class Status(StrEnum):
@@ -22,6 +22,8 @@ class Status(StrEnum):
 
     DONE_ON_TIME = "hoan-thanh-dung-han"
     DONE_LATE = "hoan-thanh-qua-han"
+    #: Contract stub (issue 16): done, exact date unknown; the task-facts part computes it.
+    DONE_UNDATED = "hoan-thanh-khong-ro-ngay"
     IN_PROGRESS = "dang-thuc-hien-trong-han"
     OVERDUE = "dang-thuc-hien-qua-han"
     NOT_STARTED = "chua-thuc-hien"
@@ -33,7 +35,7 @@ class Status(StrEnum):
 
     @property
     def done(self) -> bool:
-        return self in (Status.DONE_ON_TIME, Status.DONE_LATE)
+        return self in (Status.DONE_ON_TIME, Status.DONE_LATE, Status.DONE_UNDATED)
 
     @property
     def rank(self) -> int:
@@ -44,6 +46,7 @@ class Status(StrEnum):
 _LABELS = {
     Status.DONE_ON_TIME: "hoàn thành đúng hạn",
     Status.DONE_LATE: "hoàn thành quá hạn",
+    Status.DONE_UNDATED: "hoàn thành (không rõ ngày)",
     Status.IN_PROGRESS: "đang thực hiện trong hạn",
     Status.OVERDUE: "đang thực hiện quá hạn",
     Status.NOT_STARTED: "chưa thực hiện",
@@ -54,6 +57,7 @@ _RANK = {
     Status.OVERDUE: 2,
     Status.DONE_ON_TIME: 3,
     Status.DONE_LATE: 3,
+    Status.DONE_UNDATED: 3,
 }
 
 
@@ -64,6 +68,26 @@ def effective_deadline(task: Task, as_of: date) -> Deadline:
         if ext.approved <= as_of:
             current = ext.deadline
     return current
+
+
+def deadline_change(task: Task, as_of: date) -> Extension | Adjustment | None:
+    """The change of deadline in force on *as_of* (extension or adjustment), or None.
+
+    Contract stub (issue 16): the latest change dated on or before *as_of* wins; the task-facts
+    part owns it (and ``effective_deadline``)."""
+    changes: list[tuple[date, Extension | Adjustment]] = [
+        (e.approved, e) for e in task.extensions] + [(a.date, a) for a in task.adjustments]
+    current = None
+    for day, change in sorted(changes, key=lambda c: c[0]):
+        if day <= as_of:
+            current = change
+    return current
+
+
+def latest_progress(task: Task, as_of: date) -> ProgressNote | None:
+    """The last progress note dated on or before *as_of* (contract stub, see deadline_change)."""
+    notes = [n for n in task.progress if n.date <= as_of]
+    return notes[-1] if notes else None
 
 
 def completion_as_of(task: Task, as_of: date) -> date | None:

@@ -122,11 +122,28 @@ class OrgPeriodEntry(_Schema):
     )
 
 
+#: The engine's status values: the keys of ``status_labels`` (directives.Status values; kept
+#: here so that the schema and the loader need not import the engine).
+STATUS_KEYS = (
+    "hoan-thanh-dung-han", "hoan-thanh-qua-han", "hoan-thanh-khong-ro-ngay",
+    "dang-thuc-hien-trong-han", "dang-thuc-hien-qua-han", "chua-thuc-hien",
+)
+
+
 class OrganizationFile(_Schema):
-    """organization.yaml: the agency's identity over time."""
+    """organization.yaml: the agency's identity over time, and its reporting vocabulary."""
 
     periods: list[OrgPeriodEntry] = Field(
         min_length=1, description="Các giai đoạn tên gọi, theo thứ tự thời gian."
+    )
+    status_labels: dict[str, str] = Field(
+        default_factory=dict,
+        description="Cách cơ quan ghi tình trạng nhiệm vụ (cột \"Tình trạng\" của phụ lục, nhãn "
+        "trên trang web): khóa là tình trạng do công cụ tính (" + ", ".join(STATUS_KEYS) + "), "
+        "giá trị là chữ in ra, ví dụ hoan-thanh-qua-han: \"Hoàn thành\". Không ghi: dùng tên "
+        "tình trạng của công cụ.",
+        json_schema_extra={"propertyNames": {"enum": list(STATUS_KEYS)},
+                           "additionalProperties": {"type": "string", "minLength": 1}},
     )
 
 
@@ -140,6 +157,17 @@ class ExtensionEntry(_Schema):
     deadline: DeadlineField = Field(description="Thời hạn mới sau khi gia hạn.")
     approved: DateField = Field(description="Ngày văn bản cho phép gia hạn.")
     document: str | None = Field(default=None, description="Số/ký hiệu văn bản cho phép gia hạn.")
+
+
+class ProgressEntry(_Schema):
+    """A dated progress note of an open task."""
+
+    date: DateField = Field(description="Ngày của ghi chú tiến độ.")
+    text: str = Field(min_length=1, description="Nội dung tiến độ.")
+
+
+def _topic_key(value: Any) -> Any:
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 class TaskEntry(_Schema):
@@ -172,6 +200,14 @@ class TaskEntry(_Schema):
         default=None, description="Ngày bắt đầu thực hiện (khi trước đó ghi chưa thực hiện)."
     )
     notes: str | None = Field(default=None, description="Ghi chú.")
+    # Issue 16 task facts read by the appendices (minimal stubs with the contract's names; the
+    # task-facts part owns them and their validation).
+    topic: Annotated[str, BeforeValidator(_topic_key)] | None = Field(
+        default=None, description="Nhóm (lĩnh vực) của nhiệm vụ trong phụ lục nhóm theo lĩnh vực "
+        "(group: topic), trùng một key của topics.")
+    required_result: str | None = Field(default=None, description="Kết quả yêu cầu.")
+    progress: list[ProgressEntry] = Field(
+        default_factory=list, description="Tiến độ thực hiện: các ghi chú có ngày.")
 
 
 class DirectivesFile(_Schema):
@@ -243,8 +279,48 @@ class ReportMeta(_Schema):
     )
 
 
+#: Column keys of an appendix table, with their default header and relative width (the widths
+#: of the seven default columns are the shipped report's; a table's widths are scaled to the
+#: page width, so only their ratios matter).
+APPENDIX_COLUMNS: dict[str, tuple[str, int]] = {
+    "tt": ("TT", 4),
+    "van_ban": ("Số/Ký hiệu VBCĐ", 17),
+    "noi_dung": ("Nội dung công việc", 32),
+    "don_vi": ("Đơn vị chủ trì", 12),
+    "thoi_han": ("Thời hạn", 10),
+    "ngay_hoan_thanh": ("Ngày hoàn thành", 10),
+    "tien_do": ("Tiến độ", 12),
+    "tinh_trang": ("Tình trạng", 11),
+    "ket_qua": ("Kết quả xử lý", 15),
+    "ket_qua_yeu_cau": ("Kết quả yêu cầu", 14),
+    "ghi_chu": ("Ghi chú", 10),
+}
+#: The appendix of the shipped reports: today's seven columns.
+DEFAULT_APPENDIX_COLUMNS = (
+    "tt", "van_ban", "noi_dung", "thoi_han", "ngay_hoan_thanh", "tien_do", "ket_qua",
+)
+
+
+class ColumnEntry(_Schema):
+    """An appendix column with its own header text."""
+
+    key: str = Field(description="Mã cột: " + ", ".join(APPENDIX_COLUMNS) + ".",
+                     json_schema_extra={"enum": list(APPENDIX_COLUMNS)})
+    title: str = Field(min_length=1, description="Tiêu đề cột in trong bảng.")
+
+
+class TopicEntry(_Schema):
+    """A group of an appendix grouped by topic (the tasks' ``topic`` field)."""
+
+    key: Annotated[str, BeforeValidator(_topic_key)] = Field(
+        min_length=1, description="Mã nhóm, trùng với trường topic của nhiệm vụ "
+                     "(ví dụ \"I\").")
+    title: str = Field(min_length=1, description="Tên nhóm in ở dòng nhóm của bảng.")
+
+
 class SectionMeta(_Schema):
-    """Front matter of a section file content/<yyyy>/<mm>/NN-<slug>.md."""
+    """Front matter of a section file content/<yyyy>/<mm>/NN-<slug>.md (an appendix file
+    declares its table: columns, grouping, numbering, selection)."""
 
     kind: Literal["section", "appendix"] = Field(
         default="section", description="section (một mục của báo cáo) hoặc appendix (phụ lục)."
@@ -255,6 +331,30 @@ class SectionMeta(_Schema):
     )
     title: str = Field(description="Tên mục (với phụ lục: tên phụ lục, chữ in hoa).")
     unit: str | None = Field(default=None, description="Đơn vị phụ trách viết mục này.")
+    columns: list[Annotated[str, WithJsonSchema({"enum": list(APPENDIX_COLUMNS)})] | ColumnEntry] \
+        | None = Field(
+        default=None,
+        description="Phụ lục: các cột của bảng theo thứ tự, mỗi cột một mã ("
+        + ", ".join(APPENDIX_COLUMNS) + ") hoặc {key: mã, title: \"tiêu đề\"}. Mặc định: "
+        + ", ".join(DEFAULT_APPENDIX_COLUMNS) + ".",
+    )
+    group: Literal["status", "topic", "none"] = Field(
+        default="status", description="Phụ lục: nhóm dòng theo tình trạng (status: Đã/Đang/Chưa "
+        "thực hiện), theo lĩnh vực (topic, cần topics) hoặc không nhóm (none).")
+    topics: list[TopicEntry] = Field(
+        default_factory=list,
+        description="Phụ lục nhóm theo lĩnh vực (group: topic): thứ tự và tên các nhóm.")
+    numbering: Literal["per_group", "continuous"] = Field(
+        default="per_group", description="Phụ lục: đánh số TT lại từ 1 trong mỗi nhóm "
+        "(per_group) hoặc liên tục 1..N (continuous).")
+    select: Literal["period", "due", "list"] = Field(
+        default="period", description="Phụ lục: nhiệm vụ còn mở, được giao hoặc hoàn thành "
+        "trong kỳ (period), đến hạn trong kỳ (due) hoặc đúng danh sách tasks (list).")
+    tasks: list[str] = Field(
+        default_factory=list,
+        description="Phụ lục với select: list: mã các nhiệm vụ, theo thứ tự in.")
+    kem_theo: bool = Field(
+        default=True, description="Phụ lục: in dòng \"(Kèm theo Báo cáo số …)\" (mặc định true).")
 
 
 # --------------------------------------------------------------------------------------------
@@ -287,6 +387,26 @@ class Extension:
 
 
 @dataclass(frozen=True)
+class Adjustment:
+    """A deadline changed by a later document, either direction (not an extension).
+
+    Stub with the names of the issue-16 contract; the task-facts part fills it in."""
+
+    deadline: Deadline
+    date: date
+    document: str | None
+
+
+@dataclass(frozen=True)
+class ProgressNote:
+    """A dated progress note of an open task (contract stub, see Adjustment)."""
+
+    date: date
+    date_text: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Task:
     """An assigned task's facts, as of every date (status is computed, never stored)."""
 
@@ -305,6 +425,53 @@ class Task:
     started: date | None
     notes: str | None
     src: SourceRef
+    # Issue 16 task facts (contract names; defaults until the task-facts part lands).
+    topic: str | None = None
+    required_result: str | None = None
+    adjustments: tuple[Adjustment, ...] = ()
+    progress: tuple[ProgressNote, ...] = ()
+    completed_by: date | None = None
+    completed_by_text: str = ""
+
+
+@dataclass(frozen=True)
+class AppendixColumn:
+    key: str
+    title: str
+    width: int
+
+
+@dataclass(frozen=True)
+class AppendixTopic:
+    key: str
+    title: str
+
+
+@dataclass(frozen=True)
+class AppendixSpec:
+    """What an appendix file declares: its table's columns, grouping, numbering, selection.
+
+    ``task_lines`` (file line of each id of ``tasks``) and ``topics_line`` place the problems
+    found once the register is known."""
+
+    columns: tuple[AppendixColumn, ...]
+    group: str = "status"
+    topics: tuple[AppendixTopic, ...] = ()
+    numbering: str = "per_group"
+    select: str = "period"
+    tasks: tuple[str, ...] = ()
+    kem_theo: bool = True
+    task_lines: tuple[int, ...] = ()
+    group_line: int = 1
+    select_line: int = 1
+
+
+def default_columns() -> tuple[AppendixColumn, ...]:
+    return tuple(AppendixColumn(k, *APPENDIX_COLUMNS[k]) for k in DEFAULT_APPENDIX_COLUMNS)
+
+
+#: The declaration of an appendix file with no declaration keys: the shipped report's table.
+DEFAULT_APPENDIX = AppendixSpec(columns=default_columns())
 
 
 @dataclass(frozen=True)
@@ -321,6 +488,8 @@ class Section:
     body: str
     #: 1-based file line of the first line of ``body``.
     body_line: int
+    #: The table declaration of an appendix file (None for other sections).
+    appendix: AppendixSpec | None = None
 
     @property
     def level(self) -> str:
@@ -357,7 +526,13 @@ class Report:
 
     @property
     def appendix(self) -> Section | None:
+        """The first appendix file (the only one in most reports)."""
         return next((s for s in self.sections if s.kind == "appendix"), None)
+
+    @property
+    def appendices(self) -> tuple[Section, ...]:
+        """The appendix files in file order: Phụ lục I, II, … (R45)."""
+        return tuple(s for s in self.sections if s.kind == "appendix")
 
     @property
     def is_draft(self) -> bool:
@@ -372,6 +547,12 @@ class Repository:
     organization: tuple[Organization, ...]
     tasks: tuple[Task, ...]
     reports: tuple[Report, ...] = field(default_factory=tuple)
+    #: organization.yaml's status_labels: status value -> the department's printed label.
+    status_labels: tuple[tuple[str, str], ...] = ()
+
+    def status_label(self, status: str) -> str | None:
+        """The department's label for a status value, or None (the engine's own name)."""
+        return dict(self.status_labels).get(status)
 
     def report(self, key: str) -> Report | None:
         return next((r for r in self.reports if r.key == key), None)
