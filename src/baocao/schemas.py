@@ -17,16 +17,19 @@ from typing import Any
 from pydantic import BaseModel
 
 from .model import (
+    ColumnEntry,
     DirectivesFile,
     ExtensionEntry,
     OrganizationFile,
     OrgPeriodEntry,
     PartMeta,
+    ProgressEntry,
     ReportMeta,
     SectionMeta,
     SignerMeta,
     TaskEntry,
     TaskSelectionMeta,
+    TopicEntry,
 )
 
 SCHEMA_DIR = "schemas"
@@ -45,6 +48,9 @@ CLASS_DESCRIPTIONS: dict[type[BaseModel], str] = {
     ExtensionEntry: "Một lần gia hạn thời hạn nhiệm vụ đã được chấp thuận.",
     OrganizationFile: "Tên cơ quan theo từng giai đoạn (organization.yaml).",
     OrgPeriodEntry: "Tên gọi của cơ quan từ một ngày trở đi.",
+    ColumnEntry: "Một cột của bảng phụ lục với tiêu đề riêng.",
+    TopicEntry: "Một nhóm (lĩnh vực) của phụ lục nhóm theo lĩnh vực.",
+    ProgressEntry: "Một ghi chú tiến độ có ngày của nhiệm vụ đang thực hiện.",
 }
 
 #: file name in schemas/ -> (top-level class, title)
