@@ -109,16 +109,16 @@ def appendix_problems(repo: Repository) -> Iterator[Finding]:
         for section in report.appendices:
             spec = spec_of(section)
             rel = section.src.path
-            for task_id, line in zip(spec.tasks, spec.task_lines, strict=False):
+            for task_id, (line, col) in zip(spec.tasks, spec.task_places, strict=False):
                 task = by_id.get(task_id)
                 if task is None:
                     close = get_close_matches(task_id, ids, n=1, cutoff=0.6)
                     hint = f" (có phải ý bạn là \"{close[0]}\"?)" if close else ""
-                    yield (rel, line, 1, "E402",
+                    yield (rel, line, col, "E402",
                            f"\"tasks\": không có nhiệm vụ mã \"{task_id}\" trong "
                            f"directives.yaml{hint}")
                 elif task.issued > report.cutoff:
-                    yield (rel, line, 1, "E402",
+                    yield (rel, line, col, "E402",
                            f"\"tasks\": nhiệm vụ \"{task_id}\" được giao ngày {task.issued_text}, "
                            f"sau ngày chốt {report.meta.cutoff.text} của báo cáo")
             if spec.group != "topic" or not spec.topics:

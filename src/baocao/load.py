@@ -767,20 +767,19 @@ def _appendix_spec(meta: SectionMeta, loaded: Loaded, offset: int, rel: str,
     if meta.tasks and meta.select != "list":
         problems.add(rel, *at("tasks"), "W201",
                      "\"tasks\" chỉ dùng khi select: list và bị bỏ qua")
-    listed: dict[str, int] = {}
+    listed: dict[str, tuple[int, int]] = {}
     for i, task_id in enumerate(meta.tasks):
-        line = at("tasks", i)[0]
         if task_id in listed:
             problems.add(rel, *at("tasks", i), "E203",
                          f"\"tasks\": nhiệm vụ \"{task_id}\" ghi hai lần (đã có ở dòng "
-                         f"{listed[task_id]})")
-        listed.setdefault(task_id, line)
+                         f"{listed[task_id][0]})")
+        listed.setdefault(task_id, at("tasks", i))
     return AppendixSpec(
         columns=tuple(columns), group=meta.group, topics=tuple(topics),
         numbering=meta.numbering, select=meta.select,
         tasks=tuple(dict.fromkeys(meta.tasks)) if meta.select == "list" else (),
         kem_theo=meta.kem_theo,
-        task_lines=tuple(listed.values()) if meta.select == "list" else (),
+        task_places=tuple(listed.values()) if meta.select == "list" else (),
         group_line=at("group")[0] if "group" in written else 2,
         select_line=at("select")[0] if "select" in written else 2,
     )

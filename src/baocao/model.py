@@ -451,8 +451,8 @@ class AppendixTopic:
 class AppendixSpec:
     """What an appendix file declares: its table's columns, grouping, numbering, selection.
 
-    ``task_lines`` (file line of each id of ``tasks``) and ``topics_line`` place the problems
-    found once the register is known."""
+    ``task_places`` ((line, column) of each id of ``tasks``) and ``group_line`` place the
+    problems found once the register is known."""
 
     columns: tuple[AppendixColumn, ...]
     group: str = "status"
@@ -461,7 +461,7 @@ class AppendixSpec:
     select: str = "period"
     tasks: tuple[str, ...] = ()
     kem_theo: bool = True
-    task_lines: tuple[int, ...] = ()
+    task_places: tuple[tuple[int, int], ...] = ()
     group_line: int = 1
     select_line: int = 1
 

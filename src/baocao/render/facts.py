@@ -219,7 +219,8 @@ def status_label(status: Status, labels: dict[str, str]) -> str:
     return label if label else status.label[:1].upper() + status.label[1:]
 
 
-def _cell(key: str, i: int, row: TaskRow, as_of: date, labels: dict[str, str]) -> str:
+def task_cell(key: str, i: int, row: TaskRow, as_of: date, labels: dict[str, str]) -> str:
+    """The text of column *key* of task row number *i* (model.APPENDIX_COLUMNS)."""
     t = row.task
     done = row.status.done
     if key == "tt":
@@ -255,7 +256,7 @@ def _cell(key: str, i: int, row: TaskRow, as_of: date, labels: dict[str, str]) -
 def _task_cells(i: int, row: TaskRow, spec: AppendixSpec, as_of: date,
                 labels: dict[str, str]) -> TaskTableRow:
     return TaskTableRow(
-        cells=tuple(_cell(c.key, i, row, as_of, labels) for c in spec.columns),
+        cells=tuple(task_cell(c.key, i, row, as_of, labels) for c in spec.columns),
         status=row.status,
         task_id=row.task.id,
         progress=row.progress,
