@@ -172,13 +172,26 @@ def compute_facts(repo: Repository, report: Report) -> ReportFacts:
     )
 
 
+#: Columns of short fixed text (a number, a date, a status word): they keep their width when a
+#: table has more columns than the default, so that "25/5/2025" never wraps; the text columns
+#: share what is left.
+FIXED_COLUMNS = ("tt", "thoi_han", "ngay_hoan_thanh", "tien_do", "tinh_trang")
+
+
 def scaled_widths(columns: tuple[AppendixColumn, ...]) -> tuple[int | float, ...]:
     """Relative widths summing to 100 (the templates scale them to the page's text width);
-    the default seven columns sum to 100 already and keep their exact values."""
+    the default seven columns sum to 100 already and keep their exact values. Otherwise the
+    fixed columns keep their widths and the text columns are scaled to fill the rest."""
     total = sum(c.width for c in columns)
     if total == 100 or not total:
         return tuple(c.width for c in columns)
-    return tuple(round(c.width * 100 / total, 1) for c in columns)
+    fixed = sum(c.width for c in columns if c.key in FIXED_COLUMNS)
+    flexible = total - fixed
+    if not flexible or fixed >= 80:  # nothing to stretch, or too little left: scale all
+        return tuple(round(c.width * 100 / total, 1) for c in columns)
+    factor = (100 - fixed) / flexible
+    return tuple(c.width if c.key in FIXED_COLUMNS else round(c.width * factor, 1)
+                 for c in columns)
 
 
 def summary_lines(values: dict[str, str]) -> list[str]:
