@@ -231,8 +231,12 @@ def test_site_report_page_shows_both_appendices(site):
     assert [norm(g.text_content()) for g in first.iter("th") if g.get("scope") == "rowgroup"] \
         == ["I. LĨNH VỰC QUẢN LÝ KHOA HỌC",
             "II. LĨNH VỰC QUẢN LÝ CÔNG NGHỆ, TIÊU CHUẨN ĐO LƯỜNG CHẤT LƯỢNG"]
-    chips = {norm(c.text_content()) for c in first.find_class("bc-chip")}
-    assert chips <= {"Hoàn thành", "Đang thực hiện", "Chưa thực hiện"}
+    chips = {norm(c.text_content()) for row in first.find_class("bc-task")
+             for c in row.find_class("bc-chip")}
+    assert chips == {"Hoàn thành", "Đang thực hiện"}  # the department's words (status_labels)
+    legend = [norm(c.text_content()) for c in first.find_class("bc-legend")[0].iter("li")]
+    # A shared label names each colour with the engine's status as well.
+    assert "Hoàn thành (hoàn thành quá hạn)" in legend and "Chưa thực hiện" in legend
     assert LATEST_NOTE in norm(first.text_content())
     assert second.find_class("bc-appendix__note") == []  # kem_theo: false
 

@@ -357,13 +357,16 @@ class TaskTable:
     """A task table (templates/site/pages/_task_table.html.j2).
 
     Attributes: kind ("appendix" or "register"); caption (for screen readers); headers (column
-    names, the status column last but one for the register); groups.
+    names, the status column last but one for the register); groups; widths (percent per
+    column of an appendix declaring its own columns, else ()).
     """
 
     kind: str
     caption: str
     headers: tuple[str, ...]
     groups: tuple[TaskGroup, ...]
+    #: The default tables' widths come from the stylesheet.
+    widths: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -621,16 +624,14 @@ def _counts(summary: Summary) -> tuple[StatusCount, ...]:
 
 
 def _legend(labels: Mapping[str, str] | None = None) -> tuple[StatusCount, ...]:
-    """The colours of the statuses with their names; a department label shared by several
-    statuses (status_labels: "Hoàn thành" for every done status) is listed once."""
-    out: list[StatusCount] = []
-    seen: set[str] = set()
-    for s in REGISTER_ORDER:
-        text = status_text(s, labels)
-        if text not in seen:
-            seen.add(text)
-            out.append(StatusCount(s.value, text, 0))
-    return tuple(out)
+    """The colours of the statuses with their names. A department label shared by several
+    statuses (status_labels: "Hoàn thành" for every done status) names each colour with the
+    engine's status too, so that the legend still tells the colours apart."""
+    texts = [status_text(s, labels) for s in REGISTER_ORDER]
+    return tuple(
+        StatusCount(s.value, text if texts.count(text) == 1 else f"{text} ({s.label})", 0)
+        for s, text in zip(REGISTER_ORDER, texts, strict=True)
+    )
 
 
 def _chip_text(row: TaskTableRow, labels: Mapping[str, str] | None = None) -> str:
@@ -680,9 +681,16 @@ def appendix_table(facts: ReportFacts | AppendixFacts, anchors: Mapping[str, str
         cells = tuple(TaskCell(columns[i].title, _one_line(row.cells[i])) for i in shown)
         lines.append(TaskLine(anchors.get(row.task_id, task_anchor(row.task_id)), row.status.value,
                               _chip_text(row, labels), cells))
+    widths: tuple[float, ...] = ()
+    if tuple(c.key for c in columns) != tuple(c.key for c in DEFAULT_APPENDIX.columns):
+        chip_width = next((c.width for c in columns if c.key in _CHIP_COLUMNS), 11)
+        # TT keeps the stylesheet's 5 % (two digits and the cell padding).
+        raw = [max(columns[i].width, 5) if columns[i].key == "tt" else columns[i].width
+               for i in shown] + [chip_width]
+        widths = tuple(round(w * 100 / sum(raw), 1) for w in raw)
     return TaskTable("appendix", "Các nhiệm vụ của phụ lục, nhóm theo tình trạng tại ngày chốt "
                      "số liệu", tuple(columns[i].title for i in shown) + (chip_header,),
-                     tuple(groups))
+                     tuple(groups), widths)
 
 
 def _group_id(number: str) -> str:
