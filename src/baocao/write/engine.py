@@ -76,6 +76,16 @@ def _config_file(args: list[str]) -> str:
     return "mkdocs.yml"
 
 
+def _site_dir(args: list[str]) -> str | None:
+    """The ``--site-dir``/``-d`` argument of a ``mkdocs build`` command line, or None."""
+    for i, arg in enumerate(args):
+        if arg in ("--site-dir", "-d") and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--site-dir="):
+            return arg.split("=", 1)[1]
+    return None
+
+
 def refuse_unsafe_config(path: str) -> None:
     """Raise SiteBuildError when the engine config at *path* has a YAML tag (``!ENV``,
     ``!!python/…``, ``!relative``) or an ``INHERIT`` key: MkDocs would run or read it."""
@@ -157,6 +167,10 @@ def main(argv: list[str] | None = None) -> int:
         # (MkDocs' own "[Errno 28] …" line is not shown to a person).
         from ..errors import describe_os_error
 
+        if not exc.filename and not exc.filename2:
+            # A write outside a page (a theme file copied, 404.html, the sitemap) names no
+            # file: name the site folder being written, never nothing.
+            exc.filename = _site_dir(args)
         print(f"{DISK_ERROR}{describe_os_error(exc)}", file=sys.stderr, flush=True)
         return 1
     return code if isinstance(code, int) else 0
