@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, edit_text
+from conftest import FIXTURES, ROOT, edit_text
 
 from baocao.cli import cli
 
@@ -259,9 +259,9 @@ def test_moving_a_function_invalidates_the_document_cache(two_reports: Path, tmp
 
 
 def test_the_official_input_reads_only_the_report_and_the_tasks(two_reports: Path):
-    """The key memo remembers a report's document keys by its loaded model and the
-    repository's tasks (commands/documents.KeyMemo): rendering the input must read nothing
-    else of the repository, or the memo would have to cover that too."""
+    """The key memo remembers a report's document keys by its loaded model, the repository's
+    tasks and its status vocabulary (commands/documents.KeyMemo): rendering the input must read
+    nothing else of the repository, or the memo would have to cover that too."""
     from dataclasses import fields, replace
 
     from baocao.load import load_repository
@@ -269,11 +269,27 @@ def test_the_official_input_reads_only_the_report_and_the_tasks(two_reports: Pat
     from baocao.render.official import render_official_input
 
     repo, _ = load_repository(two_reports)
-    assert {f.name for f in fields(Repository)} == {"root", "organization", "tasks", "reports"}
+    assert {f.name for f in fields(Repository)} == {"root", "organization", "tasks", "reports",
+                                                    "status_labels"}
     for report in repo.reports:
         alone = replace(repo, root=str(two_reports / "elsewhere"), organization=type(repo.organization)(),
                         reports=(report,))
         assert render_official_input(alone, report) == render_official_input(repo, report)
+
+
+def test_the_document_keys_cover_the_status_vocabulary(tmp_path: Path):
+    """A department label is printed in the "Tình trạng" column: changing status_labels must
+    change the key memo's digest of every report (else a stale document would be reused)."""
+    from dataclasses import replace
+
+    from baocao.load import load_repository
+    from baocao.write.documents import KeyMemo
+
+    repo, _ = load_repository(FIXTURES / "appendices")
+    report = repo.reports[0]
+    other = replace(repo, status_labels=(("dang-thuc-hien-trong-han", "Đang triển khai"),))
+    assert KeyMemo(None, repo, "t").report_digest(report) != \
+        KeyMemo(None, other, "t").report_digest(report)
 
 
 def test_deleting_the_cache_changes_no_byte_of_the_site(two_reports: Path):

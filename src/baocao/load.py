@@ -21,11 +21,19 @@ from urllib.parse import unquote
 from pydantic import BaseModel, ValidationError
 
 from . import placeholders, repofiles
+from .appendices import appendix_problems
 from .confusables import difference, skeleton
 from .deadlines import DeadlineParseError
 from .document.checks import BodyCheck, check_bodies
 from .model import (
+    APPENDIX_COLUMNS,
+    DEFAULT_APPENDIX_COLUMNS,
+    STATUS_KEYS,
     Adjustment,
+    AppendixColumn,
+    AppendixSpec,
+    AppendixTopic,
+    ColumnEntry,
     DirectivesFile,
     Extension,
     Organization,
@@ -406,22 +414,42 @@ def load_site_settings(root: Path, problems: Problems) -> dict[str, Any]:
 
 
 def load_organization(root: Path, problems: Problems) -> tuple[Organization, ...]:
+    return _load_organization(root, problems)[0]
+
+
+def _load_organization(
+    root: Path, problems: Problems,
+) -> tuple[tuple[Organization, ...], tuple[tuple[str, str], ...]]:
+    """The agency's identities over time and its status vocabulary (status value, label)."""
     path = root / ORG_FILE
     if not os.path.lexists(path):  # a link is not "missing": read_text refuses it
         problems.add(ORG_FILE, 1, 1, "E104", "thiếu tệp organization.yaml (tên cơ quan, địa danh)")
-        return ()
+        return (), ()
     text = read_text(path, ORG_FILE, problems)
     loaded = _load_yaml_file(text, ORG_FILE, problems) if text is not None else None
     if loaded is None:
-        return ()
+        return (), ()
     parsed = validate(OrganizationFile, loaded.data, loaded, ORG_FILE, problems)
     if parsed is None:
-        return ()
+        return (), ()
     periods = sorted(parsed.periods, key=lambda p: p.valid_from.value)
-    return tuple(
+    labels: list[tuple[str, str]] = []
+    for key, label in parsed.status_labels.items():
+        line, col = loaded.pos(("status_labels", key))
+        if key not in STATUS_KEYS:
+            problems.add(ORG_FILE, line, col, "E203",
+                         f"\"status_labels\": không có tình trạng \"{key}\""
+                         f"{_suggest(key, STATUS_KEYS)}; các tình trạng: {', '.join(STATUS_KEYS)}")
+        elif not label.strip():
+            problems.add(ORG_FILE, line, col, "E203",
+                         f"\"status_labels.{key}\": nhãn tình trạng không được để trống")
+        else:
+            labels.append((key, " ".join(label.split())))
+    orgs = tuple(
         Organization(p.valid_from.value, p.parent, p.name, p.place, p.symbol, p.head_title)
         for p in periods
     )
+    return orgs, tuple(labels)
 
 
 def organization_on(orgs: Sequence[Organization], day: date) -> Organization | None:
@@ -715,10 +743,95 @@ def _load_section(path: Path, rel: str, order: int, problems: Problems,
             if getattr(meta, key) is None:
                 problems.add(rel, 2, 1, "E201", f"thiếu trường bắt buộc \"{key}\"")
                 return None
+    spec = _appendix_spec(meta, fm.meta, fm.meta_offset, rel, problems)
     return Section(
         src=SourceRef(rel, 1), order=order, kind=meta.kind, part=meta.part,
         number=str(meta.number) if meta.number is not None else None, title=meta.title.strip(),
-        unit=meta.unit, body=fm.body, body_line=fm.body_line,
+        unit=meta.unit, body=fm.body, body_line=fm.body_line, appendix=spec,
+    )
+
+
+#: Front-matter keys that declare an appendix table (meaningless in another section file).
+_APPENDIX_KEYS = ("columns", "group", "topics", "numbering", "select", "tasks", "kem_theo")
+
+
+def _appendix_spec(meta: SectionMeta, loaded: Loaded, offset: int, rel: str,
+                   problems: Problems) -> AppendixSpec | None:
+    """The table declaration of an appendix file, checked key by key (each problem at its
+    line); None for other sections (where a declaration key is a warning)."""
+    written = loaded.data if isinstance(loaded.data, dict) else {}
+
+    def at(*path: Any) -> tuple[int, int]:
+        return loaded.pos(path, offset)
+
+    if meta.kind != "appendix":
+        for key in _APPENDIX_KEYS:
+            if key in written:
+                problems.add(rel, *at(key), "W201",
+                             f"trường \"{key}\" chỉ dùng trong tệp phụ lục (kind: appendix) và "
+                             "bị bỏ qua")
+        return None
+    columns: list[AppendixColumn] = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(meta.columns if meta.columns is not None
+                             else DEFAULT_APPENDIX_COLUMNS):
+        key, title = (item.key, item.title) if isinstance(item, ColumnEntry) else (item, None)
+        where = at("columns", i, "key") if isinstance(item, ColumnEntry) else at("columns", i)
+        if key not in APPENDIX_COLUMNS:
+            hint = _suggest(key, list(APPENDIX_COLUMNS))
+            problems.add(rel, *where, "E203",
+                         f"\"columns\": không có cột \"{key}\"{hint}; các cột: "
+                         + ", ".join(APPENDIX_COLUMNS))
+            continue
+        if key in seen:
+            problems.add(rel, *where, "E203",
+                         f"\"columns\": cột \"{key}\" ghi hai lần (đã có ở dòng {seen[key]})")
+            continue
+        seen[key] = where[0]
+        default_title, width = APPENDIX_COLUMNS[key]
+        columns.append(AppendixColumn(key, " ".join((title or default_title).split()), width))
+    if meta.columns is not None and not meta.columns:
+        problems.add(rel, *at("columns"), "E203",
+                     "\"columns\" không được để trống (bỏ dòng này để dùng các cột mặc định)")
+    topics: list[AppendixTopic] = []
+    topic_keys: dict[str, int] = {}
+    for i, t in enumerate(meta.topics):
+        if t.key in topic_keys:
+            problems.add(rel, *at("topics", i, "key"), "E203",
+                         f"\"topics\": nhóm \"{t.key}\" ghi hai lần (đã có ở dòng "
+                         f"{topic_keys[t.key]})")
+            continue
+        topic_keys[t.key] = at("topics", i, "key")[0]
+        topics.append(AppendixTopic(t.key, " ".join(t.title.split())))
+    if meta.group == "topic" and not meta.topics:
+        problems.add(rel, *at("group"), "E201",
+                     "phụ lục nhóm theo lĩnh vực (group: topic) cần danh sách \"topics\" "
+                     "(thứ tự và tên các nhóm)")
+    if meta.topics and meta.group != "topic":
+        problems.add(rel, *at("topics"), "W201",
+                     "\"topics\" chỉ dùng khi group: topic và bị bỏ qua")
+    if meta.select == "list" and not meta.tasks:
+        problems.add(rel, *at("select"), "E201",
+                     "phụ lục chọn theo danh sách (select: list) cần danh sách mã nhiệm vụ "
+                     "\"tasks\"")
+    if meta.tasks and meta.select != "list":
+        problems.add(rel, *at("tasks"), "W201",
+                     "\"tasks\" chỉ dùng khi select: list và bị bỏ qua")
+    listed: dict[str, tuple[int, int]] = {}
+    for i, task_id in enumerate(meta.tasks):
+        if task_id in listed:
+            problems.add(rel, *at("tasks", i), "E203",
+                         f"\"tasks\": nhiệm vụ \"{task_id}\" ghi hai lần (đã có ở dòng "
+                         f"{listed[task_id][0]})")
+        listed.setdefault(task_id, at("tasks", i))
+    return AppendixSpec(
+        columns=tuple(columns), group=meta.group, topics=tuple(topics),
+        numbering=meta.numbering, select=meta.select,
+        tasks=tuple(dict.fromkeys(meta.tasks)) if meta.select == "list" else (),
+        kem_theo=meta.kem_theo,
+        task_places=tuple(listed.values()) if meta.select == "list" else (),
+        group_line=at("group")[0] if "group" in written else 2,
+        select_line=at("select")[0] if "select" in written else 2,
     )
 
 
@@ -729,9 +842,7 @@ def _check_structure(meta: ReportMeta, sections: list[Section], problems: Proble
     for s in sections:
         rel = s.src.path
         if s.kind == "appendix":
-            appendices += 1
-            if appendices > 1:
-                problems.add(rel, 2, 1, "E502", "một báo cáo chỉ có một tệp phụ lục")
+            appendices += 1  # several: Phụ lục I, II, … in file order (R45)
             if re.sub(r"\s", "", s.body) != "{{bang_nhiem_vu}}":
                 problems.add(rel, s.body_line, 1, "E502",
                              "nội dung tệp phụ lục chỉ gồm dòng {{ bang_nhiem_vu }} "
@@ -828,7 +939,7 @@ def load_repository(root: Path) -> tuple[Repository, Problems]:
 
 def _load_repository(root: Path) -> tuple[Repository, Problems]:
     problems = Problems()
-    orgs = load_organization(root, problems)
+    orgs, status_labels = _load_organization(root, problems)
     tasks = load_tasks(root, problems)
     task_ids = {t.id for t in tasks}
     walk = walk_repository(root)
@@ -891,5 +1002,8 @@ def _load_repository(root: Path) -> tuple[Repository, Problems]:
     for finding in check_bodies(pending, _target_problem):
         problems.add(*finding)
     load_site_settings(root, problems)
-    repo = Repository(root=str(root), organization=orgs, tasks=tasks, reports=tuple(reports))
+    repo = Repository(root=str(root), organization=orgs, tasks=tasks, reports=tuple(reports),
+                      status_labels=status_labels)
+    for finding in appendix_problems(repo):
+        problems.add(*finding)
     return repo, problems

@@ -41,8 +41,9 @@ from typing import Any
 from . import repofiles, yamledit
 from .directives import Status, TaskRow, deadline_change, latest_progress, report_rows
 from .load import DIRECTIVES_FILE, ORG_FILE
-from .model import Adjustment, Report, Repository, Section
+from .model import DEFAULT_APPENDIX, Adjustment, AppendixSpec, Report, Repository, Section
 from .problems import ContentError, Problem, Problems
+from .render.facts import GroupRow, compute_facts
 from .render.outline import SectionBlock, outline
 from .repofiles import RefusedFile, read_repo_bytes
 from .vietnamese import format_date_short
@@ -92,8 +93,40 @@ def _section_order(report: Report) -> list[Section]:
 
 
 def _section(s: Section) -> dict[str, Any]:
-    return {"head": {"kind": s.kind, "part": s.part, "number": s.number, "title": s.title},
-            "lines": _body_lines(s.body)}
+    head: dict[str, Any] = {"kind": s.kind, "part": s.part, "number": s.number, "title": s.title}
+    declaration = _declaration(s)
+    if declaration is not None:  # only when not the default: older fingerprints stay valid
+        head["appendix"] = declaration
+    return {"head": head, "lines": _body_lines(s.body)}
+
+
+def _declaration_data(spec: AppendixSpec) -> dict[str, Any]:
+    return {
+        "columns": [[c.key, c.title] for c in spec.columns], "group": spec.group,
+        "topics": [[t.key, t.title] for t in spec.topics], "numbering": spec.numbering,
+        "select": spec.select, "tasks": list(spec.tasks), "kem_theo": spec.kem_theo,
+    }
+
+
+def _declaration(s: Section) -> dict[str, Any] | None:
+    """An appendix file's table declaration, or None for the default one (and other files)."""
+    if s.appendix is None:
+        return None
+    data = _declaration_data(s.appendix)
+    return None if data == _declaration_data(DEFAULT_APPENDIX) else data
+
+
+def _tables(repo: Repository, report: Report) -> list[list[list[str]]] | None:
+    """The cells of every appendix table, when a report declares its own tables (or has
+    several): their rows come from other selections and show other facts than ``tasks``."""
+    appendices = report.appendices
+    if len(appendices) <= 1 and all(_declaration(s) is None for s in appendices):
+        return None
+    return [
+        [[row.number, row.label] if isinstance(row, GroupRow) else list(row.cells)
+         for row in a.table]
+        for a in compute_facts(repo, report).appendices
+    ]
 
 
 def _group(row: TaskRow) -> int:
@@ -164,12 +197,16 @@ def manifest(repo: Repository, report: Report, version: int = 2) -> dict[str, An
             "sections": {_name(s): _section(s) for s in sections},
             "tasks": {r.task.id: _task(r, report.cutoff) for r in rows},
         }
-    return {
+    out = {
         "v": 2, "report": report.key, "meta": _meta(repo, report),
         "organization": _organization(report),
         "sections": [{"file": _name(s), **_section(s)} for s in sections],
         "tasks": [{"id": r.task.id, **_task(r, report.cutoff)} for r in rows],
     }
+    tables = _tables(repo, report)
+    if tables is not None:
+        out["tables"] = tables
+    return out
 
 
 def _name(s: Section) -> str:

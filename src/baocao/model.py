@@ -130,11 +130,28 @@ class OrgPeriodEntry(_Schema):
     )
 
 
+#: The engine's status values: the keys of ``status_labels`` (directives.Status values; kept
+#: here so that the schema and the loader need not import the engine).
+STATUS_KEYS = (
+    "hoan-thanh-dung-han", "hoan-thanh-qua-han", "hoan-thanh-khong-ro-ngay",
+    "dang-thuc-hien-trong-han", "dang-thuc-hien-qua-han", "chua-thuc-hien",
+)
+
+
 class OrganizationFile(_Schema):
-    """organization.yaml: the agency's identity over time."""
+    """organization.yaml: the agency's identity over time, and its reporting vocabulary."""
 
     periods: list[OrgPeriodEntry] = Field(
         min_length=1, description="Các giai đoạn tên gọi, theo thứ tự thời gian."
+    )
+    status_labels: dict[str, str] = Field(
+        default_factory=dict,
+        description="Cách cơ quan ghi tình trạng nhiệm vụ (cột \"Tình trạng\" của phụ lục, nhãn "
+        "trên trang web): khóa là tình trạng do công cụ tính (" + ", ".join(STATUS_KEYS) + "), "
+        "giá trị là chữ in ra, ví dụ hoan-thanh-qua-han: \"Hoàn thành\". Không ghi: dùng tên "
+        "tình trạng của công cụ.",
+        json_schema_extra={"propertyNames": {"enum": list(STATUS_KEYS)},
+                           "additionalProperties": {"type": "string", "minLength": 1}},
     )
 
 
@@ -168,6 +185,8 @@ class ProgressEntry(_Schema):
 
     date: DateField = Field(description="Ngày ghi nhận tình hình (ví dụ ngày chốt của báo cáo).")
     text: NonBlank = Field(description="Tình hình thực hiện đến ngày đó (kết quả hiện nay).")
+def _topic_key(value: Any) -> Any:
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 class TaskEntry(_Schema):
@@ -195,7 +214,7 @@ class TaskEntry(_Schema):
         default="", description="Kết quả xử lý (ví dụ: Công văn số 1036/KHCN-QLCN Ngày 17/8/2023)."
     )
     unit: str | None = Field(default=None, description="Đơn vị chủ trì thực hiện trong Sở.")
-    topic: str | None = Field(
+    topic: Annotated[str, BeforeValidator(_topic_key)] | None = Field(
         default=None, description="Nhóm lĩnh vực của nhiệm vụ (khóa nhóm của phụ lục, ví dụ: II).")
     required_result: str | None = Field(
         default=None, description="Kết quả yêu cầu (ví dụ: Báo cáo UBND tỉnh).")
@@ -289,8 +308,48 @@ class ReportMeta(_Schema):
     )
 
 
+#: Column keys of an appendix table, with their default header and relative width (the widths
+#: of the seven default columns are the shipped report's; a table's widths are scaled to the
+#: page width, so only their ratios matter).
+APPENDIX_COLUMNS: dict[str, tuple[str, int]] = {
+    "tt": ("TT", 4),
+    "van_ban": ("Số/Ký hiệu VBCĐ", 17),
+    "noi_dung": ("Nội dung công việc", 32),
+    "don_vi": ("Đơn vị chủ trì", 12),
+    "thoi_han": ("Thời hạn", 10),
+    "ngay_hoan_thanh": ("Ngày hoàn thành", 10),
+    "tien_do": ("Tiến độ", 12),
+    "tinh_trang": ("Tình trạng", 11),
+    "ket_qua": ("Kết quả xử lý", 15),
+    "ket_qua_yeu_cau": ("Kết quả yêu cầu", 14),
+    "ghi_chu": ("Ghi chú", 10),
+}
+#: The appendix of the shipped reports: today's seven columns.
+DEFAULT_APPENDIX_COLUMNS = (
+    "tt", "van_ban", "noi_dung", "thoi_han", "ngay_hoan_thanh", "tien_do", "ket_qua",
+)
+
+
+class ColumnEntry(_Schema):
+    """An appendix column with its own header text."""
+
+    key: str = Field(description="Mã cột: " + ", ".join(APPENDIX_COLUMNS) + ".",
+                     json_schema_extra={"enum": list(APPENDIX_COLUMNS)})
+    title: str = Field(min_length=1, description="Tiêu đề cột in trong bảng.")
+
+
+class TopicEntry(_Schema):
+    """A group of an appendix grouped by topic (the tasks' ``topic`` field)."""
+
+    key: Annotated[str, BeforeValidator(_topic_key)] = Field(
+        min_length=1, description="Mã nhóm, trùng với trường topic của nhiệm vụ "
+                     "(ví dụ \"I\").")
+    title: str = Field(min_length=1, description="Tên nhóm in ở dòng nhóm của bảng.")
+
+
 class SectionMeta(_Schema):
-    """Front matter of a section file content/<yyyy>/<mm>/NN-<slug>.md."""
+    """Front matter of a section file content/<yyyy>/<mm>/NN-<slug>.md (an appendix file
+    declares its table: columns, grouping, numbering, selection)."""
 
     kind: Literal["section", "appendix"] = Field(
         default="section", description="section (một mục của báo cáo) hoặc appendix (phụ lục)."
@@ -301,6 +360,30 @@ class SectionMeta(_Schema):
     )
     title: str = Field(description="Tên mục (với phụ lục: tên phụ lục, chữ in hoa).")
     unit: str | None = Field(default=None, description="Đơn vị phụ trách viết mục này.")
+    columns: list[Annotated[str, WithJsonSchema({"enum": list(APPENDIX_COLUMNS)})] | ColumnEntry] \
+        | None = Field(
+        default=None,
+        description="Phụ lục: các cột của bảng theo thứ tự, mỗi cột một mã ("
+        + ", ".join(APPENDIX_COLUMNS) + ") hoặc {key: mã, title: \"tiêu đề\"}. Mặc định: "
+        + ", ".join(DEFAULT_APPENDIX_COLUMNS) + ".",
+    )
+    group: Literal["status", "topic", "none"] = Field(
+        default="status", description="Phụ lục: nhóm dòng theo tình trạng (status: Đã/Đang/Chưa "
+        "thực hiện), theo lĩnh vực (topic, cần topics) hoặc không nhóm (none).")
+    topics: list[TopicEntry] = Field(
+        default_factory=list,
+        description="Phụ lục nhóm theo lĩnh vực (group: topic): thứ tự và tên các nhóm.")
+    numbering: Literal["per_group", "continuous"] = Field(
+        default="per_group", description="Phụ lục: đánh số TT lại từ 1 trong mỗi nhóm "
+        "(per_group) hoặc liên tục 1..N (continuous).")
+    select: Literal["period", "due", "list"] = Field(
+        default="period", description="Phụ lục: nhiệm vụ còn mở, được giao hoặc hoàn thành "
+        "trong kỳ (period), đến hạn trong kỳ (due) hoặc đúng danh sách tasks (list).")
+    tasks: list[str] = Field(
+        default_factory=list,
+        description="Phụ lục với select: list: mã các nhiệm vụ, theo thứ tự in.")
+    kem_theo: bool = Field(
+        default=True, description="Phụ lục: in dòng \"(Kèm theo Báo cáo số …)\" (mặc định true).")
 
 
 # --------------------------------------------------------------------------------------------
@@ -379,6 +462,46 @@ class Task:
 
 
 @dataclass(frozen=True)
+class AppendixColumn:
+    key: str
+    title: str
+    width: int
+
+
+@dataclass(frozen=True)
+class AppendixTopic:
+    key: str
+    title: str
+
+
+@dataclass(frozen=True)
+class AppendixSpec:
+    """What an appendix file declares: its table's columns, grouping, numbering, selection.
+
+    ``task_places`` ((line, column) of each id of ``tasks``) and ``group_line`` place the
+    problems found once the register is known."""
+
+    columns: tuple[AppendixColumn, ...]
+    group: str = "status"
+    topics: tuple[AppendixTopic, ...] = ()
+    numbering: str = "per_group"
+    select: str = "period"
+    tasks: tuple[str, ...] = ()
+    kem_theo: bool = True
+    task_places: tuple[tuple[int, int], ...] = ()
+    group_line: int = 1
+    select_line: int = 1
+
+
+def default_columns() -> tuple[AppendixColumn, ...]:
+    return tuple(AppendixColumn(k, *APPENDIX_COLUMNS[k]) for k in DEFAULT_APPENDIX_COLUMNS)
+
+
+#: The declaration of an appendix file with no declaration keys: the shipped report's table.
+DEFAULT_APPENDIX = AppendixSpec(columns=default_columns())
+
+
+@dataclass(frozen=True)
 class Section:
     """One section file: its place in the report and its Markdown body."""
 
@@ -392,6 +515,8 @@ class Section:
     body: str
     #: 1-based file line of the first line of ``body``.
     body_line: int
+    #: The table declaration of an appendix file (None for other sections).
+    appendix: AppendixSpec | None = None
 
     @property
     def level(self) -> str:
@@ -428,7 +553,13 @@ class Report:
 
     @property
     def appendix(self) -> Section | None:
+        """The first appendix file (the only one in most reports)."""
         return next((s for s in self.sections if s.kind == "appendix"), None)
+
+    @property
+    def appendices(self) -> tuple[Section, ...]:
+        """The appendix files in file order: Phụ lục I, II, … (R45)."""
+        return tuple(s for s in self.sections if s.kind == "appendix")
 
     @property
     def is_draft(self) -> bool:
@@ -443,6 +574,12 @@ class Repository:
     organization: tuple[Organization, ...]
     tasks: tuple[Task, ...]
     reports: tuple[Report, ...] = field(default_factory=tuple)
+    #: organization.yaml's status_labels: status value -> the department's printed label.
+    status_labels: tuple[tuple[str, str], ...] = ()
+
+    def status_label(self, status: str) -> str | None:
+        """The department's label for a status value, or None (the engine's own name)."""
+        return dict(self.status_labels).get(status)
 
     def report(self, key: str) -> Report | None:
         return next((r for r in self.reports if r.key == key), None)

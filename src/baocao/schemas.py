@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from .model import (
     AdjustmentEntry,
+    ColumnEntry,
     DirectivesFile,
     ExtensionEntry,
     OrganizationFile,
@@ -29,6 +30,7 @@ from .model import (
     SignerMeta,
     TaskEntry,
     TaskSelectionMeta,
+    TopicEntry,
 )
 
 SCHEMA_DIR = "schemas"
@@ -49,6 +51,8 @@ CLASS_DESCRIPTIONS: dict[type[BaseModel], str] = {
     ProgressEntry: "Tình hình thực hiện nhiệm vụ tại một ngày (lịch sử, không sửa).",
     OrganizationFile: "Tên cơ quan theo từng giai đoạn (organization.yaml).",
     OrgPeriodEntry: "Tên gọi của cơ quan từ một ngày trở đi.",
+    ColumnEntry: "Một cột của bảng phụ lục với tiêu đề riêng.",
+    TopicEntry: "Một nhóm (lĩnh vực) của phụ lục nhóm theo lĩnh vực.",
 }
 
 #: file name in schemas/ -> (top-level class, title)

@@ -10,6 +10,7 @@ both routes, DOCX and typst. It only builds ordinary pandoc elements, so it need
   3. The appendix table is built from the metadata map `phu-luc` (`cot`, `do-rong`, `dong`) as a
      real pandoc Table with relative column widths and one header row, and stored back into the
      metadata as `phu-luc.bang` (MetaBlocks) so that each template places it where it wants.
+     With several appendices `phu-luc` is a list of such maps, each getting its own `bang`.
 
 Tested with pandoc 3.9 (pypandoc-binary 1.17). Error messages are Vietnamese (users see them).
 ]]
@@ -277,14 +278,29 @@ local function appendix_table(pl)
   return pandoc.Table(pandoc.Caption(), colspecs, head, { body }, pandoc.TableFoot())
 end
 
+--- `phu-luc` is one map (one appendix) or a list of maps (Phụ lục I, II, …).
+local function is_list(value)
+  return pandoc.utils.type(value) == "List" or (type(value) == "table" and value[1] ~= nil)
+end
+
 local meta_filter = {
   Meta = function(meta)
     local pl = meta["phu-luc"]
-    if pl == nil or type(pl) ~= "table" or pl["cot"] == nil then
+    if pl == nil or type(pl) ~= "table" then
       return nil
     end
-    pl["bang"] = pandoc.MetaBlocks({ appendix_table(pl) })
-    meta["phu-luc"] = pl
+    local items = is_list(pl) and pl or { pl }
+    local changed = false
+    for _, item in ipairs(items) do
+      if type(item) == "table" and item["cot"] ~= nil then
+        item["bang"] = pandoc.MetaBlocks({ appendix_table(item) })
+        changed = true
+      end
+    end
+    if not changed then
+      return nil
+    end
+    meta["phu-luc"] = is_list(pl) and pandoc.MetaList(items) or items[1]
     return meta
   end,
 }

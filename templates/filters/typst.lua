@@ -157,9 +157,17 @@ local function Meta(m)
   m["pdf-title"] = typst_string(m.title)
   m["pdf-author"] = typst_string(m.author)
 
-  local pl = m["phu-luc"]
+  local pl = m["phu-luc"]  -- one map, or a list of maps (Phụ lục I, II, …)
   if pl and pl["bang"] then
     pl["bang"] = pandoc.MetaBlocks(pandoc.Blocks(pl["bang"]):walk{Table = table_code})
+    m["phu-luc"] = pl
+  elseif pl and pandoc.utils.type(pl) == "List" then
+    for i, item in ipairs(pl) do
+      if item["bang"] then
+        item["bang"] = pandoc.MetaBlocks(pandoc.Blocks(item["bang"]):walk{Table = table_code})
+        pl[i] = item
+      end
+    end
     m["phu-luc"] = pl
   end
   return m

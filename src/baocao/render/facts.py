@@ -7,20 +7,37 @@ table is grouped, so the Markdown view, the site and the official documents cann
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-from ..directives import Status, Summary, TaskRow, report_rows, summarize
-from ..model import Report, Repository
+from ..appendices import RowGroup, appendix_heading, appendix_rows, group_rows, spec_of
+from ..directives import (
+    Status,
+    Summary,
+    TaskRow,
+    change_note,
+    latest_progress,
+    report_rows,
+    summarize,
+)
+from ..model import (
+    DEFAULT_APPENDIX,
+    AppendixColumn,
+    AppendixSpec,
+    Report,
+    Repository,
+    Section,
+)
 from ..months import month_after
 from ..vietnamese import format_count, format_date_long, format_date_short
 
 QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
 TEN_LOAI = "BÁO CÁO"
-TABLE_COLUMNS = (
-    "TT", "Số/Ký hiệu VBCĐ", "Nội dung công việc", "Thời hạn", "Ngày hoàn thành", "Tiến độ",
-    "Kết quả xử lý",
-)
-TABLE_WIDTHS = (4, 17, 32, 10, 10, 12, 15)
+#: The default appendix table (model.DEFAULT_APPENDIX): headers and relative widths.
+TABLE_COLUMNS = tuple(c.title for c in DEFAULT_APPENDIX.columns)
+TABLE_WIDTHS = tuple(c.width for c in DEFAULT_APPENDIX.columns)
+#: Completion cell of a task known to be done but not on which day: never a made-up date.
+DONE_UNDATED_TEXT = "Hoàn thành"
 #: Blank left for the number in a draft ("Số:      /BC-KHCN") and for the day.
 NUMBER_BLANK = " " * 6
 DAY_BLANK = " " * 4
@@ -36,11 +53,40 @@ class GroupRow:
 
 @dataclass(frozen=True)
 class TaskTableRow:
-    """One task row of the appendix table; ``cells`` follow TABLE_COLUMNS."""
+    """One task row of an appendix table; ``cells`` follow the appendix's columns."""
 
-    cells: tuple[str, str, str, str, str, str, str]
+    cells: tuple[str, ...]
     status: Status
     task_id: str
+    #: The "Tiến độ" text (Đúng hạn / Quá hạn / Chưa đến hạn), whether printed or not.
+    progress: str = ""
+
+
+@dataclass(frozen=True)
+class AppendixFacts:
+    """One appendix as every output shows it.
+
+    Attributes: section (its file); heading ("Phụ lục" or "Phụ lục II", R45/R46); title;
+    kem_theo ("(Kèm theo Báo cáo số …)" or "" when the declaration turns it off); columns
+    (keys, headers, widths scaled to 100); table (group and task rows); rows (its tasks).
+    """
+
+    section: Section
+    heading: str
+    title: str
+    kem_theo: str
+    columns: tuple[AppendixColumn, ...]
+    widths: tuple[int | float, ...]
+    table: tuple[GroupRow | TaskTableRow, ...]
+    rows: tuple[TaskRow, ...]
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return tuple(c.title for c in self.columns)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(c.key for c in self.columns)
 
 
 @dataclass(frozen=True)
@@ -57,6 +103,7 @@ class ReportFacts:
     summary: Summary
     table: tuple[GroupRow | TaskTableRow, ...]
     values: dict[str, str]
+    appendices: tuple[AppendixFacts, ...] = ()
 
 
 def compute_facts(repo: Repository, report: Report) -> ReportFacts:
@@ -76,7 +123,26 @@ def compute_facts(repo: Repository, report: Report) -> ReportFacts:
         date_short = f"{DAY_BLANK}/{report.month}/{report.year}"
     rows = tuple(report_rows(repo, report))
     summary = summarize(rows)
-    table = _table(rows, summary)
+    labels = dict(repo.status_labels)
+    table = _table(rows, DEFAULT_APPENDIX, labels, report.cutoff)
+    kem_theo = (f"(Kèm theo Báo cáo số {number}/BC-{org.symbol} ngày {date_short} của "
+                f"{org.name})")
+    appendices = []
+    for section in report.appendices:
+        spec = spec_of(section)
+        mine = rows if spec.select == "period" else tuple(appendix_rows(repo, report, spec))
+        appendices.append(AppendixFacts(
+            section=section,
+            heading=appendix_heading(report, section),
+            title=section.title,
+            kem_theo=kem_theo if spec.kem_theo else "",
+            columns=spec.columns,
+            widths=scaled_widths(spec.columns),
+            table=_table(mine, spec, labels, report.cutoff),
+            rows=mine,
+        ))
+    if appendices:
+        table = appendices[0].table
     ny, nm = month_after(report.year, report.month)
     values = {
         "tong_so": format_count(summary.total),
@@ -97,12 +163,35 @@ def compute_facts(repo: Repository, report: Report) -> ReportFacts:
         agency=org.name,
         so_ky_hieu=so_ky_hieu,
         dia_danh_ngay=f"{org.place}, {date_long}",
-        kem_theo=f"(Kèm theo Báo cáo số {number}/BC-{org.symbol} ngày {date_short} của {org.name})",
+        kem_theo=kem_theo,
         rows=rows,
         summary=summary,
         table=table,
         values=values,
+        appendices=tuple(appendices),
     )
+
+
+#: Columns of short fixed text (a number, a date, a status word): they keep their width when a
+#: table has more columns than the default, so that "25/5/2025" never wraps; the text columns
+#: share what is left.
+FIXED_COLUMNS = ("tt", "thoi_han", "ngay_hoan_thanh", "tien_do", "tinh_trang")
+
+
+def scaled_widths(columns: tuple[AppendixColumn, ...]) -> tuple[int | float, ...]:
+    """Relative widths summing to 100 (the templates scale them to the page's text width);
+    the default seven columns sum to 100 already and keep their exact values. Otherwise the
+    fixed columns keep their widths and the text columns are scaled to fill the rest."""
+    total = sum(c.width for c in columns)
+    if total == 100 or not total:
+        return tuple(c.width for c in columns)
+    fixed = sum(c.width for c in columns if c.key in FIXED_COLUMNS)
+    flexible = total - fixed
+    if not flexible or fixed >= 80:  # nothing to stretch, or too little left: scale all
+        return tuple(round(c.width * 100 / total, 1) for c in columns)
+    factor = (100 - fixed) / flexible
+    return tuple(c.width if c.key in FIXED_COLUMNS else round(c.width * factor, 1)
+                 for c in columns)
 
 
 def summary_lines(values: dict[str, str]) -> list[str]:
@@ -119,46 +208,99 @@ def summary_lines(values: dict[str, str]) -> list[str]:
     ]
 
 
-def _task_cells(i: int, row: TaskRow) -> TaskTableRow:
+def deadline_text(row: TaskRow, as_of: date) -> str:
+    """The "Thời hạn" cell: the deadline in force, with a note when a change is in force:
+    "30/9/2025 (gia hạn, hạn cũ 30/6/2025)" or "30/4/2025 (điều chỉnh theo Văn bản số … ngày
+    15/3/2025, hạn cũ Quý II/2025)" (``directives.change_note``, as the register says it)."""
+    note = change_note(row.task, as_of)
+    return f"{row.deadline.text} {note}" if note else row.deadline.text
+
+
+def status_label(status: Status, labels: dict[str, str]) -> str:
+    """The "Tình trạng" text: the department's label (organization.yaml status_labels), else
+    the engine's name of the status."""
+    label = labels.get(status.value)
+    return label if label else status.label[:1].upper() + status.label[1:]
+
+
+def task_cell(key: str, i: int, row: TaskRow, as_of: date, labels: dict[str, str]) -> str:
+    """The text of column *key* of task row number *i* (model.APPENDIX_COLUMNS)."""
     t = row.task
-    deadline = row.deadline.text
-    if row.deadline is not t.deadline and t.deadline.text:
-        deadline = f"{deadline} (gia hạn, hạn cũ {t.deadline.text})"
     done = row.status.done
+    if key == "tt":
+        return str(i)
+    if key == "van_ban":
+        return f"{t.document} Ngày {t.issued_text}"
+    if key == "noi_dung":
+        return t.summary
+    if key == "don_vi":
+        return t.unit or ""
+    if key == "thoi_han":
+        return deadline_text(row, as_of)
+    if key == "ngay_hoan_thanh":
+        if not done:
+            return ""
+        return t.completed_text if t.completed is not None else DONE_UNDATED_TEXT
+    if key == "tien_do":
+        return row.progress
+    if key == "tinh_trang":
+        return status_label(row.status, labels)
+    if key == "ket_qua":
+        if done:
+            return t.result
+        note = latest_progress(t, as_of)
+        return note.text if note is not None else ""
+    if key == "ket_qua_yeu_cau":
+        return t.required_result or ""
+    if key == "ghi_chu":
+        return t.notes or ""
+    raise KeyError(key)
+
+
+def _task_cells(i: int, row: TaskRow, spec: AppendixSpec, as_of: date,
+                labels: dict[str, str]) -> TaskTableRow:
     return TaskTableRow(
-        cells=(
-            str(i),
-            f"{t.document} Ngày {t.issued_text}",
-            t.summary,
-            deadline,
-            t.completed_text if done else "",
-            row.progress,
-            t.result if done else "",
-        ),
+        cells=tuple(task_cell(c.key, i, row, as_of, labels) for c in spec.columns),
         status=row.status,
-        task_id=t.id,
+        task_id=row.task.id,
+        progress=row.progress,
     )
 
 
-def _table(rows: tuple[TaskRow, ...], s: Summary) -> tuple[GroupRow | TaskTableRow, ...]:
-    done = [r for r in rows if r.status.done]
-    active = [r for r in rows if r.status in (Status.IN_PROGRESS, Status.OVERDUE)]
-    waiting = [r for r in rows if r.status is Status.NOT_STARTED]
-    out: list[GroupRow | TaskTableRow] = []
-    label = f"ĐÃ THỰC HIỆN: {format_count(s.done)} nhiệm vụ"
-    if s.done_late:
-        label += f" (đúng hạn: {format_count(s.done_on_time)}; quá hạn: {format_count(s.done_late)})"
-    out.append(GroupRow("I", label))
-    out.extend(_task_cells(i, r) for i, r in enumerate(done, 1))
-    label = f"ĐANG THỰC HIỆN: {format_count(s.open)} nhiệm vụ"
-    if s.overdue:
-        label += (f" (trong hạn: {format_count(s.in_progress)}; "
-                  f"quá hạn: {format_count(s.overdue)})")
-    else:
-        label += " (trong hạn)"
-    out.append(GroupRow("II", label))
-    out.extend(_task_cells(i, r) for i, r in enumerate(active, 1))
+def _status_label(group: str, s: Summary) -> str:
+    if group == "I":
+        label = f"ĐÃ THỰC HIỆN: {format_count(s.done)} nhiệm vụ"
+        if s.done_undated:  # the parts add up to the total
+            label += (f" (đúng hạn: {format_count(s.done_on_time)}; quá hạn: "
+                      f"{format_count(s.done_late)}; không rõ ngày: "
+                      f"{format_count(s.done_undated)})")
+        elif s.done_late:
+            label += (f" (đúng hạn: {format_count(s.done_on_time)}; quá hạn: "
+                      f"{format_count(s.done_late)})")
+        return label
+    if group == "II":
+        label = f"ĐANG THỰC HIỆN: {format_count(s.open)} nhiệm vụ"
+        if s.overdue:
+            return label + (f" (trong hạn: {format_count(s.in_progress)}; "
+                            f"quá hạn: {format_count(s.overdue)})")
+        return label + " (trong hạn)"
     n = s.not_started
-    out.append(GroupRow("III", f"Chưa thực hiện: {format_count(n)}" + (" nhiệm vụ" if n else "")))
-    out.extend(_task_cells(i, r) for i, r in enumerate(waiting, 1))
+    return f"Chưa thực hiện: {format_count(n)}" + (" nhiệm vụ" if n else "")
+
+
+def _table(rows: tuple[TaskRow, ...], spec: AppendixSpec, labels: dict[str, str],
+           as_of: date) -> tuple[GroupRow | TaskTableRow, ...]:
+    """Group rows and task rows of one appendix, numbered per group or straight through."""
+    summary = summarize(rows)
+    groups: tuple[RowGroup, ...] = group_rows(list(rows), spec)
+    out: list[GroupRow | TaskTableRow] = []
+    n = 0
+    for g in groups:
+        if g.key:
+            out.append(GroupRow(g.key, g.title or _status_label(g.key, summary)))
+        if spec.numbering == "per_group":
+            n = 0
+        for row in g.rows:
+            n += 1
+            out.append(_task_cells(n, row, spec, as_of, labels))
     return tuple(out)

@@ -13,9 +13,8 @@ from typing import Any
 from ..document.tree import make_bundle, slot_marker
 from ..model import Report, Repository
 from .facts import (
-    TABLE_COLUMNS,
-    TABLE_WIDTHS,
     TEN_LOAI,
+    AppendixFacts,
     GroupRow,
     ReportFacts,
     compute_facts,
@@ -41,27 +40,36 @@ def md_escape(text: str) -> str:
     return re.sub(r" {2,}", lambda m: "\u00a0" * len(m.group(0)), escaped)
 
 
-def _appendix_meta(report: Report, facts: ReportFacts) -> dict[str, Any] | None:
-    appendix = report.appendix
-    if appendix is None:
-        return None
+def _appendix_meta(appendix: AppendixFacts) -> dict[str, Any]:
     rows: list[dict[str, Any]] = []
-    for row in facts.table:
+    for row in appendix.table:
         if isinstance(row, GroupRow):
-            rows.append({"nhom": row.number, "nhan": md_escape(row.label)})
+            rows.append({"nhom": md_escape(row.number), "nhan": md_escape(row.label)})
         else:
             rows.append({
                 "o": [md_escape(c) for c in row.cells],
                 "tien-do": _PROGRESS_KEY[row.status.value],
             })
-    return {
-        "tieu-de": "Phụ lục",
+    out: dict[str, Any] = {
+        "tieu-de": md_escape(appendix.heading),
         "ten": md_escape(appendix.title),
-        "kem-theo": md_escape(facts.kem_theo),
-        "cot": [md_escape(c) for c in TABLE_COLUMNS],
-        "do-rong": list(TABLE_WIDTHS),
+        "kem-theo": md_escape(appendix.kem_theo),
+        "cot": [md_escape(c) for c in appendix.headers],
+        "do-rong": list(appendix.widths),
         "dong": rows,
     }
+    if not appendix.kem_theo:
+        del out["kem-theo"]
+    return out
+
+
+def appendices_meta(facts: ReportFacts) -> dict[str, Any] | list[dict[str, Any]] | None:
+    """``phu-luc``: one map for a report with one appendix (as before issue 16), a list of maps
+    (Phụ lục I, II, …) for several, None without appendix (docs/dev/official-input.md)."""
+    maps = [_appendix_meta(a) for a in facts.appendices]
+    if not maps:
+        return None
+    return maps[0] if len(maps) == 1 else maps
 
 
 def official_metadata(repo: Repository, report: Report, facts: ReportFacts) -> dict[str, Any]:
@@ -86,7 +94,7 @@ def official_metadata(repo: Repository, report: Report, facts: ReportFacts) -> d
     }
     if data["date"] is None:
         del data["date"]
-    appendix = _appendix_meta(report, facts)
+    appendix = appendices_meta(facts)
     if appendix is not None:
         data["phu-luc"] = appendix
     return data

@@ -6,12 +6,16 @@ in document order. Used for review in merge requests and as the reference text i
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from ..model import Report, Repository
 from .facts import (
     QUOC_HIEU,
     TABLE_COLUMNS,
     TEN_LOAI,
     TIEU_NGU,
+    AppendixFacts,
     GroupRow,
     ReportFacts,
     compute_facts,
@@ -24,15 +28,19 @@ def _cell(text: str) -> str:
     return " ".join(text.replace("|", "\\|").split())
 
 
-def table_markdown(facts: ReportFacts) -> str:
-    """The appendix table as a Markdown pipe table."""
+def table_markdown(facts: ReportFacts, appendix: AppendixFacts | None = None) -> str:
+    """An appendix table as a Markdown pipe table (the first appendix's by default)."""
+    if appendix is None and facts.appendices:
+        appendix = facts.appendices[0]
+    headers = appendix.headers if appendix is not None else TABLE_COLUMNS
+    table = appendix.table if appendix is not None else facts.table
     lines = [
-        "| " + " | ".join(TABLE_COLUMNS) + " |",
-        "|" + "|".join(["---"] * len(TABLE_COLUMNS)) + "|",
+        "| " + " | ".join(headers) + " |",
+        "|" + "|".join(["---"] * len(headers)) + "|",
     ]
-    for row in facts.table:
+    for row in table:
         if isinstance(row, GroupRow):
-            cells = [f"**{row.number}**", f"**{_cell(row.label)}**"] + [""] * 5
+            cells = [f"**{row.number}**", f"**{_cell(row.label)}**"] + [""] * (len(headers) - 2)
         else:
             cells = [_cell(c) for c in row.cells]
         lines.append("| " + " | ".join(cells) + " |")
@@ -81,18 +89,11 @@ def render_report_markdown(repo: Repository, report: Report) -> str:
     if signer.authority:
         out += [f"**{signer.authority}**  "]
     out += [f"**{signer.position}**", "", f"**{signer.name}**", ""]
-    appendix = report.appendix
-    if appendix is not None:
-        out += [
-            "---",
-            "",
-            "## Phụ lục",
-            "",
-            f"**{appendix.title}**",
-            "",
-            f"*{facts.kem_theo}*",
-            "",
-            expand_body(appendix.body, facts.values, blocks),
-            "",
-        ]
+    for appendix in facts.appendices:
+        mine: dict[str, Callable[[], str]] = dict(blocks)
+        mine["bang_nhiem_vu"] = partial(table_markdown, facts, appendix)
+        out += ["---", "", f"## {appendix.heading}", "", f"**{appendix.title}**", ""]
+        if appendix.kem_theo:
+            out += [f"*{appendix.kem_theo}*", ""]
+        out += [expand_body(appendix.section.body, facts.values, mine), ""]
     return "\n".join(out).rstrip("\n") + "\n"

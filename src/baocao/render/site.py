@@ -47,11 +47,19 @@ from ..directives import (
     register_rows,
 )
 from ..document import html as document_html
-from ..model import Report, Repository, Section, Task
+from ..model import DEFAULT_APPENDIX, Report, Repository, Section, Task
 from ..repofiles import GUIDE_FILE
 from ..settings import engine_settings
 from ..vietnamese import fold, format_count, format_date_short
-from .facts import TABLE_COLUMNS, GroupRow, ReportFacts, TaskTableRow, compute_facts, summary_lines
+from .facts import (
+    TABLE_COLUMNS,
+    AppendixFacts,
+    GroupRow,
+    ReportFacts,
+    TaskTableRow,
+    compute_facts,
+    summary_lines,
+)
 from .memo import RenderMemo
 from .outline import MucHeading, PartHeading, SectionBlock, expand_body, outline
 
@@ -195,9 +203,11 @@ def capitalize(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def status_text(status: Status) -> str:
-    """The status as shown on the site: "Đang thực hiện quá hạn"."""
-    return capitalize(status.label)
+def status_text(status: Status, labels: Mapping[str, str] | None = None) -> str:
+    """The status as shown on the site: "Đang thực hiện quá hạn", or the department's label
+    (organization.yaml status_labels) when *labels* has one."""
+    label = (labels or {}).get(status.value)
+    return label if label else capitalize(status.label)
 
 
 def task_anchor(task_id: str) -> str:
@@ -356,13 +366,16 @@ class TaskTable:
     """A task table (templates/site/pages/_task_table.html.j2).
 
     Attributes: kind ("appendix" or "register"); caption (for screen readers); headers (column
-    names, the status column last but one for the register); groups.
+    names, the status column last but one for the register); groups; widths (percent per
+    column of an appendix declaring its own columns, else ()).
     """
 
     kind: str
     caption: str
     headers: tuple[str, ...]
     groups: tuple[TaskGroup, ...]
+    #: The default tables' widths come from the stylesheet.
+    widths: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -408,6 +421,21 @@ class ReportSummary:
 
 
 @dataclass(frozen=True)
+class AppendixPage:
+    """An appendix on a report page.
+
+    Attributes: heading ("Phụ lục" or "Phụ lục II"); title; note ("(Kèm theo Báo cáo số …)", or
+    "" when the appendix declares kem_theo: false); html (its body, with the table); edit_url.
+    """
+
+    heading: str
+    title: str
+    note: str
+    html: str
+    edit_url: str
+
+
+@dataclass(frozen=True)
 class ReportPageContext:
     """Template context of a report page (templates/site/pages/report.md.j2).
 
@@ -421,9 +449,7 @@ class ReportPageContext:
         previous: link to the previous month's report, or None. next: the next one, or None.
         blocks: the body in reading order.
         recipients: Nơi nhận lines. signer: lines of the signature block.
-        appendix_title: the appendix's title, or "" without appendix.
-        appendix_note: "(Kèm theo Báo cáo số …)". appendix_html: the appendix body (with the table).
-        appendix_edit_url: link to edit the appendix file, or "".
+        appendices: the appendices in file order ("Phụ lục", or "Phụ lục I", "Phụ lục II", …).
         legend: the status colours, for the legend above the table.
         revision_date: last update from git ("15/9/2023"), or "".
     """
@@ -439,10 +465,7 @@ class ReportPageContext:
     blocks: tuple[ReportBlock, ...]
     recipients: tuple[str, ...]
     signer: tuple[str, ...]
-    appendix_title: str
-    appendix_note: str
-    appendix_html: str
-    appendix_edit_url: str
+    appendices: tuple[AppendixPage, ...]
     legend: tuple[StatusCount, ...]
     revision_date: str
 
@@ -616,15 +639,24 @@ def _counts(summary: Summary) -> tuple[StatusCount, ...]:
                  if values[s] or s not in RARE_STATUSES)
 
 
-def _legend(rows: Sequence[TaskRow] = ()) -> tuple[StatusCount, ...]:
+def _legend(rows: Sequence[TaskRow] = (),
+            labels: Mapping[str, str] | None = None) -> tuple[StatusCount, ...]:
+    """The colours of the statuses with their names (a rare status only when a row has it). A
+    department label shared by several statuses (status_labels: "Hoàn thành" for every done
+    status) names each colour with the engine's status too, so that the legend still tells the
+    colours apart."""
     present = {r.status for r in rows}
-    return tuple(StatusCount(s.value, status_text(s), 0) for s in REGISTER_ORDER
-                 if s in present or s not in RARE_STATUSES)
+    shown = [s for s in REGISTER_ORDER if s in present or s not in RARE_STATUSES]
+    texts = [status_text(s, labels) for s in shown]
+    return tuple(
+        StatusCount(s.value, text if texts.count(text) == 1 else f"{text} ({s.label})", 0)
+        for s, text in zip(shown, texts, strict=True)
+    )
 
 
-def _chip_text(row: TaskTableRow) -> str:
-    text = status_text(row.status)
-    if row.status is Status.NOT_STARTED and row.cells[5] == "Quá hạn":
+def _chip_text(row: TaskTableRow, labels: Mapping[str, str] | None = None) -> str:
+    text = status_text(row.status, labels)
+    if row.status is Status.NOT_STARTED and row.progress == "Quá hạn":
         text += " (quá hạn)"
     return text
 
@@ -634,29 +666,56 @@ REGISTER_HEADERS = ("TT", "Số/Ký hiệu VBCĐ", "Nội dung công việc", "T
                     "Tình trạng", "Báo cáo")
 
 
-def appendix_table(facts: ReportFacts, anchors: Mapping[str, str]) -> TaskTable:
-    """The appendix table as the site shows it: the official rows and groups, with the status
-    shown by colour and in words (the "Tiến độ" column, moved last)."""
+#: Columns the site shows as the status chip (last column) rather than as text.
+_CHIP_COLUMNS = ("tien_do", "tinh_trang")
+
+
+def appendix_table(facts: ReportFacts | AppendixFacts, anchors: Mapping[str, str],
+                   labels: Mapping[str, str] | None = None) -> TaskTable:
+    """An appendix table as the site shows it: the official rows and groups, with the status
+    shown by colour and in words (in the last column, headed like the "Tiến độ" or "Tình
+    trạng" column of the declaration). *facts*: one appendix (a report's facts: its first)."""
+    if isinstance(facts, ReportFacts):
+        appendix = facts.appendices[0] if facts.appendices else None
+        table = facts.table if appendix is None else appendix.table
+        columns = DEFAULT_APPENDIX.columns if appendix is None else appendix.columns
+    else:
+        table, columns = facts.table, facts.columns
+    shown = [i for i, c in enumerate(columns) if c.key not in _CHIP_COLUMNS]
+    chip_header = next((c.title for c in columns if c.key in _CHIP_COLUMNS), "Tình trạng")
     groups: list[TaskGroup] = []
     heading, key = "", ""
     lines: list[TaskLine] = []
-    for row in [*facts.table, None]:
+    started = False
+    for row in [*table, None]:
         if row is None or isinstance(row, GroupRow):
-            if key:
+            if started:
                 groups.append(TaskGroup(key, heading, tuple(lines)))
             if row is not None:
-                key, lines = f"nhom-{row.number.lower()}", []
+                key, lines, started = _group_id(row.number), [], True
                 heading = f"{row.number}. {_one_line(row.label)}"
             continue
         assert isinstance(row, TaskTableRow)
-        cells = tuple(
-            TaskCell(label, _one_line(text))
-            for i, (label, text) in enumerate(zip(TABLE_COLUMNS, row.cells, strict=True)) if i != 5
-        )
+        if not started:  # a table without groups (group: none): one group with no heading
+            key, heading, lines, started = "nhom-tat-ca", "", [], True
+        cells = tuple(TaskCell(columns[i].title, _one_line(row.cells[i])) for i in shown)
         lines.append(TaskLine(anchors.get(row.task_id, task_anchor(row.task_id)), row.status.value,
-                              _chip_text(row), cells))
+                              _chip_text(row, labels), cells))
+    widths: tuple[float, ...] = ()
+    if tuple(c.key for c in columns) != tuple(c.key for c in DEFAULT_APPENDIX.columns):
+        chip_width = next((c.width for c in columns if c.key in _CHIP_COLUMNS), 11)
+        # TT keeps the stylesheet's 5 % (two digits and the cell padding).
+        raw = [max(columns[i].width, 5) if columns[i].key == "tt" else columns[i].width
+               for i in shown] + [chip_width]
+        widths = tuple(round(w * 100 / sum(raw), 1) for w in raw)
     return TaskTable("appendix", "Các nhiệm vụ của phụ lục, nhóm theo tình trạng tại ngày chốt "
-                     "số liệu", APPENDIX_HEADERS, tuple(groups))
+                     "số liệu", tuple(columns[i].title for i in shown) + (chip_header,),
+                     tuple(groups), widths)
+
+
+def _group_id(number: str) -> str:
+    """HTML id of a group: "nhom-i" (status groups I, II, III, as before), "nhom-<topic>"."""
+    return "nhom-" + (re.sub(r"[^a-z0-9]+", "-", fold(number).lower()).strip("-") or "x")
 
 
 def _deadline_text(row: TaskRow, as_of: date) -> str:
@@ -707,15 +766,17 @@ class _Renderer:
 
     # -- report pages ---------------------------------------------------------------------
 
-    def _table_html(self, facts: ReportFacts) -> str:
-        table = appendix_table(facts, self.anchors)
+    def _table_html(self, facts: ReportFacts | AppendixFacts) -> str:
+        table = appendix_table(facts, self.anchors, dict(self.repo.status_labels))
         return self.env.get_template("_task_table.html.j2").render(table=table).strip()
 
     def _body_markdown(self, section: Section, facts: ReportFacts,
                        slots: dict[str, str]) -> str:
+        mine = next((a for a in facts.appendices if a.section is section), None)
+
         def table() -> str:
             name = _SLOT.format(len(slots))
-            slots[name] = self._table_html(facts)
+            slots[name] = self._table_html(mine if mine is not None else facts)
             return f"\n\n{name}\n\n"
 
         blocks: dict[str, Callable[[], str]] = {
@@ -733,8 +794,7 @@ class _Renderer:
         facts = self.facts(report)
         out = []
         sections = [b.section for b in outline(report) if isinstance(b, SectionBlock)]
-        if report.appendix is not None:
-            sections.append(report.appendix)
+        sections.extend(report.appendices)
         for section in sections:
             slots: dict[str, str] = {}
             out.append((section, self._body_markdown(section, facts, slots), slots))
@@ -799,7 +859,17 @@ class _Renderer:
                 blocks.append(ReportBlock(level, block.text, bodies[s.src.path],
                                           _edit_url(ctx, s.src.path)))
         prev, nxt = self.repo.previous(report), self.repo.next(report)
-        appendix = report.appendix
+        appendices = tuple(
+            AppendixPage(
+                heading=a.heading,
+                title=_one_line(a.title),
+                # A draft's blanks for the number and day (spaces in the document) read as "…".
+                note=re.sub(r" {2,}", " …", a.kem_theo),
+                html=bodies[a.section.src.path],
+                edit_url=_edit_url(ctx, a.section.src.path),
+            )
+            for a in facts.appendices
+        )
         context = ReportPageContext(
             title=report_title(report),
             subject=_one_line(meta.title),
@@ -812,12 +882,9 @@ class _Renderer:
             blocks=tuple(blocks),
             recipients=tuple(_one_line(r) for r in meta.recipients),
             signer=tuple(_one_line(x) for x in (signer.authority, signer.position, signer.name) if x),
-            appendix_title=_one_line(appendix.title) if appendix else "",
-            # A draft's blanks for the number and day (spaces in the document) read as "…".
-            appendix_note=re.sub(r" {2,}", " …", facts.kem_theo) if appendix else "",
-            appendix_html=bodies[appendix.src.path] if appendix else "",
-            appendix_edit_url=_edit_url(ctx, appendix.src.path) if appendix else "",
-            legend=_legend(facts.rows),
+            appendices=appendices,
+            legend=_legend([r for a in facts.appendices for r in a.rows],
+                           dict(self.repo.status_labels)),
             revision_date=revision_date,
         )
         return self.render("report.md.j2", context)

@@ -130,7 +130,8 @@ class KeyMemo(JsonMemo):
     find its documents in the cache is most of what a rebuild of one report costs. The input is
     ``render_official_input(repo, report)``, a pure function of the loaded *report* (its text,
     metadata and organization, and what the loader derived from other reports: its period
-    start, from the previous report's cut-off) and of the repository's tasks; its timestamp is
+    start, from the previous report's cut-off), of the repository's tasks and of its status
+    vocabulary (organization.yaml ``status_labels``: the "Tình trạng" column); its timestamp is
     ``report_epoch``. So the memo's key is a digest of the loaded model, never of files read
     again from disk (a file saved since the load would stand for content that was not built),
     and the tag (``baocao.cache.cache_tag``) covers the package, the templates and the tool
@@ -142,7 +143,8 @@ class KeyMemo(JsonMemo):
 
     def __init__(self, path: Path | None, repo: Repository, templates_hash: str) -> None:
         super().__init__(path, self._FORMAT, templates_hash)
-        self._shared = hashlib.sha256(self.tag.encode() + b"\0" + repr(repo.tasks).encode())
+        self._shared = hashlib.sha256(self.tag.encode() + b"\0" + repr(repo.tasks).encode()
+                                      + b"\0" + repr(repo.status_labels).encode())
         self.hits = 0
 
     def report_digest(self, report: Report) -> str:

@@ -255,8 +255,12 @@ def compute_layout(meta: dict[str, Any], metrics: FontMetrics) -> dict[str, int]
         "pl-mar-header": HEADER_DIST,
         "rule-kem-theo": TEXT_W_LANDSCAPE // 3,
     }
-    phu_luc = meta.get("phu-luc")
-    if isinstance(phu_luc, dict) and isinstance(phu_luc.get("kem-theo"), str):
-        line = m.longest_line(phu_luc["kem-theo"], SIZE_BODY, TEXT_W_LANDSCAPE, italic=True)
+    phu_luc = meta.get("phu-luc")  # one map, or a list of maps (Phụ lục I, II, …)
+    maps = phu_luc if isinstance(phu_luc, list) else [phu_luc]
+    # Every appendix's "Kèm theo" line is the same text (the report's facts): one rule width.
+    kem_theo = next((p["kem-theo"] for p in maps
+                     if isinstance(p, dict) and isinstance(p.get("kem-theo"), str)), None)
+    if kem_theo is not None:
+        line = m.longest_line(kem_theo, SIZE_BODY, TEXT_W_LANDSCAPE, italic=True)
         layout["rule-kem-theo"] = max(0, (TEXT_W_LANDSCAPE - round(line * RULE_FRACTION_KEM_THEO)) // 2)
     return layout

@@ -32,6 +32,7 @@ from urllib.parse import quote
 
 from lxml import html as lxml_html
 
+from ..appendices import appendix_heading
 from ..errors import SearchIndexError as SearchIndexError
 from ..memo import JsonMemo
 from ..model import Report, Repository
@@ -243,8 +244,9 @@ def report_headings(report: Report) -> list[_Expected]:
             if s.unit:
                 filters["don_vi"] = (one_line(s.unit),)
             out.append(_Expected(block.text, f"{number}. {s.title}", filters))
-    if report.appendix is not None:
-        out.append(_Expected("Phụ lục", f"Phụ lục: {one_line(report.appendix.title)}", base))
+    for appendix in report.appendices:  # "Phụ lục", or "Phụ lục I", "Phụ lục II", …
+        heading = appendix_heading(report, appendix)
+        out.append(_Expected(heading, f"{heading}: {one_line(appendix.title)}", base))
     return out
 
 
