@@ -15,6 +15,7 @@ from ..directives import (
     Summary,
     TaskRow,
     change_note,
+    effective_deadline,
     latest_progress,
     report_rows,
     summarize,
@@ -212,8 +213,9 @@ def deadline_text(row: TaskRow, as_of: date) -> str:
     """The "Thời hạn" cell: the deadline in force, with a note when a change is in force:
     "30/9/2025 (gia hạn, hạn cũ 30/6/2025)" or "30/4/2025 (điều chỉnh theo Văn bản số … ngày
     15/3/2025, hạn cũ Quý II/2025)" (``directives.change_note``, as the register says it)."""
+    text = effective_deadline(row.task, as_of).text
     note = change_note(row.task, as_of)
-    return f"{row.deadline.text} {note}" if note else row.deadline.text
+    return f"{text} {note}" if note else text
 
 
 def status_label(status: Status, labels: dict[str, str]) -> str:
