@@ -44,7 +44,14 @@ from ..settings import engine_settings
 from ..vietnamese import fold, format_count, format_date_short
 from .facts import TABLE_COLUMNS, GroupRow, ReportFacts, TaskTableRow, compute_facts, summary_lines
 from .memo import RenderMemo
-from .outline import MucHeading, PartHeading, SectionBlock, expand_body, outline
+from .outline import (
+    MucHeading,
+    OpeningBlock,
+    PartHeading,
+    SectionBlock,
+    expand_body,
+    outline,
+)
 
 # --------------------------------------------------------------------------------------------
 # Where pages live in the tree (docs-relative paths; every page is a folder's index.md, so its
@@ -361,8 +368,8 @@ class ReportBlock:
     """A heading of the report body with the section below it.
 
     Attributes:
-        level: heading level (2 Phần, 3 Mục, 4 khoản).
-        heading: heading text (plain; the template escapes it for Markdown).
+        level: heading level (2 Phần, 3 Mục, 4 khoản; 0 for an opening, which has none).
+        heading: heading text (plain; the template escapes it for Markdown); "" for an opening.
         html: the section body as HTML (trusted: rendered and sanitised here); may be "".
         edit_url: link to edit the section's file, or "".
     """
@@ -411,7 +418,9 @@ class ReportPageContext:
         downloads: DOCX/PDF buttons.
         previous: link to the previous month's report, or None. next: the next one, or None.
         blocks: the body in reading order.
-        recipients: Nơi nhận lines. signer: lines of the signature block.
+        recipients: Nơi nhận lines ("Như trên;" first when there is a Kính gửi).
+        signer: lines of the signature block (quyền hạn lines, chức vụ, name).
+        addressees: the "Kính gửi" lines, or () without.
         appendix_title: the appendix's title, or "" without appendix.
         appendix_note: "(Kèm theo Báo cáo số …)". appendix_html: the appendix body (with the table).
         appendix_edit_url: link to edit the appendix file, or "".
@@ -436,6 +445,8 @@ class ReportPageContext:
     appendix_edit_url: str
     legend: tuple[StatusCount, ...]
     revision_date: str
+    #: "Kính gửi" lines (R25): one addressee, or "- …;" lines; empty without.
+    addressees: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -704,7 +715,8 @@ class _Renderer:
             return self._bodies[report.key]
         facts = self.facts(report)
         out = []
-        sections = [b.section for b in outline(report) if isinstance(b, SectionBlock)]
+        sections = [b.section for b in outline(report)
+                    if isinstance(b, SectionBlock | OpeningBlock)]
         if report.appendix is not None:
             sections.append(report.appendix)
         for section in sections:
@@ -738,7 +750,8 @@ class _Renderer:
         org = report.organization
         rev = ctx.revisions.get(report.folder)
         signer = meta.signer
-        signer_line = ", ".join(x for x in (signer.authority, signer.position) if x)
+        titles = (*signer.authority_lines, *((signer.position,) if signer.position else ()))
+        signer_line = ", ".join(titles)
         rows: list[tuple[str, str]] = [
             ("Cơ quan ban hành", f"{org.name}, {org.parent}"),
             ("Số, ký hiệu", "Chưa cấp số (dự thảo)" if report.is_draft or meta.number is None
@@ -760,7 +773,10 @@ class _Renderer:
         blocks: list[ReportBlock] = []
         bodies = self.bodies_html(report)
         for block in outline(report):
-            if isinstance(block, PartHeading):
+            if isinstance(block, OpeningBlock):  # no heading: Nghị định 30 gives it none
+                blocks.append(ReportBlock(0, "", bodies[block.section.src.path],
+                                          _edit_url(ctx, block.section.src.path)))
+            elif isinstance(block, PartHeading):
                 blocks.append(ReportBlock(2, f"{block.label}. {block.title}"))
             elif isinstance(block, MucHeading):
                 blocks.append(ReportBlock(3, block.text))
@@ -782,8 +798,8 @@ class _Renderer:
             previous=Link(report_title(prev), rel_url(page, report_page(prev))) if prev else None,
             next=Link(report_title(nxt), rel_url(page, report_page(nxt))) if nxt else None,
             blocks=tuple(blocks),
-            recipients=tuple(_one_line(r) for r in meta.recipients),
-            signer=tuple(_one_line(x) for x in (signer.authority, signer.position, signer.name) if x),
+            recipients=tuple(_one_line(r) for r in meta.printed_recipients),
+            signer=tuple(_one_line(x) for x in (*titles, signer.name) if x),
             appendix_title=_one_line(appendix.title) if appendix else "",
             # A draft's blanks for the number and day (spaces in the document) read as "…".
             appendix_note=re.sub(r" {2,}", " …", facts.kem_theo) if appendix else "",
@@ -791,6 +807,7 @@ class _Renderer:
             appendix_edit_url=_edit_url(ctx, appendix.src.path) if appendix else "",
             legend=_legend(),
             revision_date=revision_date,
+            addressees=tuple(_one_line(a) for a in meta.addressee_lines),
         )
         return self.render("report.md.j2", context)
 
