@@ -276,13 +276,20 @@ class ReportMeta(_Schema):
     )
 
     @property
-    def addressee_lines(self) -> tuple[str, ...]:
-        """Kính gửi as printed (R25): one name alone; several as "- name;" lines, the last
-        ending with "."."""
+    def addressee_items(self) -> tuple[str, ...]:
+        """Kính gửi (R25) without the dashes: one name alone; several names each ending with
+        ";", the last with "."."""
         names = [addressee_text(a) for a in self.addressees if addressee_text(a)]
         if len(names) <= 1:
             return tuple(names)
-        return tuple(f"- {n};" for n in names[:-1]) + (f"- {names[-1]}.",)
+        return tuple(f"{n};" for n in names[:-1]) + (f"{names[-1]}.",)
+
+    @property
+    def addressee_lines(self) -> tuple[str, ...]:
+        """Kính gửi as printed (R25): one name alone; several as "- name;" lines, the last
+        ending with "."."""
+        items = self.addressee_items
+        return items if len(items) <= 1 else tuple(f"- {item}" for item in items)
 
     @property
     def printed_recipients(self) -> tuple[str, ...]:

@@ -97,7 +97,7 @@ def official_metadata(repo: Repository, report: Report, facts: ReportFacts) -> d
     # them has the official input it had before.
     if len(authority) > 1:
         data["quyen-han-2"] = md_escape(authority[1])
-    kinh_gui = meta.addressee_lines
+    kinh_gui = meta.addressee_items  # the templates add each line's "- " (as for noi-nhan)
     if len(kinh_gui) == 1:
         data["kinh-gui"] = md_escape(kinh_gui[0])
     elif kinh_gui:

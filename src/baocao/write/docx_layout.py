@@ -261,7 +261,7 @@ def compute_layout(meta: dict[str, Any], metrics: FontMetrics) -> dict[str, int]
         # dashes under its colon, the whole block centred on the text width.
         label = m.width("Kính gửi", SIZE_BODY)
         dash = m.width("- ", SIZE_BODY)
-        items = max(m.width(str(x), SIZE_BODY) for x in kinh_gui)
+        items = max(m.width(f"- {x}", SIZE_BODY) for x in kinh_gui)
         block = max(m.width("Kính gửi:", SIZE_BODY), label + items) + FIT_SLACK
         kg_ind = max(0, (w - block) // 2)
         layout.update({"kg-ind": kg_ind, "kg-item-ind": kg_ind + label + dash, "kg-hanging": dash})
