@@ -187,6 +187,7 @@ def test_new_keeps_sections_of_any_layout_and_carries_the_shape_over(tmp_path: P
     # index.md: Kính gửi, signer, recipients and the Phần carried over (months moved) ...
     assert meta.addressees == old.meta.addressees
     assert meta.signer == old.meta.signer and meta.recipients == old.meta.recipients
+    assert meta.title == "Kết quả thực hiện nhiệm vụ tháng 6, phương hướng nhiệm vụ tháng 7 năm 2025"
     assert [p.number for p in meta.parts] == ["I", "II", "III"]
     assert meta.parts[1].title == "PHƯƠNG HƯỚNG, NHIỆM VỤ TRỌNG TÂM THÁNG 7/2025"
     # ... and the exclusion of a task still open at the new cut-off (Quý II/2025, not done).
@@ -217,3 +218,13 @@ def test_new_keeps_sections_of_any_layout_and_carries_the_shape_over(tmp_path: P
         assert by_name[name].body.strip() == "", name
     # The appendix file is carried over whole (declaration and body).
     assert _body((june / "90-phu-luc.md").read_text("utf-8")) == "{{ bang_nhiem_vu }}"
+
+
+def test_shift_months_moves_a_month_written_without_its_year():
+    """The trích yếu of Nghị định 30's own example names the first month without its year
+    ("Kết quả công tác tháng 8, nhiệm vụ công tác tháng 9 năm 2023"): both months move."""
+    assert shift_months("Kết quả công tác tháng 8, nhiệm vụ công tác tháng 9 năm 2023", 1) == \
+        "Kết quả công tác tháng 9, nhiệm vụ công tác tháng 10 năm 2023"
+    assert shift_months("tháng 12, phương hướng tháng 01 năm 2024", 1) == \
+        "tháng 1, phương hướng tháng 02 năm 2024"  # zero kept where it was typed
+    assert shift_months("trong 3 tháng đầu năm; tháng 13", 1) == "trong 3 tháng đầu năm; tháng 13"

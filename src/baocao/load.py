@@ -782,7 +782,8 @@ def _check_signer(meta: ReportMeta, loaded: Loaded, offset: int, rel: str,
     that must (or, after "Q.", need not) follow it."""
     signer = meta.signer
     many = isinstance(signer.authority, list)
-    lines = list(signer.authority) if many else [signer.authority]
+    lines: list[str] = (list(signer.authority) if isinstance(signer.authority, list)
+                        else [signer.authority])
     if many and not 1 <= len(lines) <= 2:
         line, col = loaded.pos(("signer", "authority"), offset)
         problems.add(rel, line, col, "E511",

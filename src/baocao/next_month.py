@@ -14,10 +14,12 @@ from .months import add_months as add_months
 from .months import month_after
 
 _MONTH_REF = re.compile(r"(?i)\b(tháng\s+)(\d{1,2})(\s*/\s*|\s+năm\s+)(\d{4})\b")
+_BARE_MONTH = re.compile(r"(?i)\b(tháng\s+)(\d{1,2})\b(?!\s*/\s*\d|\s+năm\s+\d)")
 
 
 def shift_months(text: str, delta: int) -> str:
-    """Move every "tháng M/YYYY" and "tháng M năm YYYY" in *text* forward by *delta* months."""
+    """Move every "tháng M/YYYY", "tháng M năm YYYY" and "tháng M" in *text* forward by *delta*
+    months."""
 
     def repl(m: re.Match[str]) -> str:
         month, year = int(m.group(2)), int(m.group(4))
@@ -27,7 +29,17 @@ def shift_months(text: str, delta: int) -> str:
         month_text = f"{new_month:02d}" if m.group(2).startswith("0") else str(new_month)
         return f"{m.group(1)}{month_text}{m.group(3)}{new_year}"
 
-    return _MONTH_REF.sub(repl, text)
+    def bare(m: re.Match[str]) -> str:
+        month = int(m.group(2))
+        if not 1 <= month <= 12:
+            return m.group(0)
+        new_month = (month - 1 + delta) % 12 + 1
+        month_text = f"{new_month:02d}" if m.group(2).startswith("0") else str(new_month)
+        return f"{m.group(1)}{month_text}"
+
+    # "tháng 8, nhiệm vụ … tháng 9 năm 2023" (Nghị định 30's own trích yếu): a month written
+    # without its year moves too; the year it would carry into is written elsewhere.
+    return _BARE_MONTH.sub(bare, _MONTH_REF.sub(repl, text))
 
 
 def _norm(title: str) -> str:
