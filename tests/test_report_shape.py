@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -68,6 +69,7 @@ from test_pdf import page_runs
 from baocao.load import load_repository
 from baocao.render.official import render_official_input
 from baocao.render.report_md import render_report_markdown
+from baocao.render.site import SiteContext, render_site
 from baocao.write.docx import write_docx
 from baocao.write.pdf import write_pdf
 from baocao.write.search_records import report_records
@@ -247,7 +249,7 @@ SIGNATURES = {
 
 
 @pytest.mark.parametrize("form", list(SIGNATURES))
-def test_signature_forms_in_docx_markdown_and_site_text(form: str, tmp_path: Path) -> None:
+def test_signature_forms_in_docx_markdown_and_site_page(form: str, tmp_path: Path) -> None:
     yaml_lines, lines = SIGNATURES[form]
     root = make_variant(tmp_path / "repo", signer=yaml_lines)
     doc = build_docx(root, tmp_path / "sig.docx")
@@ -263,6 +265,10 @@ def test_signature_forms_in_docx_markdown_and_site_text(form: str, tmp_path: Pat
     repo, _ = load_repository(root)
     report = repo.report(KEY)
     assert report is not None
+    page = render_site(SiteContext(repo=repo, as_of=date(2025, 6, 1)), TEMPLATES)["2025/05/index.md"]
+    signer_block = page[page.index('<div class="bc-closing__signer">'):]
+    assert re.findall(r"<p>(.*?)</p>", signer_block[:signer_block.index("</div>")]) == \
+        [*lines, "Nguyễn Thị Thu Hà"]
     md = render_report_markdown(repo, report)
     assert "\n".join(f"**{t}**  " for t in lines[:-1]) + ("\n" if len(lines) > 1 else "") + \
         f"**{lines[-1]}**\n\n**Nguyễn Thị Thu Hà**" in md
