@@ -369,3 +369,45 @@ def test_R26_body_paragraphs_here(doc: Docx) -> None:
 # R41 name the sample's "KT. GIÁM ĐỐC": the test repository signs the same way. R23/R24 (the
 # sample's trích yếu), R29/R31 (its labels), R38 (its signer), R42 (its 14 recipients), R47 and
 # R49 (its appendix) do not apply to another report.
+
+
+def test_issued_record_covers_openings_and_kinh_gui(tmp_path: Path) -> None:
+    """DESIGN decision 14: once issued, an opening or a Kính gửi line cannot change silently."""
+    from baocao.cli import cli
+
+    root = tmp_path / "repo"
+    shutil.copytree(SHAPE, root)
+    (root / "templates").symlink_to(TEMPLATES)
+    runner = CliRunner()
+    issued = runner.invoke(cli, ["--repo", str(root), "issue", KEY, "--number", "125", "--date",
+                                 "2025-05-16"], catch_exceptions=False)
+    assert issued.exit_code == 0, issued.output
+    opening = root / "content/2025/05/10-mo-dau-phuong-huong.md"
+    text = opening.read_text(encoding="utf-8")
+    opening.write_text(text.replace("tập trung thực hiện", "tập trung triển khai"), encoding="utf-8")
+    check = runner.invoke(cli, ["--repo", str(root), "check"], catch_exceptions=False)
+    assert check.exit_code == 1
+    assert "content/2025/05/10-mo-dau-phuong-huong.md:6:1: E601: " in check.output
+    opening.write_text(text, encoding="utf-8")
+    index = root / "content/2025/05/index.md"
+    index.write_text(index.read_text(encoding="utf-8").replace(
+        '"Bộ Khoa học và Công nghệ"', '"Bộ Khoa học và Công nghệ (để báo cáo)"'), encoding="utf-8")
+    check = runner.invoke(cli, ["--repo", str(root), "check"], catch_exceptions=False)
+    assert check.exit_code == 1
+    assert re.search(r'content/2025/05/index\.md:\d+:1: E601: .*trường "addressees" đã thay đổi',
+                     check.output), check.output
+
+
+def test_what_the_warnings_say_is_what_the_outputs_do(tmp_path: Path) -> None:
+    """W511/W512 say the tool drops a typed "Như trên" and the typed dashes and punctuation of
+    Kính gửi: the outputs show each once, laid out by the tool."""
+    from conftest import make_repo
+
+    repo, problems = load_repository(make_repo(tmp_path, "addressees-typed-punctuation"))
+    assert [p.code for p in problems] == ["W512", "W512", "W511"]
+    report = repo.reports[0]
+    md = render_report_markdown(repo, report)
+    assert "Kính gửi:\n\n- Ủy ban nhân dân tỉnh Bắc Giang;\n- Sở Kế hoạch và Đầu tư.\n" in md
+    assert md.count("Như trên") == 1 and "**Nơi nhận:**\n\n- Như trên;\n- Văn phòng UBND tỉnh;" in md
+    source = render_official_input(repo, report)
+    assert source.count("Như trên") == 1 and '"Sở Kế hoạch và Đầu tư."' in source
