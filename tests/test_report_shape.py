@@ -410,4 +410,4 @@ def test_what_the_warnings_say_is_what_the_outputs_do(tmp_path: Path) -> None:
     assert "Kính gửi:\n\n- Ủy ban nhân dân tỉnh Bắc Giang;\n- Sở Kế hoạch và Đầu tư.\n" in md
     assert md.count("Như trên") == 1 and "**Nơi nhận:**\n\n- Như trên;\n- Văn phòng UBND tỉnh;" in md
     source = render_official_input(repo, report)
-    assert source.count("Như trên") == 1 and '"Sở Kế hoạch và Đầu tư."' in source
+    assert source.count("Như trên") == 1 and "Sở Kế hoạch và Đầu tư." in source
