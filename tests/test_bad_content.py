@@ -123,6 +123,13 @@ REQUIRED = {
                                     "bad-deadline"],
     "settings": ["settings-inherit", "settings-tag", "settings-analytics", "settings-remote-asset",
                  "settings-unsafe-url", "settings-unknown-key"],
+    # issue 16, the report's own shape
+    "openings": ["opening-number-title", "opening-twice", "opening-unknown-part"],
+    "signature forms": ["signer-unknown-abbreviation", "signer-lowercase",
+                        "signer-q-position-repeated", "signer-missing-position",
+                        "signer-tm-second-line"],
+    "Kính gửi and Như trên": ["addressees-typed-punctuation", "nhu-tren-without-addressees",
+                              "addressee-empty"],
 }
 
 

@@ -149,3 +149,82 @@ def test_new_after_issuing_starts_a_clean_draft(repo_copy: Path):
     check = run(repo_copy, "check")
     assert check.exit_code == 0, check.output  # September stays issued and unchanged
     assert "E601" not in check.output
+
+
+# --------------------------------------------------------------------------------------------
+# Issue 16: what `baocao new` carries over, on a report laid out differently (three Phần,
+# openings, Kính gửi, a task excluded by hand): tests/fixtures/shape
+
+
+def _front(text: str) -> str:
+    return text.split("---\n", 2)[1]
+
+
+def _body(text: str) -> str:
+    return text.split("---\n", 2)[2].strip()
+
+
+def test_new_keeps_sections_of_any_layout_and_carries_the_shape_over(tmp_path: Path):
+    import shutil
+
+    from conftest import FIXTURES
+
+    from baocao.model import ReportMeta
+
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "shape", repo)
+    result = run(repo, "new", "2025-06")
+    assert result.exit_code == 0, result.output
+    may, june = repo / "content/2025/05", repo / "content/2025/06"
+    assert sorted(p.name for p in june.iterdir()) == sorted(p.name for p in may.iterdir())
+
+    loaded, problems = load_repository(repo)
+    assert not problems.errors, [p.format() for p in problems.errors]
+    assert not [p for p in problems if p.path.startswith("content/2025/06/")]
+    new, old = loaded.report("2025-06"), loaded.report("2025-05")
+    assert new is not None and old is not None
+    meta: ReportMeta = new.meta
+    # index.md: Kính gửi, signer, recipients and the Phần carried over (months moved) ...
+    assert meta.addressees == old.meta.addressees
+    assert meta.signer == old.meta.signer and meta.recipients == old.meta.recipients
+    assert meta.title == "Kết quả thực hiện nhiệm vụ tháng 6, phương hướng nhiệm vụ tháng 7 năm 2025"
+    assert [p.number for p in meta.parts] == ["I", "II", "III"]
+    assert meta.parts[1].title == "PHƯƠNG HƯỚNG, NHIỆM VỤ TRỌNG TÂM THÁNG 7/2025"
+    # ... and the exclusion of a task still open at the new cut-off (Quý II/2025, not done).
+    assert meta.tasks.exclude == ["2025-1655-UBND-KTN"] and meta.tasks.include == []
+
+    by_name = {s.src.path.rsplit("/", 1)[-1]: s for s in new.sections}
+    before = {s.src.path.rsplit("/", 1)[-1]: s for s in old.sections}
+    for name, section in by_name.items():
+        # every file keeps its kind, Phần, number and title (any layout) ...
+        assert (section.kind, section.part, section.number, section.title, section.unit) == (
+            before[name].kind, before[name].part, before[name].number,
+            before[name].title.replace("THÁNG 5 NĂM 2025", "THÁNG 6 NĂM 2025"),
+            before[name].unit), name
+        assert _front((june / name).read_text("utf-8")) == _front(
+            (may / name).read_text("utf-8")).replace("THÁNG 5 NĂM", "THÁNG 6 NĂM"), name
+    # Openings: front matter kept, body emptied (it is this month's text).
+    assert by_name["00-mo-dau.md"].kind == "opening" and by_name["00-mo-dau.md"].body.strip() == ""
+    assert by_name["10-mo-dau-phuong-huong.md"].part == "II"
+    assert by_name["10-mo-dau-phuong-huong.md"].body.strip() == ""
+    # Computed-placeholder text is kept in ANY Phần (here Phần II), with the month moved.
+    follow_up = by_name["13-theo-doi-nhiem-vu.md"].body
+    assert "{{ dang_thuc_hien }}" in follow_up and "tháng 7/2025" in follow_up
+    assert "{{ tong_so }}" in by_name["01-nhiem-vu-giao.md"].body
+    # Phần I seeded from last month's Phần II item of the same area; the rest emptied.
+    assert by_name["03-tieu-chuan.md"].body.strip() == before["12-do-luong.md"].body.strip()
+    for name in ("02-nghien-cuu.md", "11-quan-ly-khoa-hoc.md", "12-do-luong.md",
+                 "20-kien-nghi.md"):
+        assert by_name[name].body.strip() == "", name
+    # The appendix file is carried over whole (declaration and body).
+    assert _body((june / "90-phu-luc.md").read_text("utf-8")) == "{{ bang_nhiem_vu }}"
+
+
+def test_shift_months_moves_a_month_written_without_its_year():
+    """The trích yếu of Nghị định 30's own example names the first month without its year
+    ("Kết quả công tác tháng 8, nhiệm vụ công tác tháng 9 năm 2023"): both months move."""
+    assert shift_months("Kết quả công tác tháng 8, nhiệm vụ công tác tháng 9 năm 2023", 1) == \
+        "Kết quả công tác tháng 9, nhiệm vụ công tác tháng 10 năm 2023"
+    assert shift_months("tháng 12, phương hướng tháng 01 năm 2024", 1) == \
+        "tháng 1, phương hướng tháng 02 năm 2024"  # zero kept where it was typed
+    assert shift_months("trong 3 tháng đầu năm; tháng 13", 1) == "trong 3 tháng đầu năm; tháng 13"

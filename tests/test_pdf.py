@@ -25,6 +25,9 @@ import yaml
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
+from baocao.document.tree import bundle_markdown
+from baocao.load import load_repository
+from baocao.render.official import render_official_input
 from baocao.write.pandoc import PandocError
 from baocao.write.pdf import DocumentError, compile_typst, render_typst_source, write_pdf
 
@@ -40,6 +43,9 @@ PAGE_NUMBER_SIZE = 14.0  # pt; Liberation Serif digits are 0.5 em wide
 
 
 SAMPLES = [p for p in (OFFICIAL / "sample-2023-09.md", OFFICIAL / "pdf-sample.md") if p.is_file()]
+#: Issue 16's test repository (Kính gửi, openings, three Phần): its official input is made
+#: from the repository when the module runs, so it is always the current one.
+SAMPLES.append(OFFICIAL.parent / "shape")
 
 
 def norm(text: str) -> str:
@@ -110,8 +116,18 @@ def is_landscape(reader: PdfReader, index: int) -> bool:
 
 
 @pytest.fixture(scope="module", params=SAMPLES, ids=[p.stem for p in SAMPLES])
-def sample_path(request: pytest.FixtureRequest) -> Path:
+def sample_path(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     path: Path = request.param
+    if path.is_dir():  # a content repository: its one report's official input, as Markdown
+        repo, _ = load_repository(path)
+        out = tmp_path_factory.mktemp("sample") / f"{path.name}.md"
+        text = bundle_markdown(render_official_input(repo, repo.reports[0]))
+        meta, body = re.match(r"\A---\n(.*?\n)---\n(.*)\Z", text, re.DOTALL).groups()
+        # its metadata one key a line, the form of the other samples (the tests edit it as
+        # text); each value in JSON, which is YAML
+        lines = [f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in json.loads(meta).items()]
+        out.write_text("---\n" + "\n".join(lines) + f"\n---\n{body}", encoding="utf-8")
+        return out
     return path
 
 

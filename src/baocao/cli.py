@@ -338,8 +338,10 @@ def _ensure_issued_unchanged(repo: Any, root: Path) -> None:
 def new_cmd(ctx: click.Context, month: str, cutoff: str | None) -> None:
     """Tạo báo cáo tháng MONTH (ví dụ 2023-10) từ báo cáo tháng trước.
 
-    Các tệp mục giữ nguyên tên và thông tin đầu tệp; mục Phần I được điền sẵn các nhiệm vụ
-    tháng trước đã đề ra (Phần II) của cùng lĩnh vực để báo cáo kết quả; mục Phần II để trống.
+    Các tệp mục (mọi bố cục) giữ nguyên tên và thông tin đầu tệp; mục Phần I được điền sẵn các
+    nhiệm vụ tháng trước đã đề ra (Phần II) của cùng lĩnh vực để báo cáo kết quả; mục có chỗ điền
+    số liệu {{ … }} giữ nguyên; các mục khác và đoạn mở đầu để trống; tệp phụ lục giữ nguyên.
+    Kính gửi, người ký, nơi nhận và các nhiệm vụ còn mở đã loại khỏi phụ lục được giữ.
     Không ghi đè tháng đã có.
     """
     from .commands.new import new_month
@@ -355,8 +357,8 @@ def new_cmd(ctx: click.Context, month: str, cutoff: str | None) -> None:
         f"{format_date_short(result.cutoff)} (ngày chốt số liệu).")
     _say(
         f"Phần I: {len(result.seeded)} mục có sẵn danh sách nhiệm vụ tháng trước đã đề ra để "
-        "báo cáo kết quả; Phần II: các mục để trống. Xem lại trích yếu, người ký, nơi nhận "
-        "trong index.md.")
+        "báo cáo kết quả; các mục khác để trống (trừ chỗ điền số liệu). Xem lại trích yếu, Kính "
+        "gửi, người ký, nơi nhận trong index.md.")
     if result.problems:
         _print_problems(result.problems, stream=sys.stderr)
 

@@ -48,6 +48,8 @@ from .model import (
     Task,
     TaskEntry,
     TypedDate,
+    addressee_text,
+    is_nhu_tren,
 )
 from .months import FIRST_YEAR, LAST_YEAR, default_period_start, year_problem
 from .problems import Problems
@@ -743,11 +745,27 @@ def _load_section(path: Path, rel: str, order: int, problems: Problems,
             if getattr(meta, key) is None:
                 problems.add(rel, 2, 1, "E201", f"thiếu trường bắt buộc \"{key}\"")
                 return None
+    if meta.kind == "opening":
+        # The opening is the text before the first Mục (or directly under a Phần heading):
+        # Nghị định 30 gives it no number and no title, so a heading would be invented.
+        for key, what in (("number", "số"), ("title", "tên")):
+            if getattr(meta, key) is not None:
+                line, col = fm.meta.pos((key,), fm.meta_offset)
+                problems.add(rel, line, col, "E502",
+                             f"đoạn mở đầu (kind: opening) không có {what} (\"{key}\"); hãy xóa "
+                             f"dòng này, hoặc đổi thành một mục (bỏ \"kind: opening\")")
+    elif meta.title is None:
+        line, col = fm.meta.pos(("title",), fm.meta_offset)
+        problems.add(rel, line, col, "E201", "thiếu trường bắt buộc \"title\"")
+        return None
     spec = _appendix_spec(meta, fm.meta, fm.meta_offset, rel, problems)
+    part_line = fm.meta.pos(("part",), fm.meta_offset)[0] if meta.part is not None else 2
     return Section(
         src=SourceRef(rel, 1), order=order, kind=meta.kind, part=meta.part,
-        number=str(meta.number) if meta.number is not None else None, title=meta.title.strip(),
-        unit=meta.unit, body=fm.body, body_line=fm.body_line, appendix=spec,
+        number=str(meta.number) if meta.number is not None and meta.kind != "opening" else None,
+        title=(meta.title or "").strip() if meta.kind != "opening" else "",
+        unit=meta.unit, body=fm.body, body_line=fm.body_line, part_line=part_line,
+        appendix=spec,
     )
 
 
@@ -839,8 +857,22 @@ def _check_structure(meta: ReportMeta, sections: list[Section], problems: Proble
     parts = {p.number for p in meta.parts}
     seen: dict[tuple[str | None, str | None], str] = {}
     appendices = 0
+    openings: dict[str | None, str] = {}
     for s in sections:
         rel = s.src.path
+        if s.kind == "opening":
+            where = "trước Phần I" if s.part is None else f"dưới Phần {s.part}"
+            if s.part is not None and s.part not in parts:
+                problems.add(rel, s.part_line, 1, "E502",
+                             f"đoạn mở đầu đặt dưới Phần \"{s.part}\" nhưng index.md không có "
+                             f"Phần này (các Phần: {', '.join(p.number for p in meta.parts)})")
+            elif s.part in openings:
+                problems.add(rel, s.part_line, 1, "E502",
+                             f"hai đoạn mở đầu cho cùng một chỗ ({where}): tệp này và tệp "
+                             f"{openings[s.part]}; hãy gộp thành một tệp")
+            else:
+                openings[s.part] = rel
+            continue
         if s.kind == "appendix":
             appendices += 1  # several: Phụ lục I, II, … in file order (R45)
             if re.sub(r"\s", "", s.body) != "{{bang_nhiem_vu}}":
@@ -862,6 +894,119 @@ def _check_structure(meta: ReportMeta, sections: list[Section], problems: Proble
             problems.add(rel, 3, 1, "E502",
                          f"trùng số mục {s.number} của Phần {s.part} với tệp {seen[key]}")
         seen[key] = rel
+
+
+#: The authority forms of Nghị định 30 (R36, R37): the abbreviation with its period, a space,
+#: then the position in capitals ("KT. GIÁM ĐỐC").
+AUTHORITY_FORMS = ("TM", "KT", "TL", "TUQ", "Q")
+_AUTHORITY = re.compile(r"(TM|KT|TL|TUQ|Q)\. +(\S.*)")
+#: What editors type instead of an abbreviation: "K.T", "KT", "T/M", "Kt.", "Ký thay", …
+_AUTHORITY_WORDS = {
+    "KT": "KT", "KÝTHAY": "KT", "TM": "TM", "THAYMẶT": "TM", "TL": "TL", "THỪALỆNH": "TL",
+    "TUQ": "TUQ", "THỪAỦYQUYỀN": "TUQ", "THỪAUỶQUYỀN": "TUQ", "Q": "Q", "QUYỀN": "Q",
+}
+_AS_TYPED = re.compile(r"(?i)\s*((?:k[ýy]\s*thay|thay\s*m[ặa]t|th[ừu]a\s*l[ệe]nh|"
+                       r"th[ừu]a\s*[ủu]y\s*quy[ềe]n|quy[ềe]n|[a-zđ][./ ]*){1,3}?)[.:/ ]*\s+(\S.*)")
+
+
+def _authority_hint(line: str) -> str:
+    """ "K.T GIÁM ĐỐC" -> the form the editor meant ("KT. GIÁM ĐỐC"), or ""."""
+    m = _AS_TYPED.fullmatch(line.strip())
+    if m is None:
+        return ""
+    word = re.sub(r"[\s./]", "", m.group(1)).upper()
+    form = _AUTHORITY_WORDS.get(word)
+    return f"{form}. {m.group(2).strip().upper()}" if form else ""
+
+
+def authority_problem(line: str, index: int) -> str | None:
+    """Why *line* (the *index*-th authority line) is not a form of Nghị định 30, or None."""
+    text = " ".join(line.split())
+    if not text:
+        return "dòng quyền hạn ký để trống; hãy xóa dòng này"
+    m = _AUTHORITY.fullmatch(text)
+    if m is None:
+        hint = _authority_hint(text)
+        meant = (f" (có phải ý bạn là \"{hint}\"?)" if hint else
+                 "; nếu chỉ ghi chức vụ người ký, để \"authority\" trống (\"\") và ghi chức vụ "
+                 "ở \"position\"")
+        return (f"quyền hạn ký \"{text}\" không đúng Nghị định 30: viết chữ viết tắt TM., KT., "
+                f"TL., TUQ. hoặc Q. (chữ in hoa, có dấu chấm) rồi chức vụ, ví dụ \"KT. GIÁM ĐỐC\""
+                f"{meant}")
+    form, rest = m.group(1), m.group(2)
+    if rest != rest.upper():
+        return (f"quyền hạn ký \"{text}\": chức vụ sau {form}. viết chữ in hoa (Nghị định 30): "
+                f"\"{form}. {rest.upper()}\"")
+    if index > 0 and form == "TM":
+        return (f"\"{text}\": TM. (thay mặt tập thể) chỉ đứng ở dòng đầu, ví dụ "
+                "[\"TM. ỦY BAN NHÂN DÂN\", \"KT. CHỦ TỊCH\"]")
+    return None
+
+
+def _check_signer(meta: ReportMeta, loaded: Loaded, offset: int, rel: str,
+                  problems: Problems) -> None:
+    """The signature forms of Nghị định 30 (R36-R38): each authority line, and the position
+    that must (or, after "Q.", need not) follow it."""
+    signer = meta.signer
+    many = isinstance(signer.authority, list)
+    lines: list[str] = (list(signer.authority) if isinstance(signer.authority, list)
+                        else [signer.authority])
+    if many and not 1 <= len(lines) <= 2:
+        line, col = loaded.pos(("signer", "authority"), offset)
+        problems.add(rel, line, col, "E511",
+                     f"quyền hạn ký có {len(lines)} dòng; chỉ được một dòng hoặc hai dòng, ví dụ "
+                     "[\"TM. ỦY BAN NHÂN DÂN\", \"KT. CHỦ TỊCH\"]")
+        return
+    for i, text in enumerate(lines):
+        if not many and not text.strip():
+            continue  # "": the signer's own title alone
+        why = authority_problem(text, i)
+        if why is not None:
+            key = ("signer", "authority", i) if many else ("signer", "authority")
+            line, col = loaded.pos(key, offset)
+            problems.add(rel, line, col, "E511", why)
+    last = " ".join(signer.authority_lines[-1].split()) if signer.authority_lines else ""
+    m = _AUTHORITY.fullmatch(last)
+    position = " ".join(signer.position.split())
+    line, col = loaded.pos(("signer", "position"), offset)
+    if not position:
+        if m is None or m.group(1) != "Q":
+            problems.add(rel, line, col, "E511",
+                         "thiếu chức vụ người ký (\"position\", ví dụ PHÓ GIÁM ĐỐC); chỉ để trống "
+                         "khi ký quyền (\"Q. GIÁM ĐỐC\")")
+    elif m is not None and position.upper() in (m.group(2), last):
+        what = ("ký quyền (Q.) thì chức vụ đã ở dòng quyền hạn; để trống \"position\""
+                if m.group(1) == "Q" else
+                f"chức vụ người ký lặp lại dòng quyền hạn \"{last}\"; ghi chức vụ của chính "
+                "người ký (ví dụ PHÓ GIÁM ĐỐC)")
+        problems.add(rel, line, col, "E511", what)
+
+
+def _check_addressees(meta: ReportMeta, loaded: Loaded, offset: int, rel: str,
+                      problems: Problems) -> None:
+    """Kính gửi (R25): the tool lays the lines out and adds their punctuation; Nơi nhận then
+    starts with "- Như trên;", which the tool adds too."""
+    for i, name in enumerate(meta.addressees):
+        line, col = loaded.pos(("addressees", i), offset)
+        text = name.strip()
+        if not text.strip("-;.,: "):
+            problems.add(rel, line, col, "E203", "\"addressees\": dòng Kính gửi để trống")
+        elif text != addressee_text(text):
+            problems.add(rel, line, col, "W512",
+                         f"Kính gửi \"{text}\": không gõ gạch đầu dòng hay dấu ; . cuối dòng; công "
+                         "cụ tự trình bày theo Nghị định 30 (một nơi: cùng dòng với \"Kính gửi:\"; "
+                         "nhiều nơi: \"- …;\", dòng cuối \"- ….\")")
+    for i, name in enumerate(meta.recipients):
+        if is_nhu_tren(name):
+            line, col = loaded.pos(("recipients", i), offset)
+            if meta.addressees:
+                problems.add(rel, line, col, "W511",
+                             "không cần ghi \"Như trên\": khi có Kính gửi (addressees), công cụ tự "
+                             "thêm dòng \"- Như trên;\" đầu Nơi nhận; dòng này bị bỏ qua")
+            else:
+                problems.add(rel, line, col, "W511",
+                             "\"Như trên\" chỉ các nơi ở Kính gửi, nhưng báo cáo không có Kính gửi "
+                             "(addressees); hãy ghi Kính gửi hoặc xóa dòng này")
 
 
 def load_report(
@@ -911,6 +1056,8 @@ def load_report(
     meta = validate(ReportMeta, fm.meta.data, fm.meta, rel_index, problems, offset=fm.meta_offset)
     if meta is None:
         return None
+    _check_signer(meta, fm.meta, fm.meta_offset, rel_index, problems)
+    _check_addressees(meta, fm.meta, fm.meta_offset, rel_index, problems)
     if meta.status == "issued":
         for key in ("number", "date"):
             if getattr(meta, key) is None:

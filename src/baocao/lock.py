@@ -44,7 +44,7 @@ from .load import DIRECTIVES_FILE, ORG_FILE
 from .model import DEFAULT_APPENDIX, Adjustment, AppendixSpec, Report, Repository, Section
 from .problems import ContentError, Problem, Problems
 from .render.facts import GroupRow, compute_facts
-from .render.outline import SectionBlock, outline
+from .render.outline import OpeningBlock, SectionBlock, outline
 from .repofiles import RefusedFile, read_repo_bytes
 from .vietnamese import format_date_short
 
@@ -72,6 +72,8 @@ def _meta(repo: Repository, report: Report) -> dict[str, Any]:
         "signer": {"authority": m.signer.authority, "position": m.signer.position,
                    "name": m.signer.name},
         "recipients": list(m.recipients),
+        # issue 16: only when used, so that the fingerprints of earlier reports stay as issued
+        **({"addressees": list(m.addressees)} if m.addressees else {}),
     }
 
 
@@ -87,7 +89,7 @@ def _body_lines(body: str) -> list[str]:
 
 def _section_order(report: Report) -> list[Section]:
     """The sections in the order of the document: the outline (Phần by Phần), the appendix last."""
-    ordered = [b.section for b in outline(report) if isinstance(b, SectionBlock)]
+    ordered = [b.section for b in outline(report) if isinstance(b, SectionBlock | OpeningBlock)]
     rest = [s for s in report.sections if s not in ordered and s.kind != "section"]
     return ordered + rest
 

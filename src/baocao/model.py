@@ -8,6 +8,7 @@ they carry parsed dates and deadlines and the file:line of where each came from.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -252,11 +253,25 @@ class DirectivesFile(_Schema):
 
 
 class SignerMeta(_Schema):
-    """Who signs: quyền hạn (KT., TL., …), chức vụ and name."""
+    """Who signs: quyền hạn (TM., KT., TL., TUQ., Q., Nghị định 30 R36-R38), chức vụ and name."""
 
-    authority: str = Field(default="", description="Quyền hạn ký, ví dụ: KT. GIÁM ĐỐC.")
-    position: str = Field(description="Chức vụ người ký, ví dụ: PHÓ GIÁM ĐỐC.")
+    authority: str | list[str] = Field(
+        default="",
+        description="Quyền hạn ký: \"TM. <tập thể>\", \"KT. <chức vụ>\", \"TL. <chức vụ>\", "
+        "\"TUQ. <chức vụ>\", \"Q. <chức vụ>\", hoặc \"\" (chỉ ghi chức vụ người ký); có thể là "
+        "danh sách hai dòng, ví dụ [\"TM. ỦY BAN NHÂN DÂN\", \"KT. CHỦ TỊCH\"].",
+    )
+    position: str = Field(
+        default="",
+        description="Chức vụ người ký, ví dụ: PHÓ GIÁM ĐỐC (để trống khi ký \"Q. <chức vụ>\").",
+    )
     name: str = Field(description="Họ và tên người ký (không ghi học hàm, học vị).")
+
+    @property
+    def authority_lines(self) -> tuple[str, ...]:
+        """The authority as printed, one string per line (none for the title alone)."""
+        lines = [self.authority] if isinstance(self.authority, str) else list(self.authority)
+        return tuple(line for line in lines if line.strip())
 
 
 class PartMeta(_Schema):
@@ -281,6 +296,19 @@ class TaskSelectionMeta(_Schema):
     )
 
 
+_NHU_TREN = re.compile(r"(?i)-?\s*như\s+trên\s*[;.,]?")
+
+
+def addressee_text(name: str) -> str:
+    """An addressee as printed, without the dash and punctuation an editor may have typed."""
+    return " ".join(name.strip().lstrip("-").strip().rstrip(";.,:").split())
+
+
+def is_nhu_tren(recipient: str) -> bool:
+    """True for a Nơi nhận line "Như trên;" (the tool adds it when there is a Kính gửi)."""
+    return _NHU_TREN.fullmatch(recipient.strip()) is not None
+
+
 class ReportMeta(_Schema):
     """Front matter of content/<yyyy>/<mm>/index.md: the facts of one monthly report."""
 
@@ -297,6 +325,11 @@ class ReportMeta(_Schema):
     )
     parts: list[PartMeta] = Field(min_length=1, description="Các Phần của báo cáo.")
     signer: SignerMeta = Field(description="Người ký.")
+    addressees: list[str] = Field(
+        default_factory=list,
+        description="Kính gửi (báo cáo gửi cấp trên, Nghị định 30 R25): mỗi dòng một cơ quan, "
+        "không gõ dấu ; hoặc . cuối dòng; khi có, Nơi nhận tự bắt đầu bằng \"- Như trên;\".",
+    )
     recipients: list[str] = Field(
         min_length=1, description="Nơi nhận, mỗi dòng một nơi; dòng cuối là \"Lưu: VT, ….\"."
     )
@@ -306,6 +339,29 @@ class ReportMeta(_Schema):
     fingerprint: str | None = Field(
         default=None, description="Dấu vân tay nội dung khi ban hành (do lệnh baocao issue ghi)."
     )
+
+    @property
+    def addressee_items(self) -> tuple[str, ...]:
+        """Kính gửi (R25) without the dashes: one name alone; several names each ending with
+        ";", the last with "."."""
+        names = [addressee_text(a) for a in self.addressees if addressee_text(a)]
+        if len(names) <= 1:
+            return tuple(names)
+        return tuple(f"{n};" for n in names[:-1]) + (f"{names[-1]}.",)
+
+    @property
+    def addressee_lines(self) -> tuple[str, ...]:
+        """Kính gửi as printed (R25): one name alone; several as "- name;" lines, the last
+        ending with "."."""
+        items = self.addressee_items
+        return items if len(items) <= 1 else tuple(f"- {item}" for item in items)
+
+    @property
+    def printed_recipients(self) -> tuple[str, ...]:
+        """Nơi nhận as printed: "Như trên;" first when there is a Kính gửi (R25), never twice."""
+        if not self.addressee_lines:
+            return tuple(self.recipients)
+        return ("Như trên;", *(r for r in self.recipients if not is_nhu_tren(r)))
 
 
 #: Column keys of an appendix table, with their default header and relative width (the widths
@@ -351,14 +407,23 @@ class SectionMeta(_Schema):
     """Front matter of a section file content/<yyyy>/<mm>/NN-<slug>.md (an appendix file
     declares its table: columns, grouping, numbering, selection)."""
 
-    kind: Literal["section", "appendix"] = Field(
-        default="section", description="section (một mục của báo cáo) hoặc appendix (phụ lục)."
+    kind: Literal["section", "appendix", "opening"] = Field(
+        default="section",
+        description="section (một mục của báo cáo), appendix (phụ lục) hoặc opening (đoạn mở "
+        "đầu: không số, không tên; sau trích yếu, hoặc ngay dưới tên Phần ghi ở part).",
     )
-    part: str | None = Field(default=None, description="Số La Mã của Phần chứa mục này.")
+    part: str | None = Field(
+        default=None,
+        description="Số La Mã của Phần chứa mục này (với opening: Phần mà đoạn mở đầu đứng ngay "
+        "dưới tên; bỏ trống: trước Phần I).",
+    )
     number: str | None = Field(
         default=None, description="Số của mục: \"II\" (Mục), \"III.1\" (khoản của Mục III), \"1\"."
     )
-    title: str = Field(description="Tên mục (với phụ lục: tên phụ lục, chữ in hoa).")
+    title: str | None = Field(
+        default=None,
+        description="Tên mục (với phụ lục: tên phụ lục, chữ in hoa; opening không có tên).",
+    )
     unit: str | None = Field(default=None, description="Đơn vị phụ trách viết mục này.")
     columns: list[Annotated[str, WithJsonSchema({"enum": list(APPENDIX_COLUMNS)})] | ColumnEntry] \
         | None = Field(
@@ -517,12 +582,14 @@ class Section:
     body_line: int
     #: The table declaration of an appendix file (None for other sections).
     appendix: AppendixSpec | None = None
+    #: 1-based file line of the ``part`` key (where a problem with the Phần is reported).
+    part_line: int = 2
 
     @property
     def level(self) -> str:
-        """"muc" (I, II), "khoan" (III.1 or 1) or "appendix"."""
-        if self.kind == "appendix":
-            return "appendix"
+        """"muc" (I, II), "khoan" (III.1 or 1), "appendix" or "opening"."""
+        if self.kind in ("appendix", "opening"):
+            return self.kind
         assert self.number is not None
         if "." in self.number or self.number.isdigit():
             return "khoan"
@@ -550,6 +617,10 @@ class Report:
     @property
     def body_sections(self) -> tuple[Section, ...]:
         return tuple(s for s in self.sections if s.kind == "section")
+
+    def opening(self, part: str | None = None) -> Section | None:
+        """The opening text before Phần I (*part* None) or directly under Phần *part*."""
+        return next((s for s in self.sections if s.kind == "opening" and s.part == part), None)
 
     @property
     def appendix(self) -> Section | None:

@@ -14,10 +14,12 @@ from .months import add_months as add_months
 from .months import month_after
 
 _MONTH_REF = re.compile(r"(?i)\b(tháng\s+)(\d{1,2})(\s*/\s*|\s+năm\s+)(\d{4})\b")
+_BARE_MONTH = re.compile(r"(?i)\b(tháng\s+)(\d{1,2})\b(?!\s*/\s*\d|\s+năm\s+\d)")
 
 
 def shift_months(text: str, delta: int) -> str:
-    """Move every "tháng M/YYYY" and "tháng M năm YYYY" in *text* forward by *delta* months."""
+    """Move every "tháng M/YYYY", "tháng M năm YYYY" and "tháng M" in *text* forward by *delta*
+    months."""
 
     def repl(m: re.Match[str]) -> str:
         month, year = int(m.group(2)), int(m.group(4))
@@ -27,7 +29,17 @@ def shift_months(text: str, delta: int) -> str:
         month_text = f"{new_month:02d}" if m.group(2).startswith("0") else str(new_month)
         return f"{m.group(1)}{month_text}{m.group(3)}{new_year}"
 
-    return _MONTH_REF.sub(repl, text)
+    def bare(m: re.Match[str]) -> str:
+        month = int(m.group(2))
+        if not 1 <= month <= 12:
+            return m.group(0)
+        new_month = (month - 1 + delta) % 12 + 1
+        month_text = f"{new_month:02d}" if m.group(2).startswith("0") else str(new_month)
+        return f"{m.group(1)}{month_text}"
+
+    # "tháng 8, nhiệm vụ … tháng 9 năm 2023" (Nghị định 30's own trích yếu): a month written
+    # without its year moves too; the year it would carry into is written elsewhere.
+    return _BARE_MONTH.sub(bare, _MONTH_REF.sub(repl, text))
 
 
 def _norm(title: str) -> str:
@@ -63,10 +75,12 @@ def _with_body(front: str, body: str) -> str:
     return f"{front}\n{body}\n" if body else front
 
 
-def next_month_files(prev: Report, prev_dir: Path, delta: int, cutoff: date, start: date
+def next_month_files(prev: Report, prev_dir: Path, delta: int, cutoff: date, start: date,
+                     open_ids: frozenset[str] = frozenset()
                      ) -> tuple[dict[str, str], list[str]]:
     """The files of the report *delta* months after *prev* (whose folder is *prev_dir*), by
-    name, and the Phần I files seeded from *prev*'s Phần II."""
+    name, and the Phần I files seeded from *prev*'s Phần II. *open_ids*: the tasks still open
+    at the new cut-off (an exclusion of one of them is carried over)."""
     files: dict[str, str] = {}
     seeded: list[str] = []
     index_text = shift_months((prev_dir / "index.md").read_text(encoding="utf-8"), delta)
@@ -80,8 +94,15 @@ def next_month_files(prev: Report, prev_dir: Path, delta: int, cutoff: date, sta
         if yamledit.get_line(index_text, "period_start") is None:
             start_value += "  # ngày đầu kỳ báo cáo: ngày sau ngày chốt của báo cáo trước"
         index_text = yamledit.set_value(index_text, "period_start", start_value, after="cutoff")
-        for name in ("fingerprint", "tasks"):
-            index_text = yamledit.remove_key(index_text, name)
+        index_text = yamledit.remove_key(index_text, "fingerprint")
+        # A task left out by hand stays left out while it is open; a manual include is for
+        # one month only (the engine selects the tasks of the new period).
+        keep = [t for t in prev.meta.tasks.exclude if t in open_ids]
+        if keep:
+            index_text = yamledit.set_block(
+                index_text, "tasks", ["  exclude:", *(f"    - {yamledit.quote(t)}" for t in keep)])
+        else:
+            index_text = yamledit.remove_key(index_text, "tasks")
     except yamledit.FrontMatterEditError as exc:
         raise NewMonthError(f"{prev.folder}/index.md: {exc}") from None
     files["index.md"] = index_text
@@ -96,16 +117,18 @@ def next_month_files(prev: Report, prev_dir: Path, delta: int, cutoff: date, sta
         front = shift_months(_front_matter(text), delta)
         if section.kind == "appendix":
             body = section.body
-        elif section.part == results_part:
-            match = _counterpart(section, plan) if plan_part else None
+        elif section.kind == "opening":
+            body = ""  # this month's words; the file (and its place) stays
+        else:
+            match = (_counterpart(section, plan) if plan_part and section.part == results_part
+                     else None)
             if match is not None and match.body.strip():
                 body = match.body
                 seeded.append(name)
             elif "{{" in section.body:
+                # computed placeholders ({{ tong_so }} …) are next month's figures, in any Phần
                 body = shift_months(section.body, delta)
             else:
                 body = ""
-        else:
-            body = ""
         files[name] = _with_body(front, body)
     return files, seeded

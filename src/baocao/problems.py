@@ -74,6 +74,10 @@ CODES: dict[str, str] = {
     "E505": "chú thích không khớp (không được dẫn, dẫn mà chưa viết, viết hai lần)",
     "E506": "khối mã hoặc đề mục trong nội dung mục",
     "E507": "nội dung không đọc được (chuỗi ký tự [ < ` bất thường)",
+    # the report's own shape (issue 16): signature forms, Kính gửi, Nơi nhận
+    "E511": "quyền hạn ký không đúng Nghị định 30 (TM., KT., TL., TUQ., Q.)",
+    "W511": "dòng \"Như trên\" ở Nơi nhận do công cụ tự thêm",
+    "W512": "dấu câu ở dòng Kính gửi do công cụ tự thêm",
     # issued reports (commands/issue.py)
     "E601": "báo cáo đã ban hành bị thay đổi",
     "E602": "hồ sơ ban hành (ban-hanh.json) và index.md không khớp, hoặc hồ sơ không đọc được",

@@ -116,6 +116,21 @@ def remove_key(text: str, name: str) -> str:
     return "".join(lines)
 
 
+def set_block(text: str, name: str, block: list[str], *, after: str | None = None) -> str:
+    """Set top-level *name* to the block of YAML lines *block* (indented, without newlines):
+    in place of its old value, or after the key *after* (or at the end) when it is new."""
+    lines = text.splitlines(keepends=True)
+    keys, _, last = _keys(lines)
+    new = [f"{name}:\n", *(f"{line}\n" for line in block)]
+    key = keys.get(name)
+    if key is not None:
+        lines[key.key_line: _block_end(key)] = new
+    else:
+        at = _block_end(keys[after]) if after in keys else last
+        lines[at:at] = new
+    return "".join(lines)
+
+
 def get_line(text: str, name: str) -> int | None:
     """1-based file line of top-level *name*, or None."""
     keys, _, _ = _keys(text.splitlines(keepends=True))

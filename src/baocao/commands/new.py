@@ -4,14 +4,17 @@ The new folder gets the same files as the previous report:
 
 - ``index.md``: the same front matter lines with the status set back to draft, number and date
   emptied, the cut-off moved to the same day of the new month, the period start set to the day
-  after the previous cut-off, the task adjustments (``tasks:``) and fingerprint removed (the
-  engine selects the tasks of the new period), and month references ("tháng 9/2023",
-  "THÁNG 10 NĂM 2023") moved forward. Comments and formatting stay.
-- Phần I sections: the previous report's Phần II items of the same area (same title, or file
-  ``NN-nhiem-vu-<slug>.md`` for ``NN-<slug>.md``) as the list to report against; a section
-  without such a counterpart keeps its text only when it is made of computed placeholders
-  (``{{ tong_so }}`` …), otherwise it starts empty.
-- Phần II sections: headings only, empty bodies. The appendix stays ``{{ bang_nhiem_vu }}``.
+  after the previous cut-off, the fingerprint removed, the task adjustments reduced to the
+  exclusions of tasks still open at the new cut-off (the engine selects the tasks of the new
+  period; an include is for one month), and month references ("tháng 9/2023",
+  "THÁNG 10 NĂM 2023") moved forward. Comments and formatting stay, and so do the Phần, the
+  Kính gửi (``addressees``), the signer and the Nơi nhận.
+- Every section file of any layout keeps its name and front matter (kind, Phần, number, title).
+  Phần I sections get the previous report's Phần II items of the same area (same title, or
+  file ``NN-nhiem-vu-<slug>.md`` for ``NN-<slug>.md``) as the list to report against; any other
+  section keeps its text only when it holds computed placeholders (``{{ tong_so }}`` …, in
+  whatever Phần), otherwise it starts empty. Opening files (``kind: opening``) start empty.
+- Appendix files are carried over whole: their declaration (front matter) and their body.
 
 Everything is written into a temporary folder and renamed into place, so a failure leaves no
 half-made month; an existing month is never overwritten.
@@ -26,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from ..directives import compute_status
 from ..load import CONTENT_DIR, load_repository
 from ..model import Report
 from ..months import year_problem
@@ -71,7 +75,9 @@ def new_month(root: Path, key: str, *, cutoff: date | None = None) -> NewMonthRe
         raise NewMonthError(f"ngày chốt {format_date_short(new_cutoff)} trước ngày đầu kỳ "
                             f"{format_date_short(start)} (ngày sau ngày chốt của báo cáo trước)")
     result = NewMonthResult(folder, prev, new_cutoff, start)
-    files, result.seeded = next_month_files(prev, root / prev.folder, delta, new_cutoff, start)
+    open_ids = frozenset(t.id for t in repo.tasks if not compute_status(t, new_cutoff).done)
+    files, result.seeded = next_month_files(prev, root / prev.folder, delta, new_cutoff, start,
+                                            open_ids)
 
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.new-", dir=folder.parent))

@@ -20,7 +20,14 @@ from .facts import (
     compute_facts,
     summary_lines,
 )
-from .outline import MucHeading, PartHeading, SectionBlock, expand_body, outline
+from .outline import (
+    MucHeading,
+    OpeningBlock,
+    PartHeading,
+    SectionBlock,
+    expand_body,
+    outline,
+)
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|$^~@])")
 _PROGRESS_KEY = {
@@ -75,6 +82,7 @@ def appendices_meta(facts: ReportFacts) -> dict[str, Any] | list[dict[str, Any]]
 def official_metadata(repo: Repository, report: Report, facts: ReportFacts) -> dict[str, Any]:
     meta = report.meta
     signer = meta.signer
+    authority = signer.authority_lines
     data: dict[str, Any] = {
         "lang": "vi-VN",
         "title": md_escape(f"Báo cáo {meta.title[:1].lower()}{meta.title[1:]}"),
@@ -87,13 +95,22 @@ def official_metadata(repo: Repository, report: Report, facts: ReportFacts) -> d
         "ten-loai": TEN_LOAI,
         "trich-yeu": md_escape(meta.title),
         "draft": report.is_draft,
-        "noi-nhan": [md_escape(r) for r in meta.recipients],
-        "quyen-han": md_escape(signer.authority),
+        "noi-nhan": [md_escape(r) for r in meta.printed_recipients],
+        "quyen-han": md_escape(authority[0] if authority else ""),
         "chuc-vu": md_escape(signer.position),
         "nguoi-ky": md_escape(signer.name),
     }
     if data["date"] is None:
         del data["date"]
+    # Keys of issue 16's report shape are only written when used, so that a report without
+    # them has the official input it had before.
+    if len(authority) > 1:
+        data["quyen-han-2"] = md_escape(authority[1])
+    kinh_gui = meta.addressee_items  # the templates add each line's "- " (as for noi-nhan)
+    if len(kinh_gui) == 1:
+        data["kinh-gui"] = md_escape(kinh_gui[0])
+    elif kinh_gui:
+        data["kinh-gui-ds"] = [md_escape(line) for line in kinh_gui]
     appendix = appendices_meta(facts)
     if appendix is not None:
         data["phu-luc"] = appendix
@@ -114,7 +131,12 @@ def render_official_input(repo: Repository, report: Report) -> str:
     out = ["---", meta, "---", ""]
     bodies: list[str] = []
     for block in outline(report):
-        if isinstance(block, PartHeading):
+        if isinstance(block, OpeningBlock):
+            body = expand_body(block.section.body, facts.values, blocks)
+            if body:
+                out += [_SLOT.format(len(bodies)), ""]
+                bodies.append(body)
+        elif isinstance(block, PartHeading):
             out += ["::: {.phan}", block.label, "", md_escape(block.title), ":::", ""]
         elif isinstance(block, MucHeading):
             out += [f"## {md_escape(block.text)}", ""]

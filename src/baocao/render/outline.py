@@ -50,13 +50,31 @@ class SectionBlock:
         return f"{self.label}. {self.section.title}"
 
 
-Block = PartHeading | MucHeading | SectionBlock
+@dataclass(frozen=True)
+class OpeningBlock:
+    """Opening text (a ``kind: opening`` file): before Phần I when ``part`` is None, else
+    directly under that Phần's heading, before its first Mục. No number, no heading."""
+
+    section: Section
+
+    @property
+    def part(self) -> str | None:
+        return self.section.part
+
+
+Block = PartHeading | MucHeading | SectionBlock | OpeningBlock
 
 
 def outline(report: Report) -> Iterator[Block]:
     """Blocks of the report body in document order."""
+    opening = report.opening()
+    if opening is not None:
+        yield OpeningBlock(opening)
     for part in report.meta.parts:
         yield PartHeading(part.number, part.title)
+        opening = report.opening(part.number)
+        if opening is not None:
+            yield OpeningBlock(opening)
         opened: set[str] = set()
         for s in report.body_sections:
             if s.part != part.number:

@@ -21,7 +21,14 @@ from .facts import (
     compute_facts,
     summary_lines,
 )
-from .outline import MucHeading, PartHeading, SectionBlock, expand_body, outline
+from .outline import (
+    MucHeading,
+    OpeningBlock,
+    PartHeading,
+    SectionBlock,
+    expand_body,
+    outline,
+)
 
 
 def _cell(text: str) -> str:
@@ -45,6 +52,15 @@ def table_markdown(facts: ReportFacts, appendix: AppendixFacts | None = None) ->
             cells = [_cell(c) for c in row.cells]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def kinh_gui_markdown(lines: tuple[str, ...]) -> list[str]:
+    """"Kính gửi:" (R25): one addressee on its line, several as "- …;" lines below it."""
+    if not lines:
+        return []
+    if len(lines) == 1:
+        return [f"Kính gửi: {lines[0]}", ""]
+    return ["Kính gửi:", "", *lines, ""]
 
 
 def render_report_markdown(repo: Repository, report: Report) -> str:
@@ -71,8 +87,13 @@ def render_report_markdown(repo: Repository, report: Report) -> str:
         f"**{report.meta.title}**",
         "",
     ]
+    out += kinh_gui_markdown(report.meta.addressee_lines)
     for block in outline(report):
-        if isinstance(block, PartHeading):
+        if isinstance(block, OpeningBlock):
+            body = expand_body(block.section.body, facts.values, blocks)
+            if body:
+                out += [body, ""]
+        elif isinstance(block, PartHeading):
             out += [f"## {block.label} {block.title}", ""]
         elif isinstance(block, MucHeading):
             out += [f"### {block.text}", ""]
@@ -83,12 +104,11 @@ def render_report_markdown(repo: Repository, report: Report) -> str:
             if body:
                 out += [body, ""]
     out += ["**Nơi nhận:**", ""]
-    out += [f"- {r}" for r in report.meta.recipients]
+    out += [f"- {r}" for r in report.meta.printed_recipients]
     signer = report.meta.signer
     out += [""]
-    if signer.authority:
-        out += [f"**{signer.authority}**  "]
-    out += [f"**{signer.position}**", "", f"**{signer.name}**", ""]
+    titles = [*signer.authority_lines, *([signer.position] if signer.position else [])]
+    out += [f"**{t}**  " for t in titles[:-1]] + [f"**{titles[-1]}**", "", f"**{signer.name}**", ""]
     for appendix in facts.appendices:
         mine: dict[str, Callable[[], str]] = dict(blocks)
         mine["bang_nhiem_vu"] = partial(table_markdown, facts, appendix)

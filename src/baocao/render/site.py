@@ -61,7 +61,14 @@ from .facts import (
     summary_lines,
 )
 from .memo import RenderMemo
-from .outline import MucHeading, PartHeading, SectionBlock, expand_body, outline
+from .outline import (
+    MucHeading,
+    OpeningBlock,
+    PartHeading,
+    SectionBlock,
+    expand_body,
+    outline,
+)
 
 # --------------------------------------------------------------------------------------------
 # Where pages live in the tree (docs-relative paths; every page is a folder's index.md, so its
@@ -383,8 +390,8 @@ class ReportBlock:
     """A heading of the report body with the section below it.
 
     Attributes:
-        level: heading level (2 Phần, 3 Mục, 4 khoản).
-        heading: heading text (plain; the template escapes it for Markdown).
+        level: heading level (2 Phần, 3 Mục, 4 khoản; 0 for an opening, which has none).
+        heading: heading text (plain; the template escapes it for Markdown); "" for an opening.
         html: the section body as HTML (trusted: rendered and sanitised here); may be "".
         edit_url: link to edit the section's file, or "".
     """
@@ -448,7 +455,9 @@ class ReportPageContext:
         downloads: DOCX/PDF buttons.
         previous: link to the previous month's report, or None. next: the next one, or None.
         blocks: the body in reading order.
-        recipients: Nơi nhận lines. signer: lines of the signature block.
+        recipients: Nơi nhận lines ("Như trên;" first when there is a Kính gửi).
+        signer: lines of the signature block (quyền hạn lines, chức vụ, name).
+        addressees: the "Kính gửi" lines, or () without.
         appendices: the appendices in file order ("Phụ lục", or "Phụ lục I", "Phụ lục II", …).
         legend: the status colours, for the legend above the table.
         revision_date: last update from git ("15/9/2023"), or "".
@@ -468,6 +477,8 @@ class ReportPageContext:
     appendices: tuple[AppendixPage, ...]
     legend: tuple[StatusCount, ...]
     revision_date: str
+    #: "Kính gửi" lines (R25): one addressee, or "- …;" lines; empty without.
+    addressees: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -793,7 +804,8 @@ class _Renderer:
             return self._bodies[report.key]
         facts = self.facts(report)
         out = []
-        sections = [b.section for b in outline(report) if isinstance(b, SectionBlock)]
+        sections = [b.section for b in outline(report)
+                    if isinstance(b, SectionBlock | OpeningBlock)]
         sections.extend(report.appendices)
         for section in sections:
             slots: dict[str, str] = {}
@@ -826,7 +838,8 @@ class _Renderer:
         org = report.organization
         rev = ctx.revisions.get(report.folder)
         signer = meta.signer
-        signer_line = ", ".join(x for x in (signer.authority, signer.position) if x)
+        titles = (*signer.authority_lines, *((signer.position,) if signer.position else ()))
+        signer_line = ", ".join(titles)
         rows: list[tuple[str, str]] = [
             ("Cơ quan ban hành", f"{org.name}, {org.parent}"),
             ("Số, ký hiệu", "Chưa cấp số (dự thảo)" if report.is_draft or meta.number is None
@@ -848,7 +861,10 @@ class _Renderer:
         blocks: list[ReportBlock] = []
         bodies = self.bodies_html(report)
         for block in outline(report):
-            if isinstance(block, PartHeading):
+            if isinstance(block, OpeningBlock):  # no heading: Nghị định 30 gives it none
+                blocks.append(ReportBlock(0, "", bodies[block.section.src.path],
+                                          _edit_url(ctx, block.section.src.path)))
+            elif isinstance(block, PartHeading):
                 blocks.append(ReportBlock(2, f"{block.label}. {block.title}"))
             elif isinstance(block, MucHeading):
                 blocks.append(ReportBlock(3, block.text))
@@ -880,12 +896,13 @@ class _Renderer:
             previous=Link(report_title(prev), rel_url(page, report_page(prev))) if prev else None,
             next=Link(report_title(nxt), rel_url(page, report_page(nxt))) if nxt else None,
             blocks=tuple(blocks),
-            recipients=tuple(_one_line(r) for r in meta.recipients),
-            signer=tuple(_one_line(x) for x in (signer.authority, signer.position, signer.name) if x),
+            recipients=tuple(_one_line(r) for r in meta.printed_recipients),
+            signer=tuple(_one_line(x) for x in (*titles, signer.name) if x),
             appendices=appendices,
             legend=_legend([r for a in facts.appendices for r in a.rows],
                            dict(self.repo.status_labels)),
             revision_date=revision_date,
+            addressees=tuple(_one_line(a) for a in meta.addressee_lines),
         )
         return self.render("report.md.j2", context)
 

@@ -229,7 +229,7 @@ def compute_layout(meta: dict[str, Any], metrics: FontMetrics) -> dict[str, int]
     # unless the signer lines need more room.
     sig_need = FIT_SLACK + max(
         m.width(_text(meta, key).upper(), SIZE_BODY, bold=True)
-        for key in ("quyen-han", "chuc-vu", "nguoi-ky")
+        for key in ("quyen-han", "quyen-han-2", "chuc-vu", "nguoi-ky")
     )
     sig_left = left if indent == 0 else w * 2 // 5
     sig_left = min(sig_left, w - sig_need)
@@ -255,6 +255,16 @@ def compute_layout(meta: dict[str, Any], metrics: FontMetrics) -> dict[str, int]
         "pl-mar-header": HEADER_DIST,
         "rule-kem-theo": TEXT_W_LANDSCAPE // 3,
     }
+    kinh_gui = meta.get("kinh-gui-ds")
+    if isinstance(kinh_gui, list) and kinh_gui:
+        # Several addressees (R25): "Kính gửi:" on its line, the "- …;" lines below with their
+        # dashes under its colon, the whole block centred on the text width.
+        label = m.width("Kính gửi", SIZE_BODY)
+        dash = m.width("- ", SIZE_BODY)
+        items = max(m.width(f"- {x}", SIZE_BODY) for x in kinh_gui)
+        block = max(m.width("Kính gửi:", SIZE_BODY), label + items) + FIT_SLACK
+        kg_ind = max(0, (w - block) // 2)
+        layout.update({"kg-ind": kg_ind, "kg-item-ind": kg_ind + label + dash, "kg-hanging": dash})
     phu_luc = meta.get("phu-luc")  # one map, or a list of maps (Phụ lục I, II, …)
     maps = phu_luc if isinstance(phu_luc, list) else [phu_luc]
     # Every appendix's "Kèm theo" line is the same text (the report's facts): one rule width.

@@ -176,7 +176,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def name_unwritten_pages(build_mod: Any) -> None:
     """A page MkDocs could not write raises an OSError that names no file (a buffered write):
-    give it the page's output path, what could not be written."""
+    give it the page's output path, what could not be written (the theme's 404.html and
+    sitemap.xml too)."""
     build_page = getattr(build_mod, "_build_page", None)
     if build_page is None:
         return
@@ -190,6 +191,21 @@ def name_unwritten_pages(build_mod: Any) -> None:
             raise
 
     build_mod._build_page = build_page_named
+
+    # The theme's own pages (404.html, sitemap.xml) are written the same way after the pages.
+    build_template = getattr(build_mod, "_build_theme_template", None)
+    if build_template is None:
+        return
+
+    def build_template_named(template_name, env, files, config, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        try:
+            return build_template(template_name, env, files, config, *args, **kwargs)
+        except OSError as exc:
+            if not exc.filename:
+                exc.filename = os.path.join(config["site_dir"], template_name)
+            raise
+
+    build_mod._build_theme_template = build_template_named
 
 
 def patch_dirty_build(build_mod: Any, args: list[str]) -> list[str]:
