@@ -63,9 +63,12 @@ def kinh_gui_markdown(lines: tuple[str, ...]) -> list[str]:
     return ["Kính gửi:", "", *lines, ""]
 
 
-def render_report_markdown(repo: Repository, report: Report) -> str:
-    """Markdown of the whole report."""
-    facts = compute_facts(repo, report)
+def render_report_markdown(repo: Repository, report: Report,
+                           facts: ReportFacts | None = None) -> str:
+    """Markdown of the whole report (*facts*: the report's facts when already computed from the
+    same *repo*)."""
+    if facts is None:
+        facts = compute_facts(repo, report)
     blocks = {
         "tom_tat_nhiem_vu": lambda: "\n".join(summary_lines(facts.values)),
         "bang_nhiem_vu": lambda: table_markdown(facts),

@@ -155,6 +155,9 @@ class SiteContext:
         documents: sizes in bytes of each report's documents: report key -> {"docx": n, "pdf": n}.
         guide: Markdown text of docs/huong-dan-bien-tap.md, or None when the file is absent.
         memo: rendered section HTML kept between builds (``render/memo.py``), or None.
+        facts: each report's facts as the renderer computed them (report key -> facts), filled
+            while rendering, so that the build's other outputs of the same model (the
+            assembled Markdown) reuse them instead of computing them again.
     """
 
     repo: Repository
@@ -165,6 +168,7 @@ class SiteContext:
     documents: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     guide: str | None = None
     memo: RenderMemo | None = None
+    facts: dict[str, ReportFacts] = field(default_factory=dict, compare=False)
 
 
 def edit_base_from_config(config: Mapping[str, Any]) -> str | None:
@@ -765,7 +769,7 @@ class _Renderer:
         self.anchors = task_anchors(ctx.repo.tasks)
         self.memo = ctx.memo if ctx.memo is not None else RenderMemo(None)
         self._bodies: dict[str, list[tuple[Section, str, dict[str, str]]]] = {}
-        self._facts: dict[str, ReportFacts] = {}
+        self._facts = ctx.facts
 
     def facts(self, report: Report) -> ReportFacts:
         if report.key not in self._facts:

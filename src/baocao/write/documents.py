@@ -15,7 +15,7 @@ import signal
 import sys
 import weakref
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -286,7 +286,7 @@ def build_documents(
                            for task in tasks[first:first + batch]}
                 try:
                     while pending:
-                        done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+                        done, pending = wait(pending, return_when=FIRST_COMPLETED)
                         for fut in done:
                             name = fut.result()  # re-raises a worker's error here
                             done_count += 1

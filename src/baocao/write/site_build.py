@@ -175,7 +175,8 @@ def write_site(repo: Repository, root: Path, out_dir: Path, inputs: SiteInputs, 
         for report in repo.reports:
             folder = site / str(report.year) / f"{report.month:02d}"
             folder.mkdir(parents=True, exist_ok=True)
-            write_file(folder / document_name(report, "md"), render_report_markdown(repo, report))
+            write_file(folder / document_name(report, "md"), render_report_markdown(
+                repo, report, ctx.facts.get(report.key)))
             result.files += [out_dir / str(report.year) / f"{report.month:02d}" /
                              document_name(report, ext) for ext in ("docx", "pdf", "md")]
         # Search: the Pagefind index of the built pages, one record per section (write.search).
