@@ -11,7 +11,7 @@ import difflib
 import os
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -378,9 +378,8 @@ def _branch_errors(errors: list[Any], data: Any) -> list[dict[str, Any]]:
         loc: list[Any] = []
         cur, keep = data, True
         for step in e["loc"]:
-            if isinstance(cur, dict) and step in cur:
-                cur = cur[step]
-            elif isinstance(cur, list) and isinstance(step, int) and 0 <= step < len(cur):
+            if ((isinstance(cur, dict) and step in cur)
+                    or (isinstance(cur, list) and isinstance(step, int) and 0 <= step < len(cur))):
                 cur = cur[step]
             elif isinstance(step, str) and (step in _PLAIN_BRANCHES or step[:1].isupper()):
                 # a branch name: right for a mapping only when it names a schema class
@@ -896,7 +895,8 @@ def _appendix_spec(meta: SectionMeta, loaded: Loaded, offset: int, rel: str,
     )
 
 
-def _check_widths(columns: list[AppendixColumn], at: Any, rel: str, problems: Problems) -> None:
+def _check_widths(columns: list[AppendixColumn], at: Callable[..., tuple[int, int]], rel: str,
+                  problems: Problems) -> None:
     """Declared column widths are percents of the table: together at most 100, and leaving
     every column without a width at least the smallest width (MIN_COLUMN_WIDTH)."""
     declared = sum(c.width for c in columns if c.declared)
