@@ -134,6 +134,29 @@ HOSTILE_TASK = """
 HOSTILE_TITLE = 'Cơ chế <img src=x onerror="window.__xss=2"> {: onclick=alert(1) } *x*'
 
 
+def official_sample(root: Path, key: str) -> str:
+    """The official input (docs/dev/official-input.md) of report *key* of the repository at
+    *root*, as the Markdown of the contract: its metadata one key a line, each value in JSON
+    (which is YAML), the form of tests/fixtures/official/ (tests edit it as text)."""
+    import json
+    import re
+
+    from baocao.document.tree import bundle_markdown
+    from baocao.load import load_repository
+    from baocao.render.official import render_official_input
+
+    repo, problems = load_repository(root)
+    assert not problems.errors, [p.format() for p in problems.errors]
+    report = repo.report(key)
+    assert report is not None, key
+    text = bundle_markdown(render_official_input(repo, report))
+    found = re.match(r"\A---\n(.*?\n)---\n(.*)\Z", text, re.DOTALL)
+    assert found is not None
+    meta, body = found.groups()
+    lines = [f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in json.loads(meta).items()]
+    return "---\n" + "\n".join(lines) + f"\n---\n{body}"
+
+
 def edit_text(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, (path, old)
