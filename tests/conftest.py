@@ -107,12 +107,16 @@ SHIPPED_FILES = ("content", "directives.yaml", "organization.yaml", "mkdocs.yml"
                  "docs/huong-dan-bien-tap.md")
 
 
-def copy_shipped_repo(dest: Path) -> Path:
-    """A copy of the shipped repository's SHIPPED_FILES, templates linked: what a user builds."""
+def copy_shipped_repo(dest: Path, *, years: tuple[str, ...] | None = None) -> Path:
+    """A copy of the shipped repository's SHIPPED_FILES, templates linked: what a user builds.
+    *years*: only these years of content/ (the tests about September 2023 take "2023")."""
     dest.mkdir(parents=True)
     for name in SHIPPED_FILES:
         (dest / name).parent.mkdir(parents=True, exist_ok=True)
-        if (ROOT / name).is_dir():
+        if name == "content" and years is not None:
+            for year in years:
+                shutil.copytree(ROOT / name / year, dest / name / year)
+        elif (ROOT / name).is_dir():
             shutil.copytree(ROOT / name, dest / name)
         else:
             shutil.copy(ROOT / name, dest / name)
@@ -168,11 +172,12 @@ def fixture_text(layer: str, path: str) -> str:
 
 
 def make_site_repo(dest: Path) -> Path:
-    """The shipped repository with tests/fixtures/site/ laid over it: October 2023 (a copy of
+    """The shipped repository's 2023 (the site tests are about September 2023 and the month after
+    it) with tests/fixtures/site/ laid over it: October 2023 (a copy of
     September with cut-off 14/10/2023, a hostile section title and, in II, a javascript: link
     written as code, which the loader accepts: its text must reach the page as inert text),
     the register with HOSTILE_TASK, and mkdocs.yml with edit links."""
-    root = lay_over(copy_shipped_repo(dest), FIXTURES / "site")
+    root = lay_over(copy_shipped_repo(dest, years=("2023",)), FIXTURES / "site")
     # The tests assert on these strings; the fixture files must still hold them.
     assert HOSTILE_TASK in fixture_text("site", "directives.yaml")
     assert f"title: '{HOSTILE_TITLE}'" in fixture_text("site", "content/2023/10/02-co-che-chinh-sach.md")
