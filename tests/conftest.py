@@ -43,9 +43,24 @@ def shipped_repo():
 @pytest.fixture
 def repo_copy(tmp_path: Path) -> Path:
     """A writable copy of the shipped content (content/, directives.yaml, organization.yaml)."""
-    dest = tmp_path / "repo"
+    return copy_content(tmp_path / "repo")
+
+
+@pytest.fixture
+def repo_copy_2023(tmp_path: Path) -> Path:
+    """repo_copy() with only the shipped 2023 (September): for the tests about that report and
+    the months a test adds after it."""
+    return copy_content(tmp_path / "repo", years=("2023",))
+
+
+def copy_content(dest: Path, *, years: tuple[str, ...] | None = None) -> Path:
+    """A writable copy of the shipped content at *dest* (only the *years* of content/ when
+    given), templates linked."""
     dest.mkdir()
-    shutil.copytree(ROOT / "content", dest / "content")
+    if years is None:
+        shutil.copytree(ROOT / "content", dest / "content")
+    for year in years or ():
+        shutil.copytree(ROOT / "content" / year, dest / "content" / year)
     for name in ("directives.yaml", "organization.yaml"):
         shutil.copy(ROOT / name, dest / name)
     if (ROOT / "templates").is_dir():
