@@ -121,7 +121,7 @@ MAY_2025 = ReportExpect(
             rows=1 + 3 + 8,  # header, 3 status groups, 8 tasks due 16/4-15/5/2025
             headers=("TT", "Số/Ký hiệu VBCĐ", "Nội dung công việc", "Thời hạn",
                      "Ngày hoàn thành", "Tiến độ", "Kết quả xử lý", "Ghi chú"),
-            widths=(4, 16, 22, 12, 9, 11, 16, 10),
+            widths=(4, 16, 22, 12, 10, 11, 15, 10),
             first_group="ĐÃ THỰC HIỆN: 05 nhiệm vụ (đúng hạn: 03; quá hạn: 01; không rõ ngày: 01)",
         ),
     ),
