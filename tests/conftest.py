@@ -43,9 +43,24 @@ def shipped_repo():
 @pytest.fixture
 def repo_copy(tmp_path: Path) -> Path:
     """A writable copy of the shipped content (content/, directives.yaml, organization.yaml)."""
-    dest = tmp_path / "repo"
+    return copy_content(tmp_path / "repo")
+
+
+@pytest.fixture
+def repo_copy_2023(tmp_path: Path) -> Path:
+    """repo_copy() with only the shipped 2023 (September): for the tests about that report and
+    the months a test adds after it."""
+    return copy_content(tmp_path / "repo", years=("2023",))
+
+
+def copy_content(dest: Path, *, years: tuple[str, ...] | None = None) -> Path:
+    """A writable copy of the shipped content at *dest* (only the *years* of content/ when
+    given), templates linked."""
     dest.mkdir()
-    shutil.copytree(ROOT / "content", dest / "content")
+    if years is None:
+        shutil.copytree(ROOT / "content", dest / "content")
+    for year in years or ():
+        shutil.copytree(ROOT / "content" / year, dest / "content" / year)
     for name in ("directives.yaml", "organization.yaml"):
         shutil.copy(ROOT / name, dest / name)
     if (ROOT / "templates").is_dir():
@@ -107,12 +122,16 @@ SHIPPED_FILES = ("content", "directives.yaml", "organization.yaml", "mkdocs.yml"
                  "docs/huong-dan-bien-tap.md")
 
 
-def copy_shipped_repo(dest: Path) -> Path:
-    """A copy of the shipped repository's SHIPPED_FILES, templates linked: what a user builds."""
+def copy_shipped_repo(dest: Path, *, years: tuple[str, ...] | None = None) -> Path:
+    """A copy of the shipped repository's SHIPPED_FILES, templates linked: what a user builds.
+    *years*: only these years of content/ (the tests about September 2023 take "2023")."""
     dest.mkdir(parents=True)
     for name in SHIPPED_FILES:
         (dest / name).parent.mkdir(parents=True, exist_ok=True)
-        if (ROOT / name).is_dir():
+        if name == "content" and years is not None:
+            for year in years:
+                shutil.copytree(ROOT / name / year, dest / name / year)
+        elif (ROOT / name).is_dir():
             shutil.copytree(ROOT / name, dest / name)
         else:
             shutil.copy(ROOT / name, dest / name)
@@ -134,6 +153,29 @@ HOSTILE_TASK = """
 HOSTILE_TITLE = 'Cơ chế <img src=x onerror="window.__xss=2"> {: onclick=alert(1) } *x*'
 
 
+def official_sample(root: Path, key: str) -> str:
+    """The official input (docs/dev/official-input.md) of report *key* of the repository at
+    *root*, as the Markdown of the contract: its metadata one key a line, each value in JSON
+    (which is YAML), the form of tests/fixtures/official/ (tests edit it as text)."""
+    import json
+    import re
+
+    from baocao.document.tree import bundle_markdown
+    from baocao.load import load_repository
+    from baocao.render.official import render_official_input
+
+    repo, problems = load_repository(root)
+    assert not problems.errors, [p.format() for p in problems.errors]
+    report = repo.report(key)
+    assert report is not None, key
+    text = bundle_markdown(render_official_input(repo, report))
+    found = re.match(r"\A---\n(.*?\n)---\n(.*)\Z", text, re.DOTALL)
+    assert found is not None
+    meta, body = found.groups()
+    lines = [f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in json.loads(meta).items()]
+    return "---\n" + "\n".join(lines) + f"\n---\n{body}"
+
+
 def edit_text(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, (path, old)
@@ -145,11 +187,12 @@ def fixture_text(layer: str, path: str) -> str:
 
 
 def make_site_repo(dest: Path) -> Path:
-    """The shipped repository with tests/fixtures/site/ laid over it: October 2023 (a copy of
+    """The shipped repository's 2023 (the site tests are about September 2023 and the month after
+    it) with tests/fixtures/site/ laid over it: October 2023 (a copy of
     September with cut-off 14/10/2023, a hostile section title and, in II, a javascript: link
     written as code, which the loader accepts: its text must reach the page as inert text),
     the register with HOSTILE_TASK, and mkdocs.yml with edit links."""
-    root = lay_over(copy_shipped_repo(dest), FIXTURES / "site")
+    root = lay_over(copy_shipped_repo(dest, years=("2023",)), FIXTURES / "site")
     # The tests assert on these strings; the fixture files must still hold them.
     assert HOSTILE_TASK in fixture_text("site", "directives.yaml")
     assert f"title: '{HOSTILE_TITLE}'" in fixture_text("site", "content/2023/10/02-co-che-chinh-sach.md")

@@ -292,3 +292,51 @@ def test_fingerprint_changes_with_the_declaration(loaded):
                      for s in report.sections)
     other = replace(report, sections=sections)
     assert fingerprint(repo, other) != fingerprint(repo, report)
+
+
+# --------------------------------------------------------------------------------------------
+# Declared column widths (a percent of the table's width)
+
+
+def _col(key: str, width: int | None = None):
+    from baocao.model import APPENDIX_COLUMNS, AppendixColumn
+
+    title, default = APPENDIX_COLUMNS[key]
+    return AppendixColumn(key, title, default if width is None else width,
+                          declared=width is not None)
+
+
+def test_declared_widths_are_kept_and_the_rest_share_what_is_left():
+    from baocao.render.facts import scaled_widths
+
+    # No width declared: as before (the text columns stretch, the short ones keep theirs).
+    plain = (_col("tt"), _col("van_ban"), _col("noi_dung"), _col("thoi_han"), _col("ket_qua"))
+    assert scaled_widths(plain) == (4, 22.8, 43.0, 10, 20.2)  # 86/64 of 17, 32, 15
+    # Declared: kept as written; TT (undeclared) takes the 4 % left.
+    declared = (_col("tt"), _col("van_ban", 16), _col("noi_dung", 40), _col("thoi_han", 12),
+                _col("ket_qua", 28))
+    assert scaled_widths(declared) == (4, 16, 40, 12, 28)
+    # Two undeclared columns share 30 %: the short one keeps its 10, the text one the rest.
+    mixed = (_col("tt", 5), _col("noi_dung", 65), _col("thoi_han"), _col("ket_qua"))
+    assert scaled_widths(mixed) == (5, 65, 10, 20.0)
+    # Every column declared, summing to 80: kept in proportion, scaled to 100.
+    every = (_col("tt", 4), _col("noi_dung", 40), _col("ket_qua", 36))
+    assert scaled_widths(every) == (5.0, 50.0, 45.0)
+
+
+def test_fingerprint_covers_a_declared_width_only(loaded):
+    _, repo, report = loaded
+    section = report.appendices[0]
+    before = fingerprint(repo, report)
+
+    def with_columns(columns):
+        spec = replace(section.appendix, columns=columns)
+        return replace(report, sections=tuple(replace(s, appendix=spec) if s is section else s
+                                              for s in report.sections))
+
+    columns = section.appendix.columns
+    # The same columns with their defaults written out as "declared": a different document.
+    widened = tuple(replace(c, width=c.width + 1, declared=True) if c.key == "noi_dung" else c
+                    for c in columns)
+    assert fingerprint(repo, with_columns(widened)) != before
+    assert fingerprint(repo, with_columns(columns)) == before

@@ -48,9 +48,10 @@ def task_totals(site: Path, key: str) -> dict[str, list[str]]:
 
 
 @pytest.fixture
-def two_reports(repo_copy: Path) -> Path:
-    """The shipped content plus October 2023 made by ``baocao new``, whose period start is the
-    default one (the day after September's cut-off), and the shipped mkdocs.yml."""
+def two_reports(repo_copy_2023: Path) -> Path:
+    """The shipped September 2023 plus October 2023 made by ``baocao new``, whose period start
+    is the default one (the day after September's cut-off), and the shipped mkdocs.yml."""
+    repo_copy = repo_copy_2023
     shutil.copy(ROOT / "mkdocs.yml", repo_copy / "mkdocs.yml")
     invoke(repo_copy, "new", "2023-10")
     index = repo_copy / "content/2023/10/index.md"

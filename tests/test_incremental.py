@@ -31,15 +31,17 @@ def test_rebuilds(repo_copy: Path):
     assert (out / "index.html").stat().st_mtime_ns == stamp  # nothing was written
     assert any("Không có thay đổi" in m for m in messages)
 
-    # Another register date changes the site (not the documents): rebuilt, documents from cache.
+    # Another register date changes the site (not the documents): rebuilt, documents from cache
+    # (both shipped reports: September 2023 and May 2025, a DOCX and a PDF each).
     messages.clear()
     third = build(repo, repo_copy, out, messages.append, as_of=date(2024, 6, 1),
                   snapshot=content_snapshot(repo_copy))
     assert not third.unchanged
-    assert any("Dùng lại 2 văn bản" in m for m in messages)
+    assert any("Dùng lại 4 văn bản" in m for m in messages)
     assert (out / "2023/09/bao-cao-2023-09.docx").read_bytes() == docx
 
-    # Editing a section: that report's two documents are built again.
+    # Editing a section: that report's two documents are built again, the other report's are
+    # reused.
     section = repo_copy / "content/2023/09/09-cong-tac-khac.md"
     section.write_text(section.read_text(encoding="utf-8") + "\n- Thêm một dòng.\n", encoding="utf-8")
     repo, _ = load_repository(repo_copy)
@@ -47,7 +49,8 @@ def test_rebuilds(repo_copy: Path):
     fourth = build(repo, repo_copy, out, messages.append, as_of=date(2024, 6, 1))
     assert not fourth.unchanged
     assert any("[1/1] 2023-09 DOCX+PDF" in m for m in messages)
-    assert not any("Dùng lại" in m for m in messages)
+    assert any("Dùng lại 2 văn bản" in m for m in messages)
+    assert not any("2025-05 DOCX+PDF" in m for m in messages)
     assert (out / "2023/09/bao-cao-2023-09.docx").read_bytes() != docx
     assert "Thêm một dòng." in (out / "2023/09/bao-cao-2023-09.md").read_text(encoding="utf-8")
 

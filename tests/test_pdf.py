@@ -1,10 +1,11 @@
 """The PDF route (baocao.write.pdf): pandoc input -> typst -> PDF, checked with pypdf.
 
 The sample inputs follow docs/dev/official-input.md: the shared fixture
-tests/fixtures/official/sample-2023-09.md (draft blanks typed as spaces, as in the contract) and
+tests/fixtures/official/sample-2023-09.md (draft blanks typed as spaces, as in the contract),
 tests/fixtures/official/pdf-sample.md (draft blanks as no-break spaces, as render/official.py
-emits them; also a lettered list). Every expectation about the text is derived from the fixture
-itself.
+emits them; also a lettered list), issue 16's shape repository and the shipped May 2025 report
+(two appendices, each numbered from its own page 1). Every expectation about the text is
+derived from the sample itself.
 """
 
 from __future__ import annotations
@@ -22,12 +23,10 @@ from typing import Any, cast
 
 import pytest
 import yaml
+from conftest import official_sample
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
-from baocao.document.tree import bundle_markdown
-from baocao.load import load_repository
-from baocao.render.official import render_official_input
 from baocao.write.pandoc import PandocError
 from baocao.write.pdf import DocumentError, compile_typst, render_typst_source, write_pdf
 
@@ -42,10 +41,15 @@ MARGIN_TOP, MARGIN_LEFT, MARGIN_RIGHT = 20 * MM, 30 * MM, 15 * MM
 PAGE_NUMBER_SIZE = 14.0  # pt; Liberation Serif digits are 0.5 em wide
 
 
-SAMPLES = [p for p in (OFFICIAL / "sample-2023-09.md", OFFICIAL / "pdf-sample.md") if p.is_file()]
-#: Issue 16's test repository (Kính gửi, openings, three Phần): its official input is made
-#: from the repository when the module runs, so it is always the current one.
-SAMPLES.append(OFFICIAL.parent / "shape")
+#: (id, file or repository, report of the repository): a repository's official input is made
+#: when the module runs, so it is always the current one. Issue 16's test repository (Kính
+#: gửi, openings, three Phần) and the shipped May 2025 report (Kính gửi, the director signing
+#: alone, a body table, two appendices).
+SAMPLES: list[tuple[str, Path, str | None]] = [
+    (p.stem, p, None) for p in (OFFICIAL / "sample-2023-09.md", OFFICIAL / "pdf-sample.md")
+    if p.is_file()]
+SAMPLES.append(("shape", OFFICIAL.parent / "shape", "2025-05"))
+SAMPLES.append(("shipped-2025-05", ROOT, "2025-05"))
 
 
 def norm(text: str) -> str:
@@ -115,18 +119,12 @@ def is_landscape(reader: PdfReader, index: int) -> bool:
 # fixtures
 
 
-@pytest.fixture(scope="module", params=SAMPLES, ids=[p.stem for p in SAMPLES])
+@pytest.fixture(scope="module", params=SAMPLES, ids=[i for i, _, _ in SAMPLES])
 def sample_path(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path: Path = request.param
-    if path.is_dir():  # a content repository: its one report's official input, as Markdown
-        repo, _ = load_repository(path)
-        out = tmp_path_factory.mktemp("sample") / f"{path.name}.md"
-        text = bundle_markdown(render_official_input(repo, repo.reports[0]))
-        meta, body = re.match(r"\A---\n(.*?\n)---\n(.*)\Z", text, re.DOTALL).groups()
-        # its metadata one key a line, the form of the other samples (the tests edit it as
-        # text); each value in JSON, which is YAML
-        lines = [f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in json.loads(meta).items()]
-        out.write_text("---\n" + "\n".join(lines) + f"\n---\n{body}", encoding="utf-8")
+    name, path, key = request.param
+    if key is not None:  # a content repository: the report's official input, as Markdown
+        out = tmp_path_factory.mktemp("sample") / f"{name}.md"
+        out.write_text(official_sample(path, key), encoding="utf-8")
         return out
     return path
 
@@ -165,6 +163,27 @@ def appendix_start(reader: PdfReader) -> int:
         if is_landscape(reader, i):
             return i
     pytest.fail("the sample has no landscape appendix page")
+
+
+@pytest.fixture(scope="module")
+def appendices(sample_meta: dict[str, Any]) -> list[dict[str, Any]]:
+    """The appendices of the sample's metadata (one map, or a list of maps, per the contract)."""
+    pl = sample_meta["phu-luc"]
+    return pl if isinstance(pl, list) else [pl]
+
+
+@pytest.fixture(scope="module")
+def appendix_pages(reader: PdfReader, appendix_start: int,
+                   appendices: list[dict[str, Any]]) -> list[range]:
+    """The pages of each appendix: each starts a page with its heading ("Phụ lục II")."""
+    starts = [i for i in range(appendix_start, len(reader.pages))
+              if norm(reader.pages[i].extract_text()).startswith("Phụ lục")]
+    assert starts and starts[0] == appendix_start
+    assert len(starts) == len(appendices)
+    for start, pl in zip(starts, appendices, strict=True):
+        assert norm(reader.pages[start].extract_text()).startswith(
+            norm(md_plain(pl["tieu-de"])) + " ")
+    return [range(a, b) for a, b in zip(starts, [*starts[1:], len(reader.pages)], strict=True)]
 
 
 # --------------------------------------------------------------------------------------------
@@ -314,32 +333,33 @@ def test_noi_nhan_label_shares_the_signature_baseline(
     assert label.x == pytest.approx(MARGIN_LEFT, abs=0.5)
 
 
-def test_appendix_text(reader: PdfReader, sample_meta: dict[str, Any], appendix_start: int) -> None:
-    pl = sample_meta["phu-luc"]
-    text = norm("\n".join(p.extract_text() for p in reader.pages[appendix_start:]))
-    assert text.startswith(norm(md_plain(pl["tieu-de"])))
-    assert norm(md_plain(pl["ten"])).upper() in text
-    assert norm(md_plain(pl["kem-theo"])) in text
-    squashed = squash(text)
-    numbers = [md_plain(row["o"][1]) for row in pl["dong"] if "o" in row]
-    assert len(numbers) >= 2
-    for number in numbers:
-        doc_no = re.split(r"\s+[Nn]gày\b", number)[0]
-        assert squash(doc_no) in squashed, doc_no
-    for row in pl["dong"]:
-        if "nhan" in row:
-            assert squash(md_plain(row["nhan"])) in squashed
+def test_appendix_text(reader: PdfReader, appendices: list[dict[str, Any]],
+                       appendix_pages: list[range]) -> None:
+    for pl, pages in zip(appendices, appendix_pages, strict=True):
+        text = norm("\n".join(reader.pages[i].extract_text() for i in pages))
+        assert text.startswith(norm(md_plain(pl["tieu-de"])))
+        assert norm(md_plain(pl["ten"])).upper() in text
+        if pl.get("kem-theo"):
+            assert norm(md_plain(pl["kem-theo"])) in text
+        squashed = squash(text)
+        numbers = [md_plain(row["o"][1]) for row in pl["dong"] if "o" in row]
+        assert len(numbers) >= 2
+        for number in numbers:
+            doc_no = re.split(r"\s+[Nn]gày\b", number)[0]
+            assert squash(doc_no) in squashed, doc_no
+        for row in pl["dong"]:
+            if "nhan" in row:
+                assert squash(md_plain(row["nhan"])) in squashed
 
 
 def test_appendix_header_row_repeats(
-    reader: PdfReader, sample_meta: dict[str, Any], appendix_start: int
+    reader: PdfReader, appendices: list[dict[str, Any]], appendix_pages: list[range]
 ) -> None:
-    first_col, last_col = (
-        md_plain(c) for c in (sample_meta["phu-luc"]["cot"][0], sample_meta["phu-luc"]["cot"][-1])
-    )
-    for i in range(appendix_start, len(reader.pages)):
-        text = norm(reader.pages[i].extract_text())
-        assert first_col in text and norm(last_col) in text, f"page {i + 1}"
+    for pl, pages in zip(appendices, appendix_pages, strict=True):
+        first_col, last_col = (md_plain(c) for c in (pl["cot"][0], pl["cot"][-1]))
+        for i in pages:
+            text = norm(reader.pages[i].extract_text())
+            assert first_col in text and norm(last_col) in text, f"page {i + 1}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -371,10 +391,11 @@ def test_following_pages_are_numbered_in_the_top_margin(reader: PdfReader, appen
         _assert_page_number(reader, i, i + 1)
 
 
-def test_appendix_is_numbered_separately(reader: PdfReader, appendix_start: int) -> None:
-    assert not top_band(reader, appendix_start), "first appendix page must show no number"
-    for i in range(appendix_start + 1, len(reader.pages)):
-        _assert_page_number(reader, i, i - appendix_start + 1)
+def test_appendix_is_numbered_separately(reader: PdfReader, appendix_pages: list[range]) -> None:
+    for pages in appendix_pages:  # each appendix from its own page 1
+        assert not top_band(reader, pages[0]), "first appendix page must show no number"
+        for i in pages[1:]:
+            _assert_page_number(reader, i, i - pages[0] + 1)
 
 
 # --------------------------------------------------------------------------------------------
@@ -390,7 +411,12 @@ def test_rebuild_is_byte_identical(tmp_path: Path, sample_text: str, built: Path
 def test_typst_source_and_no_warnings(sample_text: str) -> None:
     source = render_typst_source(sample_text, templates=TEMPLATES, epoch=EPOCH)
     assert '#metadata("phu-luc") <phu-luc-start>' in source
-    assert "#figure(" not in source  # the appendix table may break across pages
+    # the appendix table may break across pages: no figure around it
+    assert "#figure(" not in source[source.index('#metadata("phu-luc") <phu-luc-start>'):]
+    if not re.search(r"^\|", split_input(sample_text)[1], re.MULTILINE):
+        assert "#figure(" not in source  # no table in the body: no figure at all
+    # a table of the body is a figure (pandoc's), which the template lets break across pages
+    assert "#show figure.where(kind: table): set block(breakable: true)" in source
     assert "#set page(flipped: true" in source
     result = compile_typst(source, templates=TEMPLATES, epoch=EPOCH)
     assert result.warnings == ()
@@ -409,6 +435,27 @@ def test_missing_templates_are_reported(tmp_path: Path, sample_text: str) -> Non
     with pytest.raises(PandocError, match="Không tìm thấy"):
         write_pdf(sample_text, tmp_path / "x.pdf", templates=tmp_path, epoch=EPOCH)
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_long_body_table_breaks_across_pages_and_keeps_its_lead_in(tmp_path: Path) -> None:
+    """A body table longer than the rest of the page starts under its lead-in and goes on over
+    the next page, its header row repeated (a figure would move whole to the next page)."""
+    filler = "\n\n".join(f"Đoạn văn thứ {i} của báo cáo, viết đủ dài để chiếm một dòng trên "
+                          "trang giấy khổ A4 của văn bản." for i in range(1, 19))
+    rows = "\n".join(f"| Chỉ tiêu số {i} | {i * 7} | {i * 11} |" for i in range(1, 61))
+    table = "| Nội dung | Tháng này | Lũy kế |\n|---|---|---|\n" + rows
+    doc = LETTERS_DOC.replace("{s}\n\n**{s}**\n\n*{s}*\n\n***{s}***\n",
+                              f"{filler}\n\nKết quả thực hiện các chỉ tiêu:\n\n{table}\n")
+    out = tmp_path / "table.pdf"
+    write_pdf(doc, out, templates=TEMPLATES, epoch=EPOCH)
+    reader = PdfReader(out)
+    pages = [norm(p.extract_text()) for p in reader.pages]
+    lead = next(i for i, t in enumerate(pages) if "Kết quả thực hiện các chỉ tiêu:" in t)
+    assert "Chỉ tiêu số 1 " in pages[lead]  # the table starts on the page of its lead-in
+    last = next(i for i, t in enumerate(pages) if "Chỉ tiêu số 60 " in t)
+    assert last > lead  # … and goes on over the next page
+    for i in range(lead, last + 1):
+        assert "Nội dung Tháng này Lũy kế" in pages[i], f"page {i + 1}"
 
 
 # --------------------------------------------------------------------------------------------

@@ -24,8 +24,10 @@ from docx import Document
 from pypdf import PdfReader
 from test_docx_nd30 import (  # noqa: F401 - the rules that apply to any report, run on ours
     TNR,
+    AppendixExpect,
     Docx,
     Para,
+    ReportExpect,
     _all_runs,
     on,
     q,
@@ -54,7 +56,7 @@ from test_docx_nd30 import (  # noqa: F401 - the rules that apply to any report,
     test_R33_heading_styles,
     test_R34_page_numbers,
     test_R35_appendix_page_numbering,
-    test_R36_quyen_han_kt,
+    test_R36_quyen_han,
     test_R37_signer_title_style,
     test_R39_signature_space,
     test_R40_signature_table,
@@ -126,6 +128,19 @@ def flat(text: str) -> str:
 
 # --------------------------------------------------------------------------------------------
 # fixtures: the DOCX and PDF of the test repository, built once
+
+
+@pytest.fixture(scope="module")
+def case() -> ReportExpect:
+    """What the Nghị định 30 rules imported above expect of the test repository's report: the
+    deputy signs for the director (KT.), one appendix ("Phụ lục"). The fields no imported rule
+    reads are left as the fixture has them or empty."""
+    return ReportExpect(
+        id="shape", signer=("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"), name="Nguyễn Thị Thu Hà",
+        noi_nhan=1 + 5, diem=(), kem_theo_month="5/2025",
+        appendices=(AppendixExpect(heading="Phụ lục"),), needles=(),
+        kinh_gui=None,  # two addressees: Kính gửi is tested below (R25)
+    )
 
 
 @pytest.fixture(scope="module")

@@ -78,7 +78,7 @@ def test_new_with_an_impossible_year_is_a_clear_message(repo_copy: Path, month: 
     assert result.exit_code == 1, result.output
     assert "nằm ngoài khoảng 1990–2100" in result.output
     assert "invalid literal" not in result.output and "out of range" not in result.output
-    assert sorted(p.name for p in (repo_copy / "content").iterdir()) == ["2023"]
+    assert sorted(p.name for p in (repo_copy / "content").iterdir()) == ["2023", "2025"]
 
 
 def test_new_with_month_13_is_refused_with_exit_1(repo_copy: Path):

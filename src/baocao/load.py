@@ -11,7 +11,7 @@ import difflib
 import os
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -28,6 +28,7 @@ from .document.checks import BodyCheck, check_bodies
 from .model import (
     APPENDIX_COLUMNS,
     DEFAULT_APPENDIX_COLUMNS,
+    MIN_COLUMN_WIDTH,
     STATUS_KEYS,
     Adjustment,
     AppendixColumn,
@@ -306,21 +307,22 @@ def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] |
                 field = f
         if field is None:
             return None
-        ann = field.annotation
-        args = getattr(ann, "__args__", ()) or ()
-        candidates = [ann, *args]
-        nxt = next(
-            (c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None
-        )
-        if nxt is None:
-            for c in candidates:
-                for inner in getattr(c, "__args__", ()) or ():
-                    if isinstance(inner, type) and issubclass(inner, BaseModel):
-                        nxt = inner
+        nxt = _schema_class_in(field.annotation)
         if nxt is None:
             return None
         cur = nxt
     return cur
+
+
+def _schema_class_in(ann: Any) -> type[BaseModel] | None:
+    """The schema class inside a field's type (list[X] | None, list[str | X], …), or None."""
+    if isinstance(ann, type) and issubclass(ann, BaseModel):
+        return ann
+    for inner in getattr(ann, "__args__", ()) or ():
+        found = _schema_class_in(inner)
+        if found is not None:
+            return found
+    return None
 
 
 def validate(
@@ -341,7 +343,7 @@ def validate(
         try:
             return model.model_validate(data)
         except ValidationError as exc:
-            errors = exc.errors()
+            errors = _branch_errors(exc.errors(), data)
         extra = [e for e in errors if e["type"] == "extra_forbidden"]
         if extra:
             for e in extra:
@@ -359,6 +361,37 @@ def validate(
             _report_error(dict(e), loaded, rel, problems, offset, prefix)
         return None
     return None
+
+
+#: Names pydantic gives the plain branches of a union in an error's location.
+_PLAIN_BRANCHES = frozenset(("str", "int", "bool", "float", "list", "dict"))
+
+
+def _branch_errors(errors: list[Any], data: Any) -> list[dict[str, Any]]:
+    """The errors of a union field (a column is "tt" or {key: tt, width: 12}) name the branch
+    in their location ("str", "ColumnEntry"): keep the errors of the branch the input is
+    written as (a mapping: the schema class; anything else: the plain value), without the
+    branch name, so that each problem is reported once, at the key it is about."""
+    kept: list[dict[str, Any]] = []
+    for error in errors:
+        e = dict(error)
+        loc: list[Any] = []
+        cur, keep = data, True
+        for step in e["loc"]:
+            if ((isinstance(cur, dict) and step in cur)
+                    or (isinstance(cur, list) and isinstance(step, int) and 0 <= step < len(cur))):
+                cur = cur[step]
+            elif isinstance(step, str) and (step in _PLAIN_BRANCHES or step[:1].isupper()):
+                # a branch name: right for a mapping only when it names a schema class
+                keep = keep and (isinstance(cur, dict) != (step in _PLAIN_BRANCHES))
+                continue
+            else:
+                cur = None
+            loc.append(step)
+        if keep:
+            e["loc"] = tuple(loc)
+            kept.append(e)
+    return kept
 
 
 def _report_error(
@@ -386,6 +419,11 @@ def _report_error(
         )
     elif etype in ("string_too_short", "too_short"):
         problems.add(rel, line, col, "E203", f"\"{name}\" không được để trống")
+    elif etype in ("greater_than_equal", "less_than_equal"):
+        bound = "nhỏ nhất là" if etype == "greater_than_equal" else "lớn nhất là"
+        limit = ctx.get("ge", ctx.get("le"))
+        problems.add(rel, line, col, "E203",
+                     f"\"{name}\": {e['input']!r} ngoài khoảng cho phép ({bound} {limit})")
     elif etype == "string_pattern_mismatch":
         problems.add(
             rel, line, col, "E203",
@@ -793,7 +831,8 @@ def _appendix_spec(meta: SectionMeta, loaded: Loaded, offset: int, rel: str,
     seen: dict[str, int] = {}
     for i, item in enumerate(meta.columns if meta.columns is not None
                              else DEFAULT_APPENDIX_COLUMNS):
-        key, title = (item.key, item.title) if isinstance(item, ColumnEntry) else (item, None)
+        key, title, declared = ((item.key, item.title, item.width)
+                                if isinstance(item, ColumnEntry) else (item, None, None))
         where = at("columns", i, "key") if isinstance(item, ColumnEntry) else at("columns", i)
         if key not in APPENDIX_COLUMNS:
             hint = _suggest(key, list(APPENDIX_COLUMNS))
@@ -807,10 +846,13 @@ def _appendix_spec(meta: SectionMeta, loaded: Loaded, offset: int, rel: str,
             continue
         seen[key] = where[0]
         default_title, width = APPENDIX_COLUMNS[key]
-        columns.append(AppendixColumn(key, " ".join((title or default_title).split()), width))
+        columns.append(AppendixColumn(key, " ".join((title or default_title).split()),
+                                      width if declared is None else declared,
+                                      declared=declared is not None))
     if meta.columns is not None and not meta.columns:
         problems.add(rel, *at("columns"), "E203",
                      "\"columns\" không được để trống (bỏ dòng này để dùng các cột mặc định)")
+    _check_widths(columns, at, rel, problems)
     topics: list[AppendixTopic] = []
     topic_keys: dict[str, int] = {}
     for i, t in enumerate(meta.topics):
@@ -851,6 +893,20 @@ def _appendix_spec(meta: SectionMeta, loaded: Loaded, offset: int, rel: str,
         group_line=at("group")[0] if "group" in written else 2,
         select_line=at("select")[0] if "select" in written else 2,
     )
+
+
+def _check_widths(columns: list[AppendixColumn], at: Callable[..., tuple[int, int]], rel: str,
+                  problems: Problems) -> None:
+    """Declared column widths are percents of the table: together at most 100, and leaving
+    every column without a width at least the smallest width (MIN_COLUMN_WIDTH)."""
+    declared = sum(c.width for c in columns if c.declared)
+    rest = sum(1 for c in columns if not c.declared)
+    if not declared or declared + rest * MIN_COLUMN_WIDTH <= 100:
+        return
+    why = (f"không còn đủ chỗ cho {rest} cột không ghi độ rộng (mỗi cột ít nhất "
+           f"{MIN_COLUMN_WIDTH}%)" if rest else "quá 100% bề rộng bảng")
+    problems.add(rel, *at("columns"), "E203",
+                 f"\"columns\": độ rộng các cột cộng lại {declared}%, {why}")
 
 
 def _check_structure(meta: ReportMeta, sections: list[Section], problems: Problems) -> None:

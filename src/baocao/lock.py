@@ -104,7 +104,9 @@ def _section(s: Section) -> dict[str, Any]:
 
 def _declaration_data(spec: AppendixSpec) -> dict[str, Any]:
     return {
-        "columns": [[c.key, c.title] for c in spec.columns], "group": spec.group,
+        # A declared width joins its column only when given: older fingerprints stay valid.
+        "columns": [[c.key, c.title, c.width] if c.declared else [c.key, c.title]
+                    for c in spec.columns], "group": spec.group,
         "topics": [[t.key, t.title] for t in spec.topics], "numbering": spec.numbering,
         "select": spec.select, "tasks": list(spec.tasks), "kem_theo": spec.kem_theo,
     }

@@ -386,12 +386,22 @@ DEFAULT_APPENDIX_COLUMNS = (
 )
 
 
+#: Bounds of a declared column width (percent of the table's width).
+MIN_COLUMN_WIDTH, MAX_COLUMN_WIDTH = 3, 60
+
+
 class ColumnEntry(_Schema):
-    """An appendix column with its own header text."""
+    """An appendix column with its own header text and/or width."""
 
     key: str = Field(description="Mã cột: " + ", ".join(APPENDIX_COLUMNS) + ".",
                      json_schema_extra={"enum": list(APPENDIX_COLUMNS)})
-    title: str = Field(min_length=1, description="Tiêu đề cột in trong bảng.")
+    title: str | None = Field(
+        default=None, min_length=1,
+        description="Tiêu đề cột in trong bảng (bỏ trống: tiêu đề mặc định của cột).")
+    width: int | None = Field(
+        default=None, ge=MIN_COLUMN_WIDTH, le=MAX_COLUMN_WIDTH,
+        description=f"Độ rộng cột, phần trăm bề rộng bảng ({MIN_COLUMN_WIDTH}–"
+        f"{MAX_COLUMN_WIDTH}); các cột không ghi chia nhau phần còn lại.")
 
 
 class TopicEntry(_Schema):
@@ -528,9 +538,13 @@ class Task:
 
 @dataclass(frozen=True)
 class AppendixColumn:
+    """A column of an appendix table: ``width`` is the key's default relative width, or the
+    percent of the table's width the declaration gives (``declared``)."""
+
     key: str
     title: str
     width: int
+    declared: bool = False
 
 
 @dataclass(frozen=True)

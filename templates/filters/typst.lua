@@ -6,7 +6,8 @@ typst.lua: typst-only adjustments, run AFTER official.lua (PDF route only).
   * Headers: a LineBreak becomes `#linebreak()`; pandoc writes `\` + newline, and a newline ends a
     typst heading, which would push the Phần title out of the heading.
   * The last body paragraph is kept on the page of the signature block (a signature page must not
-    be empty of content): it is wrapped in a sticky typst block.
+    be empty of content): it is wrapped in a sticky typst block; so is a paragraph right before a
+    table of the body (its lead-in stays with the table).
   * Appendix table (phu-luc.bang) written as raw typst instead of pandoc's `#figure(table(…))`:
     no figure wrapper (a figure does not break across pages), relative widths as `fr`, the header
     row repeated on every page, and each group row ("I", "ĐÃ THỰC HIỆN: …", recognised as a row
@@ -181,7 +182,24 @@ local function Header(h)
   }
 end
 
+--- A paragraph right before a table in the body (its lead-in, "Kết quả …:") is kept on the page
+--- where the table starts.
+local function keep_lead_ins(blocks)
+  local out = pandoc.Blocks({})
+  for i, b in ipairs(blocks) do
+    local nxt = blocks[i + 1]
+    if (b.t == "Para" or b.t == "Plain") and nxt and nxt.t == "Table" then
+      out:insert(pandoc.Div({b}, pandoc.Attr("", {}, {{"typst:sticky", "true"},
+                                                       {"typst:width", "100%"}})))
+    else
+      out:insert(b)
+    end
+  end
+  return out
+end
+
 local function Pandoc(doc)
+  doc.blocks = doc.blocks:walk{Blocks = keep_lead_ins}  -- the top list too
   local last = doc.blocks[#doc.blocks]
   if last and (last.t == "Para" or last.t == "Plain") then
     -- width: without it the block shrinks to its content and the lines are not justified

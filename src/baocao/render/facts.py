@@ -182,17 +182,30 @@ FIXED_COLUMNS = ("tt", "thoi_han", "ngay_hoan_thanh", "tien_do", "tinh_trang")
 def scaled_widths(columns: tuple[AppendixColumn, ...]) -> tuple[int | float, ...]:
     """Relative widths summing to 100 (the templates scale them to the page's text width);
     the default seven columns sum to 100 already and keep their exact values. Otherwise the
-    fixed columns keep their widths and the text columns are scaled to fill the rest."""
+    fixed columns keep their widths and the text columns are scaled to fill the rest.
+
+    A width the declaration gives (``declared``, a percent) is kept; the other columns share
+    what is left by the same rule. When every column has one, they are scaled to sum to 100."""
+    rest = [c for c in columns if not c.declared]
+    if not rest:
+        return tuple(_shared_widths(list(columns), 100, fixed_keys=()))
+    found = iter(_shared_widths(rest, 100 - sum(c.width for c in columns if c.declared)))
+    return tuple(c.width if c.declared else next(found) for c in columns)
+
+
+def _shared_widths(columns: list[AppendixColumn], space: int,
+                   fixed_keys: tuple[str, ...] = FIXED_COLUMNS) -> list[int | float]:
+    """The widths of *columns* scaled to sum to *space*: the columns of *fixed_keys* keep
+    theirs unless that leaves too little (a fifth of *space*) for the others."""
     total = sum(c.width for c in columns)
-    if total == 100 or not total:
-        return tuple(c.width for c in columns)
-    fixed = sum(c.width for c in columns if c.key in FIXED_COLUMNS)
+    if total == space or not total:
+        return [c.width for c in columns]
+    fixed = sum(c.width for c in columns if c.key in fixed_keys)
     flexible = total - fixed
-    if not flexible or fixed >= 80:  # nothing to stretch, or too little left: scale all
-        return tuple(round(c.width * 100 / total, 1) for c in columns)
-    factor = (100 - fixed) / flexible
-    return tuple(c.width if c.key in FIXED_COLUMNS else round(c.width * factor, 1)
-                 for c in columns)
+    if not flexible or fixed >= space * 0.8:  # nothing to stretch, or too little left
+        return [round(c.width * space / total, 1) for c in columns]
+    factor = (space - fixed) / flexible
+    return [c.width if c.key in fixed_keys else round(c.width * factor, 1) for c in columns]
 
 
 def summary_lines(values: dict[str, str]) -> list[str]:

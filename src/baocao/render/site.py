@@ -58,6 +58,7 @@ from .facts import (
     ReportFacts,
     TaskTableRow,
     compute_facts,
+    scaled_widths,
     summary_lines,
 )
 from .memo import RenderMemo
@@ -718,9 +719,12 @@ def appendix_table(facts: ReportFacts | AppendixFacts, anchors: Mapping[str, str
                               _chip_text(row, labels), cells))
     widths: tuple[float, ...] = ()
     if tuple(c.key for c in columns) != tuple(c.key for c in DEFAULT_APPENDIX.columns):
-        chip_width = next((c.width for c in columns if c.key in _CHIP_COLUMNS), 11)
+        # Declared widths are percents of the table: the others share the rest, as in print.
+        given = (scaled_widths(columns) if any(c.declared for c in columns)
+                 else tuple(c.width for c in columns))
+        chip_width = next((given[i] for i, c in enumerate(columns) if c.key in _CHIP_COLUMNS), 11)
         # TT keeps the stylesheet's 5 % (two digits and the cell padding).
-        raw = [max(columns[i].width, 5) if columns[i].key == "tt" else columns[i].width
+        raw = [max(given[i], 5) if columns[i].key == "tt" else given[i]
                for i in shown] + [chip_width]
         widths = tuple(round(w * 100 / sum(raw), 1) for w in raw)
     return TaskTable("appendix", "Các nhiệm vụ của phụ lục, nhóm theo tình trạng tại ngày chốt "

@@ -126,19 +126,45 @@ def _keep_with_signature(body: etree._Element) -> None:
         previous = previous.getprevious()  # e.g. a bookmarkEnd
     if previous is None:
         return
-    p_pr = previous.find("w:pPr", _NS)
+    _keep_next(previous)
+
+
+def _keep_next(p: etree._Element) -> None:
+    p_pr = p.find("w:pPr", _NS)
     if p_pr is None:
         p_pr = etree.Element(_q("w:pPr"))
-        previous.insert(0, p_pr)
+        p.insert(0, p_pr)
     if p_pr.find("w:keepNext", _NS) is None:
         style = p_pr.find("w:pStyle", _NS)
         p_pr.insert(0 if style is None else 1, etree.Element(_q("w:keepNext")))
 
 
+def _keep_lead_ins(body: etree._Element) -> None:
+    """A paragraph right before a table of the body (before the signature block; its lead-in,
+    "Kết quả …:") stays on the page where the table starts."""
+    blocks = [t for t in body.findall("w:tbl", _NS)
+              if (s := t.find("w:tblPr/w:tblStyle", _NS)) is not None
+              and s.get(_q("w:val")) == "HeaderBlock"]
+    if len(blocks) < 2:
+        return
+    for child in body:
+        if child is blocks[-1]:
+            break
+        style = child.find("w:tblPr/w:tblStyle", _NS) if child.tag == _q("w:tbl") else None
+        if style is None or style.get(_q("w:val")) != "Table":
+            continue
+        previous = child.getprevious()
+        while previous is not None and previous.tag == _q("w:bookmarkEnd"):
+            previous = previous.getprevious()
+        if previous is not None and previous.tag == _q("w:p"):
+            _keep_next(previous)
+
+
 def postprocess_document_xml(xml: bytes) -> bytes:
     """Rows of pandoc tables (style "Table") never split, each such table spans the text width
-    of the section it is in (pandoc sizes every table for a 5.5 in portrait column), and the
-    last body paragraph is kept with the signature block."""
+    of the section it is in (pandoc sizes every table for a 5.5 in portrait column), the
+    last body paragraph is kept with the signature block, and a paragraph right before a body
+    table with the table."""
     root = etree.fromstring(xml)
     body = root.find("w:body", _NS)
     if body is None:
@@ -163,6 +189,7 @@ def postprocess_document_xml(xml: bytes) -> bytes:
     for tbl in pending:  # no final sectPr (should not happen): assume portrait
         _fit_table(tbl, TEXT_W_PORTRAIT)
     _keep_with_signature(body)
+    _keep_lead_ins(body)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
