@@ -1,7 +1,12 @@
 --[[
 typst.lua: typst-only adjustments, run AFTER official.lua (PDF route only).
 
-  * A Str that typst's markup would change ("...", ‘ ’) becomes a typst string literal.
+  * A Str that typst's markup would change becomes a typst string literal, shown exactly as
+    typed (the official text is the source's text, character for character): "..." (typst's
+    ellipsis), "-" before a digit (typst's minus sign U+2212: "2023 -2025", "-5"), "-?" (typst's
+    soft hyphen), and the quotes ‘ ’ (pandoc's typst writer prints ’ as a straight quote).
+    pandoc's writer already escapes "--", "---", "~", '"' and "'"; the template turns smart
+    quotes off.
   * Plain-text title/author for the PDF document properties (typst `document()` wants strings).
   * Headers: a LineBreak becomes `#linebreak()`; pandoc writes `\` + newline, and a newline ends a
     typst heading, which would push the Phần title out of the heading.
@@ -154,9 +159,6 @@ local function table_code(tbl)
 end
 
 local function Meta(m)
-  m["pdf-title"] = typst_string(m.title)
-  m["pdf-author"] = typst_string(m.author)
-
   local pl = m["phu-luc"]  -- one map, or a list of maps (Phụ lục I, II, …)
   if pl and pl["bang"] then
     pl["bang"] = pandoc.MetaBlocks(pandoc.Blocks(pl["bang"]):walk{Table = table_code})
@@ -191,19 +193,36 @@ local function Pandoc(doc)
   return doc
 end
 
--- One traversal: pandoc applies Header (blocks) first, then Meta, then Pandoc.
---- Text typst's markup would change: "..." (its shorthand for an ellipsis) and the typographic
---- quotes ‘ ’ (pandoc's typst writer prints them as straight quotes). Such a Str is written as a
---- typst string literal, shown exactly as typed (the official text is the source's text).
+--- Plain-text title/author for the PDF document properties, taken before the Str pass below
+--- turns some words into raw typst (which has no plain text).
+local function DocumentProperties(m)
+  m["pdf-title"] = typst_string(m.title)
+  m["pdf-author"] = typst_string(m.author)
+  return m
+end
+
+--- Text typst's markup would change (see the header comment). "-" is followed by a digit, by
+--- "?" or by any non-ASCII character (typst's minus rule takes any Unicode digit).
+local function changed_by_markup(text)
+  return text:find("...", 1, true) or text:find("\u{2018}") or text:find("\u{2019}")
+    or text:find("%-[%d?\128-\255]")
+end
+
+--- A typst string literal that shows `text` as it is. The ";" ends the embedded expression, so
+--- a "(" or "[" right after it is text, not a call.
+local function literal(text)
+  return '#"' .. text:gsub("\\", "\\\\"):gsub('"', '\\"') .. '";'
+end
+
 local function Str(el)
-  local text = el.text
-  if text:find("...", 1, true) or text:find("\u{2018}") or text:find("\u{2019}") then
-    local s = text:gsub("\\", "\\\\"):gsub('"', '\\"')
-    return pandoc.RawInline("typst", '#"' .. s .. '"')
+  if changed_by_markup(el.text) then
+    return pandoc.RawInline("typst", literal(el.text))
   end
 end
 
+-- pandoc applies, in each traversal, Header (blocks) first, then Meta, then Pandoc.
 return {
+  {Meta = DocumentProperties},
   {Str = Str},
   {Header = Header, Meta = Meta, Pandoc = Pandoc},
 }
