@@ -7,6 +7,11 @@ typst.lua: typst-only adjustments, run AFTER official.lua (PDF route only).
     soft hyphen), and the quotes ‘ ’ (pandoc's typst writer prints ’ as a straight quote).
     pandoc's writer already escapes "--", "---", "~", '"' and "'"; the template turns smart
     quotes off.
+  * A word holding a document number, a date or a number range ("1036/KHCN-QLCN,",
+    "221-KL/TUBG-TUHD", "15/9/2023", "2019-2023") is put in a box, which no line breaks: typst
+    would break after "/" ("1036/ ⏎ KHCN-QLCN"). The tokens are those of
+    baocao.vietnamese.number_tokens (same character classes; a test compares the two). A box
+    wider than its line (a long number in a narrow column) still wraps inside itself.
   * Plain-text title/author for the PDF document properties (typst `document()` wants strings).
   * Headers: a LineBreak becomes `#linebreak()`; pandoc writes `\` + newline, and a newline ends a
     typst heading, which would push the Phần title out of the heading.
@@ -214,8 +219,61 @@ local function literal(text)
   return '#"' .. text:gsub("\\", "\\\\"):gsub('"', '\\"') .. '";'
 end
 
+--- Letters and digits of a number token (as baocao.vietnamese._TOKEN_CHAR): ASCII, and the
+--- Latin letters of Latin-1, Latin Extended-A/B and Latin Extended Additional.
+local function is_alnum(c)
+  return (c >= 48 and c <= 57) or (c >= 65 and c <= 90) or (c >= 97 and c <= 122)
+    or (c >= 0xC0 and c <= 0x24F and c ~= 0xD7 and c ~= 0xF7) or (c >= 0x1E00 and c <= 0x1EFF)
+end
+
+local function is_joiner(c)
+  return c == 45 or c == 47 or c == 46  -- - / .
+end
+
+--- Whether `text` holds a number token: from the start of a word, runs of letters and digits
+--- joined by single "/", "-" or "." (at least two runs), with a digit among them.
+local function has_number_token(text)
+  if not text:find("%d") or not text:find("[-/.]") then
+    return false
+  end
+  local cps = {}
+  for _, c in utf8.codes(text) do
+    cps[#cps + 1] = c
+  end
+  local n = #cps
+  local i = 1
+  while i <= n do
+    if is_alnum(cps[i]) and (i == 1 or not is_alnum(cps[i - 1])) then
+      local j, runs, digit, stop = i, 0, false, i
+      while true do
+        local k = j
+        while k <= n and is_alnum(cps[k]) do
+          digit = digit or (cps[k] >= 48 and cps[k] <= 57)
+          k = k + 1
+        end
+        runs = runs + 1
+        stop = k
+        if k < n and is_joiner(cps[k]) and is_alnum(cps[k + 1]) then
+          j = k + 1
+        else
+          break
+        end
+      end
+      if runs >= 2 and digit then
+        return true
+      end
+      i = stop
+    else
+      i = i + 1
+    end
+  end
+  return false
+end
+
 local function Str(el)
-  if changed_by_markup(el.text) then
+  if has_number_token(el.text) then
+    return pandoc.RawInline("typst", "#box(" .. literal(el.text):sub(2, -2) .. ");")
+  elseif changed_by_markup(el.text) then
     return pandoc.RawInline("typst", literal(el.text))
   end
 end
