@@ -327,6 +327,10 @@ def test_issued_fixture_is_the_draft_with_number_and_date() -> None:
         ('dia-danh-ngay: "Bắc Giang, ngày    tháng 9 năm 2023"',
          'dia-danh-ngay: "Bắc Giang, ngày 28 tháng 9 năm 2023"'),
         ("draft: true", "draft: false"),
+        ('  kem-theo: "(Kèm theo Báo cáo số      /BC-KHCN ngày    tháng 9 năm 2023 của Sở Khoa '
+         'học và Công nghệ)"',
+         '  kem-theo: "(Kèm theo Báo cáo số 1234/BC-KHCN ngày 28 tháng 9 năm 2023 của Sở Khoa '
+         'học và Công nghệ)"'),
     ]
 
 
@@ -822,12 +826,15 @@ def test_R46_appendix_heading(doc: Docx) -> None:
     assert p.el.getprevious().find("w:pPr/w:sectPr", NS) is not None
 
 
-def test_R47_kem_theo(doc: Docx) -> None:
+def test_R47_kem_theo(doc: Docx, final_doc: Docx) -> None:
     p = doc.one("KemTheo")
     assert doc.one("PhuLucTen").el.getnext() is p.el
-    assert re.fullmatch(r"\(Kèm theo Báo cáo số[ \u00a0]+/BC-KHCN ngày[ \u00a0]+/9/2023 của "
-                        r"Sở Khoa học và Công nghệ\)", p.text), p.text
+    # "(Kèm theo văn bản số …/…-… ngày …. tháng ….năm ….)": the draft keeps the blanks
+    assert re.fullmatch(r"\(Kèm theo Báo cáo số[ \u00a0]+/BC-KHCN ngày[ \u00a0]+tháng 9 năm 2023 "
+                        r"của Sở Khoa học và Công nghệ\)", p.text), p.text
     assert p.flag("w:i") and not p.flag("w:b") and p.size() in (13, 14) and p.jc == "center"
+    assert final_doc.one("KemTheo").text == ("(Kèm theo Báo cáo số 1234/BC-KHCN ngày 28 tháng 9 "
+                                             "năm 2023 của Sở Khoa học và Công nghệ)")
 
 
 def test_R49_appendix_table(doc: Docx) -> None:
