@@ -44,6 +44,8 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 #: The audit's tokens, and synthetic long ones (still narrower than the narrow column below).
 TOKENS = ("1036/KHCN-QLCN", "221-KL/TUBG-TUHD", "01/2024/NĐ-CP", "15/9/2023", "2019-2023",
           "256-258-260", "14/2023/TT-BKHHCN", "19/10/1961-19/10/2023", "2345/QĐ-UBND-KGVX")
+#: A boxed word in the typst source (templates/filters/typst.lua).
+BOX = re.compile(r'#box\(text\(overhang: false, "((?:[^"\\]|\\.)*)"\)\);')
 FILL = ("Công", "văn", "số", "ngày", "của", "Sở", "về", "việc", "giao", "UBND", "tỉnh", "Bắc")
 
 
@@ -94,7 +96,7 @@ def test_typst_boxes_the_words_python_finds(tmp_path):
            'dia-danh-ngay: "Y"\nten-loai: "BÁO CÁO"\ntrich-yeu: "Z"\nnoi-nhan: ["Lưu."]\n'
            'quyen-han: ""\nchuc-vu: "C"\nnguoi-ky: "N"\n---\n\n' + body + "\n")
     typst = render_typst_source(doc, templates=TEMPLATES, epoch=EPOCH)
-    boxed = {re.sub(r"\\(.)", r"\1", m) for m in re.findall(r'#box\("((?:[^"\\]|\\.)*)"\);', typst)}
+    boxed = {re.sub(r"\\(.)", r"\1", m.group(1)) for m in BOX.finditer(typst)}
     expected = {w for w in words if number_tokens(w)}
     assert len(expected) > 100
     assert boxed - {"01/X"} == expected
@@ -150,6 +152,7 @@ def _build(source: str, folder: Path, epoch: int) -> tuple[Path, Path]:
     docx, typst = build_docx(source, templates=TEMPLATES, epoch=epoch, with_typst=True)
     assert typst is not None
     write_atomic(folder / "r.docx", docx)
+    (folder / "r.typ").write_text(typst, encoding="utf-8")
     write_pdf_from_typst(typst, folder / "r.pdf", templates=TEMPLATES, epoch=epoch)
     return folder / "r.docx", folder / "r.pdf"
 
@@ -230,6 +233,35 @@ def test_shipped_pdf_keeps_every_token_whole(shipped):
     text = pdf_text(pdf)
     assert broken_tokens(expected, text) == {}
     assert _line_ends(text) == []
+
+
+def _page_images(pdf: Path, folder: Path, exe: str) -> list[bytes]:
+    folder.mkdir()
+    subprocess.run([exe, "-r", "40", "-png", str(pdf), str(folder / "p")], check=True,
+                   capture_output=True)
+    return [p.read_bytes() for p in sorted(folder.glob("p-*.png"))]
+
+
+def test_a_box_moves_no_glyph(shipped, tmp_path):
+    """On the shipped report's portrait pages no token stands where a line breaks, so the boxes
+    must change no pixel there: the same typst source with every box taken out renders the same
+    pages. (A box ending in a comma once stood off its neighbours on the centred trích yếu line:
+    typst let the comma hang out of the box.)"""
+    exe = shutil.which("pdftoppm")
+    if exe is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    _, pdf = shipped
+    typst = (pdf.parent / "r.typ").read_text(encoding="utf-8")
+    assert len(BOX.findall(typst)) > 100
+    unboxed = BOX.sub(lambda m: '#"' + m.group(1) + '";', typst)
+    write_pdf_from_typst(unboxed, tmp_path / "unboxed.pdf", templates=TEMPLATES, epoch=EPOCH)
+    portrait = [i for i, p in enumerate(PdfReader(pdf).pages)
+                if p.mediabox.height > p.mediabox.width]
+    boxed_pages = _page_images(pdf, tmp_path / "boxed", exe)
+    unboxed_pages = _page_images(tmp_path / "unboxed.pdf", tmp_path / "plain", exe)
+    assert len(portrait) == 15
+    for i in portrait:
+        assert boxed_pages[i] == unboxed_pages[i], f"page {i + 1}"
 
 
 # --------------------------------------------------------------------------------------------

@@ -9,7 +9,8 @@ typst.lua: typst-only adjustments, run AFTER official.lua (PDF route only).
     quotes off.
   * A word holding a document number, a date or a number range ("1036/KHCN-QLCN,",
     "221-KL/TUBG-TUHD", "15/9/2023", "2019-2023") is put in a box, which no line breaks: typst
-    would break after "/" ("1036/ ⏎ KHCN-QLCN"). The tokens are those of
+    would break after "/" ("1036/ ⏎ KHCN-QLCN"). Inside the box punctuation does not hang (see
+    Str below). The tokens are those of
     baocao.vietnamese.number_tokens (same character classes; a test compares the two). A box
     wider than its line (a long number in a narrow column) still wraps inside itself.
   * Plain-text title/author for the PDF document properties (typst `document()` wants strings).
@@ -272,7 +273,11 @@ end
 
 local function Str(el)
   if has_number_token(el.text) then
-    return pandoc.RawInline("typst", "#box(" .. literal(el.text):sub(2, -2) .. ");")
+    -- overhang: false: typst lets a comma or a period at the end of a line hang into the margin,
+    -- and inside a box that end is the box's own; the box would be narrower than its text, and
+    -- on a centred line (the trích yếu) the word would stand off its neighbours
+    return pandoc.RawInline("typst", "#box(text(overhang: false, " .. literal(el.text):sub(2, -2)
+      .. "));")
   elseif changed_by_markup(el.text) then
     return pandoc.RawInline("typst", literal(el.text))
   end
