@@ -259,7 +259,7 @@ def test_a_box_moves_no_glyph(shipped, tmp_path):
                 if p.mediabox.height > p.mediabox.width]
     boxed_pages = _page_images(pdf, tmp_path / "boxed", exe)
     unboxed_pages = _page_images(tmp_path / "unboxed.pdf", tmp_path / "plain", exe)
-    assert len(portrait) == 15
+    assert portrait[:1] == [0] and len(portrait) > 10  # page 1 (the trích yếu) and the body
     for i in portrait:
         assert boxed_pages[i] == unboxed_pages[i], f"page {i + 1}"
 
