@@ -77,7 +77,8 @@ class ReportExpect:
     name: str
     noi_nhan: int  # Nơi nhận lines
     diem: tuple[str, ...]  # điểm labels a) b) … of the body, in order (R29)
-    kem_theo_month: str  # "(Kèm theo Báo cáo số … ngày …/9/2023 …)"
+    kem_theo_month: str  # "(Kèm theo Báo cáo số … ngày … tháng 9 năm 2023 …)"
+    kem_theo_issued: str  # number and date of the issued report, as the Kèm theo line writes them
     appendices: tuple[AppendixExpect, ...]
     needles: tuple[str, ...]  # text read back from the DOCX (pandoc, LibreOffice)
     kinh_gui: str | None = None  # the one addressee (R25)
@@ -89,7 +90,8 @@ SEPTEMBER_2023 = ReportExpect(
     name="Triệu Ngọc Trung",
     noi_nhan=14,
     diem=tuple(VI_LETTERS[:7]),  # a) b) c) d) đ) e) g): đ present, no f
-    kem_theo_month="9/2023",
+    kem_theo_month="tháng 9 năm 2023",
+    kem_theo_issued="1234/BC-KHCN ngày 28 tháng 9 năm 2023",
     appendices=(AppendixExpect(
         heading="Phụ lục",  # lower case, not "PHỤ LỤC"; one appendix: no number
         rows=1 + 3 + 14,  # header, 3 groups, 14 tasks
@@ -106,7 +108,8 @@ MAY_2025 = ReportExpect(
     name="Đặng Văn Quân",
     noi_nhan=1 + 8,  # "Như trên;" (Kính gửi) and the eight lines of index.md
     diem=tuple(VI_LETTERS[:4]),  # Mục IV: a) b) c) d)
-    kem_theo_month="5/2025",
+    kem_theo_month="tháng 5 năm 2025",
+    kem_theo_issued="123/BC-KHCN ngày 20 tháng 5 năm 2025",
     appendices=(
         AppendixExpect(
             heading="Phụ lục I",
@@ -148,11 +151,13 @@ class Para:
     @property
     def text(self) -> str:
         out = []
-        for node in self.el.iter(q("w:t"), q("w:br"), q("w:tab")):
+        for node in self.el.iter(q("w:t"), q("w:br"), q("w:tab"), q("w:noBreakHyphen")):
             if node.tag == q("w:t"):
                 out.append(node.text or "")
             elif node.tag == q("w:br"):
                 out.append("\n")
+            elif node.tag == q("w:noBreakHyphen"):  # a "-" no line breaks after (as python-docx)
+                out.append("-")
             else:
                 out.append("\t")
         return "".join(out)
@@ -422,6 +427,10 @@ def test_issued_fixture_is_the_draft_with_number_and_date() -> None:
         ('dia-danh-ngay: "Bắc Giang, ngày    tháng 9 năm 2023"',
          'dia-danh-ngay: "Bắc Giang, ngày 28 tháng 9 năm 2023"'),
         ("draft: true", "draft: false"),
+        ('  kem-theo: "(Kèm theo Báo cáo số      /BC-KHCN ngày    tháng 9 năm 2023 của Sở Khoa '
+         'học và Công nghệ)"',
+         '  kem-theo: "(Kèm theo Báo cáo số 1234/BC-KHCN ngày 28 tháng 9 năm 2023 của Sở Khoa '
+         'học và Công nghệ)"'),
     ]
 
 
@@ -488,7 +497,7 @@ def test_may_2025_issued_differs_from_the_draft_in_number_and_date_only(
     assert issued["dia-danh-ngay"] == "Bắc Giang, ngày 20 tháng 5 năm 2025"
     for before, after in zip(draft["phu-luc"], issued["phu-luc"], strict=True):
         assert {**before, "kem-theo": None} == {**after, "kem-theo": None}
-        assert after["kem-theo"] == ("(Kèm theo Báo cáo số 123/BC-KHCN ngày 20/5/2025 của Sở "
+        assert after["kem-theo"] == ("(Kèm theo Báo cáo số 123/BC-KHCN ngày 20 tháng 5 năm 2025 của Sở "
                                      "Khoa học và Công nghệ)")
 
 
@@ -989,15 +998,19 @@ def test_R46_appendix_heading(doc: Docx, case: ReportExpect) -> None:
         assert p.el.getprevious().find("w:pPr/w:sectPr", NS) is not None
 
 
-def test_R47_kem_theo(doc: Docx, case: ReportExpect) -> None:
+def test_R47_kem_theo(doc: Docx, final_doc: Docx, case: ReportExpect) -> None:
     lines = doc.by_style("KemTheo")
     assert len(lines) == len(case.appendices)
     for p, name in zip(lines, doc.by_style("PhuLucTen"), strict=True):
         assert name.el.getnext() is p.el
-        assert re.fullmatch(r"\(Kèm theo Báo cáo số[ \u00a0]+/BC-KHCN ngày[ \u00a0]+/"
+        # "(Kèm theo văn bản số …/…-… ngày …. tháng ….năm ….)": the draft keeps the blanks
+        assert re.fullmatch(r"\(Kèm theo Báo cáo số[ \u00a0]+/BC-KHCN ngày[ \u00a0]+"
                             + re.escape(case.kem_theo_month)
                             + r" của Sở Khoa học và Công nghệ\)", p.text), p.text
         assert p.flag("w:i") and not p.flag("w:b") and p.size() in (13, 14) and p.jc == "center"
+    assert [p.text for p in final_doc.by_style("KemTheo")] == [
+        f"(Kèm theo Báo cáo số {case.kem_theo_issued} của Sở Khoa học và Công nghệ)"
+    ] * len(case.appendices)
 
 
 def test_R49_appendix_table(doc: Docx, case: ReportExpect) -> None:
@@ -1067,7 +1080,8 @@ def test_reference_docx_deterministic(tmp_path: Path) -> None:
 
 
 def _plain(text: str) -> str:
-    text = unicodedata.normalize("NFC", text).replace("\u00a0", " ")
+    # pandoc reads w:noBreakHyphen (the "-" inside a document number) as U+2011
+    text = unicodedata.normalize("NFC", text).replace("\u00a0", " ").replace("\u2011", "-")
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 

@@ -227,7 +227,9 @@ def _docx_text(el: etree._Element) -> str:
         if node.tag == f"{W}t":
             out.append(node.text or "")
         elif node.tag == f"{W}noBreakHyphen":
-            out.append("\u2011")
+            # the "-" inside a document number, a date or a range, which no line breaks after
+            # (issue 17); python-docx reads it as "-" too
+            out.append("-")
         elif node.tag == f"{W}footnoteReference":
             out.append(f" \x00{node.get(f'{W}id')}\x00 ")
         else:

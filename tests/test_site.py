@@ -220,7 +220,7 @@ def test_report_page_reads_in_document_order(shipped_repo):
              "bao-cao-2023-09.docx", "## Phần I. TÌNH HÌNH", "### III. Hoạt động KH&amp;CN",
              "#### 1. Hoạt động nghiên cứu", "## Phần II. NHIỆM VỤ CÔNG TÁC THÁNG 10/2023",
              "\n### 1. Hoạt động nghiên cứu", "<strong>Nơi nhận:</strong>", "<p>PHÓ GIÁM ĐỐC</p>",
-             "## Phụ lục", "(Kèm theo Báo cáo số …/BC-KHCN ngày …/9/2023",
+             "## Phụ lục", "(Kèm theo Báo cáo số …/BC-KHCN ngày … tháng 9 năm 2023 của",
              "I. ĐÃ THỰC HIỆN: 04 nhiệm vụ"]
     positions = [text.index(s) for s in order]
     assert positions == sorted(positions)

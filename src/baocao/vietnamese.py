@@ -93,6 +93,24 @@ def format_date_short(d: date) -> str:
     return f"{_day(d.day)}/{_month(d.month)}/{d.year}"
 
 
+#: The letters and digits of a number token: ASCII, and the Latin letters of Latin-1,
+#: Latin Extended-A/B and Latin Extended Additional (every Vietnamese letter in NFC: Đ, Ơ, Ư, Ạ…).
+#: ``templates/filters/typst.lua`` (``is_alnum``) has the same classes; a test compares the two.
+_TOKEN_CHAR = "0-9A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
+_TOKEN = re.compile(f"(?<![{_TOKEN_CHAR}])[{_TOKEN_CHAR}]+(?:[-/.][{_TOKEN_CHAR}]+)+")
+_DIGIT = re.compile("[0-9]")
+
+
+def number_tokens(text: str) -> list[tuple[int, int]]:
+    """Where *text* has a document number, a date or a number range, which no line may break:
+    letters and digits joined by "/", "-" or "." (each joiner between two of them), starting at
+    the start of a word, with at least one digit. "1036/KHCN-QLCN", "221-KL/TUBG-TUHD",
+    "01/2024/NĐ-CP", "15/9/2023", "2019-2023", "256-258-260", "19/10/1961-19/10/2023", and
+    "10/2023" of "10/2023./."; not "X-quang", "V/v", "KH&CN", "bacgiang.gov.vn" (no digit), nor
+    "-2025" of "2023 -2025" (a joiner must stand between two). Returns (start, end) pairs."""
+    return [m.span() for m in _TOKEN.finditer(text) if _DIGIT.search(m.group())]
+
+
 def format_month(year: int, month: int) -> str:
     """ "9/2023" as reports write a month."""
     return f"{month}/{year}"

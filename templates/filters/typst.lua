@@ -1,7 +1,18 @@
 --[[
 typst.lua: typst-only adjustments, run AFTER official.lua (PDF route only).
 
-  * A Str that typst's markup would change ("...", ‘ ’) becomes a typst string literal.
+  * A Str that typst's markup would change becomes a typst string literal, shown exactly as
+    typed (the official text is the source's text, character for character): "..." (typst's
+    ellipsis), "-" before a digit (typst's minus sign U+2212: "2023 -2025", "-5"), "-?" (typst's
+    soft hyphen), and the quotes ‘ ’ (pandoc's typst writer prints ’ as a straight quote).
+    pandoc's writer already escapes "--", "---", "~", '"' and "'"; the template turns smart
+    quotes off.
+  * A word holding a document number, a date or a number range ("1036/KHCN-QLCN,",
+    "221-KL/TUBG-TUHD", "15/9/2023", "2019-2023") is put in a box, which no line breaks: typst
+    would break after "/" ("1036/ ⏎ KHCN-QLCN"). Inside the box punctuation does not hang (see
+    Str below). The tokens are those of
+    baocao.vietnamese.number_tokens (same character classes; a test compares the two). A box
+    wider than its line (a long number in a narrow column) still wraps inside itself.
   * Plain-text title/author for the PDF document properties (typst `document()` wants strings).
   * Headers: a LineBreak becomes `#linebreak()`; pandoc writes `\` + newline, and a newline ends a
     typst heading, which would push the Phần title out of the heading.
@@ -155,9 +166,6 @@ local function table_code(tbl)
 end
 
 local function Meta(m)
-  m["pdf-title"] = typst_string(m.title)
-  m["pdf-author"] = typst_string(m.author)
-
   local pl = m["phu-luc"]  -- one map, or a list of maps (Phụ lục I, II, …)
   if pl and pl["bang"] then
     pl["bang"] = pandoc.MetaBlocks(pandoc.Blocks(pl["bang"]):walk{Table = table_code})
@@ -209,19 +217,93 @@ local function Pandoc(doc)
   return doc
 end
 
--- One traversal: pandoc applies Header (blocks) first, then Meta, then Pandoc.
---- Text typst's markup would change: "..." (its shorthand for an ellipsis) and the typographic
---- quotes ‘ ’ (pandoc's typst writer prints them as straight quotes). Such a Str is written as a
---- typst string literal, shown exactly as typed (the official text is the source's text).
+--- Plain-text title/author for the PDF document properties, taken before the Str pass below
+--- turns some words into raw typst (which has no plain text).
+local function DocumentProperties(m)
+  m["pdf-title"] = typst_string(m.title)
+  m["pdf-author"] = typst_string(m.author)
+  return m
+end
+
+--- Text typst's markup would change (see the header comment). "-" is followed by a digit, by
+--- "?" or by any non-ASCII character (typst's minus rule takes any Unicode digit).
+local function changed_by_markup(text)
+  return text:find("...", 1, true) or text:find("\u{2018}") or text:find("\u{2019}")
+    or text:find("%-[%d?\128-\255]")
+end
+
+--- A typst string literal that shows `text` as it is. The ";" ends the embedded expression, so
+--- a "(" or "[" right after it is text, not a call.
+local function literal(text)
+  return '#"' .. text:gsub("\\", "\\\\"):gsub('"', '\\"') .. '";'
+end
+
+--- Letters and digits of a number token (as baocao.vietnamese._TOKEN_CHAR): ASCII, and the
+--- Latin letters of Latin-1, Latin Extended-A/B and Latin Extended Additional.
+local function is_alnum(c)
+  return (c >= 48 and c <= 57) or (c >= 65 and c <= 90) or (c >= 97 and c <= 122)
+    or (c >= 0xC0 and c <= 0x24F and c ~= 0xD7 and c ~= 0xF7) or (c >= 0x1E00 and c <= 0x1EFF)
+end
+
+local function is_joiner(c)
+  return c == 45 or c == 47 or c == 46  -- - / .
+end
+
+--- Whether `text` holds a number token: from the start of a word, runs of letters and digits
+--- joined by single "/", "-" or "." (at least two runs), with a digit among them.
+local function has_number_token(text)
+  if not text:find("%d") or not text:find("[-/.]") then
+    return false
+  end
+  local cps = {}
+  for _, c in utf8.codes(text) do
+    cps[#cps + 1] = c
+  end
+  local n = #cps
+  local i = 1
+  while i <= n do
+    if is_alnum(cps[i]) and (i == 1 or not is_alnum(cps[i - 1])) then
+      local j, runs, digit, stop = i, 0, false, i
+      while true do
+        local k = j
+        while k <= n and is_alnum(cps[k]) do
+          digit = digit or (cps[k] >= 48 and cps[k] <= 57)
+          k = k + 1
+        end
+        runs = runs + 1
+        stop = k
+        if k < n and is_joiner(cps[k]) and is_alnum(cps[k + 1]) then
+          j = k + 1
+        else
+          break
+        end
+      end
+      if runs >= 2 and digit then
+        return true
+      end
+      i = stop
+    else
+      i = i + 1
+    end
+  end
+  return false
+end
+
 local function Str(el)
-  local text = el.text
-  if text:find("...", 1, true) or text:find("\u{2018}") or text:find("\u{2019}") then
-    local s = text:gsub("\\", "\\\\"):gsub('"', '\\"')
-    return pandoc.RawInline("typst", '#"' .. s .. '"')
+  if has_number_token(el.text) then
+    -- overhang: false: typst lets a comma or a period at the end of a line hang into the margin,
+    -- and inside a box that end is the box's own; the box would be narrower than its text, and
+    -- on a centred line (the trích yếu) the word would stand off its neighbours
+    return pandoc.RawInline("typst", "#box(text(overhang: false, " .. literal(el.text):sub(2, -2)
+      .. "));")
+  elseif changed_by_markup(el.text) then
+    return pandoc.RawInline("typst", literal(el.text))
   end
 end
 
+-- pandoc applies, in each traversal, Header (blocks) first, then Meta, then Pandoc.
 return {
+  {Meta = DocumentProperties},
   {Str = Str},
   {Header = Header, Meta = Meta, Pandoc = Pandoc},
 }

@@ -29,7 +29,7 @@ from ..model import (
     Section,
 )
 from ..months import month_after
-from ..vietnamese import format_count, format_date_long, format_date_short
+from ..vietnamese import format_count, format_date_long
 
 QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
@@ -68,7 +68,8 @@ class AppendixFacts:
     """One appendix as every output shows it.
 
     Attributes: section (its file); heading ("Phụ lục" or "Phụ lục II", R45/R46); title;
-    kem_theo ("(Kèm theo Báo cáo số …)" or "" when the declaration turns it off); columns
+    kem_theo ("(Kèm theo Báo cáo số … ngày … tháng … năm … của …)", R47, or "" when the
+    declaration turns it off); columns
     (keys, headers, widths scaled to 100); table (group and task rows); rows (its tasks).
     """
 
@@ -117,17 +118,16 @@ def compute_facts(repo: Repository, report: Report) -> ReportFacts:
     so_ky_hieu = f"{number}/BC-{org.symbol}"
     if meta.date is not None and not report.is_draft:
         date_long = format_date_long(meta.date.value)
-        date_short = format_date_short(meta.date.value)
     else:
         month_text = f"{report.month:02d}" if report.month <= 2 else str(report.month)
         date_long = f"ngày {DAY_BLANK}tháng {month_text} năm {report.year}"
-        date_short = f"{DAY_BLANK}/{report.month}/{report.year}"
     rows = tuple(report_rows(repo, report))
     summary = summarize(rows)
     labels = dict(repo.status_labels)
     table = _table(rows, DEFAULT_APPENDIX, labels, report.cutoff)
-    kem_theo = (f"(Kèm theo Báo cáo số {number}/BC-{org.symbol} ngày {date_short} của "
-                f"{org.name})")
+    # R47: the date as Nghị định 30 writes it, "ngày 28 tháng 9 năm 2023", the header's date
+    # line word for word (a draft's blank day included)
+    kem_theo = f"(Kèm theo Báo cáo số {number}/BC-{org.symbol} {date_long} của {org.name})"
     appendices = []
     for section in report.appendices:
         spec = spec_of(section)

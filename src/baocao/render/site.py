@@ -887,8 +887,9 @@ class _Renderer:
             AppendixPage(
                 heading=a.heading,
                 title=_one_line(a.title),
-                # A draft's blanks for the number and day (spaces in the document) read as "…".
-                note=re.sub(r" {2,}", " …", a.kem_theo),
+                # A draft's blanks for the number and day (spaces in the document) read as "…":
+                # "số …/BC-KHCN ngày … tháng 9 năm 2023".
+                note=re.sub(r" {2,}(/?)", lambda m: " …" + (m.group(1) or " "), a.kem_theo),
                 html=bodies[a.section.src.path],
                 edit_url=_edit_url(ctx, a.section.src.path),
             )

@@ -26,6 +26,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..document.tree import official_pandoc_input
+from ..vietnamese import number_tokens
 from .blanks import keep_draft_blanks
 from .docx_layout import FontMetrics, compute_layout, read_metadata
 from .pandoc import PandocError, run_pandoc, source_date_epoch
@@ -41,6 +42,7 @@ from .reference_docx import (
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _NS = {"w": _W}
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
 # --------------------------------------------------------------------------------------------
@@ -160,11 +162,47 @@ def _keep_lead_ins(body: etree._Element) -> None:
             _keep_next(previous)
 
 
+def _join_number_hyphens(root: etree._Element) -> None:
+    """No line breaks inside a document number, a date or a number range
+    (:func:`baocao.vietnamese.number_tokens`): each "-" inside one becomes a non-breaking hyphen
+    (``w:noBreakHyphen``; Word and LibreOffice break after a hyphen, as in "2019- ⏎ 2023"). The
+    text is unchanged: python-docx reads ``w:noBreakHyphen`` as "-" (pandoc's reader as U+2011).
+    LibreOffice does not break "1036/KHCN" after its "/" (tested); OOXML has no no-break form of
+    "/" that keeps the text, and Word was not available to test."""
+    for t in list(root.iter(_q("w:t"))):
+        text = t.text or ""
+        cuts = [start + i for start, end in number_tokens(text)
+                for i, ch in enumerate(text[start:end]) if ch == "-"]
+        if not cuts:
+            continue
+        parent = t.getparent()
+        assert parent is not None
+        at = parent.index(t)
+        parent.remove(t)
+        pieces, previous = [], 0
+        for cut in cuts:
+            pieces.append(text[previous:cut])
+            previous = cut + 1
+        pieces.append(text[previous:])
+        new: list[etree._Element] = []
+        for i, piece in enumerate(pieces):
+            if i:
+                new.append(etree.Element(_q("w:noBreakHyphen")))
+            if piece:
+                part = etree.Element(_q("w:t"))
+                part.text = piece
+                part.set(_XML_SPACE, "preserve")
+                new.append(part)
+        for offset, element in enumerate(new):
+            parent.insert(at + offset, element)
+
+
 def postprocess_document_xml(xml: bytes) -> bytes:
     """Rows of pandoc tables (style "Table") never split, each such table spans the text width
     of the section it is in (pandoc sizes every table for a 5.5 in portrait column), the
-    last body paragraph is kept with the signature block, and a paragraph right before a body
-    table with the table."""
+    last body paragraph is kept with the signature block, a paragraph right before a body
+    table with the table, and no line breaks inside a document number, a date or a number
+    range."""
     root = etree.fromstring(xml)
     body = root.find("w:body", _NS)
     if body is None:
@@ -190,6 +228,7 @@ def postprocess_document_xml(xml: bytes) -> bytes:
         _fit_table(tbl, TEXT_W_PORTRAIT)
     _keep_with_signature(body)
     _keep_lead_ins(body)
+    _join_number_hyphens(root)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
