@@ -841,12 +841,15 @@ def test_R49_appendix_table(doc: Docx) -> None:
                                         "Thời hạn", "Ngày hoàn thành", "Tiến độ",
                                         "Kết quả xử lý"]
     assert all(p.flag("w:b") and p.jc == "center" for p in header)
-    # Relative widths [5, 15, 35, 10, 10, 10, 15] spread over the landscape text width.
+    # Relative widths [5, 15, 35, 10, 10, 10, 15] spread over the landscape text width but
+    # the table's indent of one cell padding (85 twips: inside the margins in both of Word's
+    # layout modes, tests/test_docx_word.py).
     grid = [int(g.get(q("w:w"))) for g in tbl.findall("w:tblGrid/w:gridCol", NS)]
     landscape_text = 16838 - 1701 - 850
-    assert sum(grid) == landscape_text
+    assert tbl.find("w:tblPr/w:tblInd", NS).get(q("w:w")) == "85"
+    assert sum(grid) == landscape_text - 85
     for got, rel in zip(grid, [5, 15, 35, 10, 10, 10, 15], strict=True):
-        assert abs(got - landscape_text * rel / 100) <= 15  # pandoc rounds to 7920 first
+        assert abs(got - (landscape_text - 85) * rel / 100) <= 15  # pandoc rounds to 7920 first
     assert tbl.find("w:tblPr/w:tblLayout", NS).get(q("w:type")) == "fixed"
     # Group rows: "I" then a label spanning columns 2-7, bold.
     group = rows[1].findall("w:tc", NS)

@@ -53,6 +53,11 @@ SPACE_BEFORE = 120
 LINE_BODY = 276
 #: Room left for the signature above the signer's name (R39), twips (≈ 2.5 cm).
 SIGN_SPACE = 1418
+#: Left and right cell padding of the bordered tables (style "Table"), twips (1.5 mm). Such a
+#: table is indented by this much and is as much narrower than the text: its border then stays
+#: inside the margins in Word 2013+ layout (``w:tblInd`` measured to the border) and in the
+#: legacy layout of Word 2010 and earlier (measured to the first cell's text).
+TABLE_CELL_MARGIN = 85
 
 #: python-docx/lxml element (python-docx's oxml classes carry no usable static types).
 Element = Any
@@ -267,7 +272,7 @@ def _table_style(doc: Element, style_id: str, *, borders: bool, margin: int) -> 
     _remove(st, "w:basedOn", "w:tblStylePr", "w:tblPr", "w:pPr", "w:rPr", "w:trPr", "w:tcPr")
     tblpr = OxmlElement("w:tblPr")
     ind = OxmlElement("w:tblInd")
-    _set(ind, w="0", type="dxa")
+    _set(ind, w=str(margin), type="dxa")
     tblpr.append(ind)
     tblpr.append(_borders("w:tblBorders", "single" if borders else "nil"))
     tblpr.append(_cell_margins(margin, margin))
@@ -369,7 +374,7 @@ def _styles(doc: Element) -> None:
     _para_style(doc, "KemTheo", size=SIZE_BODY, italic=True, keep_next=True)
     # Table styles: pandoc's "Table" gets single borders everywhere (the appendix table);
     # "HeaderBlock" (header and signature blocks) has none and no cell padding.
-    _table_style(doc, "Table", borders=True, margin=85)
+    _table_style(doc, "Table", borders=True, margin=TABLE_CELL_MARGIN)
     _table_style(doc, "HeaderBlock", borders=False, margin=0)
 
 
@@ -420,6 +425,48 @@ def _section(doc: Element) -> None:
             body.remove(child)
 
 
+#: Word's name space of compatibility settings; compatibilityMode 15 is Word 2013 and later.
+WORD_COMPAT_URI = "http://schemas.microsoft.com/office/word"
+COMPATIBILITY_MODE = "15"
+#: The children of w:settings that come after w:compat in the schema (CT_Settings sequence).
+_AFTER_COMPAT = (
+    "w:docVars", "w:rsids", "m:mathPr", "w:attachedSchema", "w:themeFontLang",
+    "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures",
+    "w:forceUpgrade", "w:captions", "w:readModeInkLockDown", "w:smartTagType",
+    "sl:schemaLibrary", "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol",
+    "w:listSeparator",
+)
+
+
+def _compatibility_mode(doc: Element) -> None:
+    """Ask for Word 2013+ layout: without ``compatibilityMode`` Word opens the file in
+    "[Compatibility Mode]" (Word 2007 layout), where e.g. a table's ``w:tblInd`` is measured
+    to the text of its first cell instead of to its border."""
+    settings = doc.settings.element
+    _remove(settings, "w:compat")
+    compat = OxmlElement("w:compat")
+    setting = OxmlElement("w:compatSetting")
+    _set(setting, name="compatibilityMode", uri=WORD_COMPAT_URI, val=COMPATIBILITY_MODE)
+    compat.append(setting)
+    after = {qn(tag) for tag in _AFTER_COMPAT}
+    following = next((c for c in settings if c.tag in after), None)
+    if following is None:
+        settings.append(compat)
+    else:
+        following.addprevious(compat)
+
+
+#: docProps/app.xml: the program that made the file, and no statistics (pandoc's sample file
+#: said "Microsoft Word 12.0.0", 1 page, 83 words). No version: a new baocao release must not
+#: change the bytes of an issued document whose layout it does not change.
+APP_XML = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"'
+    b' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    b"<Application>baocao</Application></Properties>"
+)
+
+
 def _theme_fonts(xml: bytes) -> bytes:
     """Point the theme's major/minor Latin fonts at Times New Roman as well."""
     return re.sub(rb"<a:latin [^>]*/>", b'<a:latin typeface="' + FONT.encode() + b'"/>', xml)
@@ -455,12 +502,14 @@ def reference_docx_bytes() -> bytes:
     _doc_defaults(doc)
     _styles(doc)
     _section(doc)
+    _compatibility_mode(doc)
     buf = io.BytesIO()
     doc.save(buf)
     with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as z:
         theme = z.read("word/theme/theme1.xml")
     return normalized_zip(buf.getvalue(), DEFAULT_EPOCH,
-                          patch={"word/theme/theme1.xml": _theme_fonts(theme)})
+                          patch={"word/theme/theme1.xml": _theme_fonts(theme),
+                                 "docProps/app.xml": APP_XML})
 
 
 def build_reference_docx(path: Path) -> None:
