@@ -24,6 +24,7 @@ import pytest
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from lxml import etree
+from ooxml import ooxml_errors
 
 from baocao.document.dialect import DOCUMENT_READER, prepare
 from baocao.write.blanks import keep_draft_blanks
@@ -969,6 +970,7 @@ def test_without_appendix_single_portrait_section(source: str, tmp_path: Path) -
     assert d.python_docx.sections[0].orientation == WD_ORIENT.PORTRAIT
     assert [p.text for p in _signature_cell(d)] == ["PHÓ GIÁM ĐỐC", "Triệu Ngọc Trung"]
     assert not d.by_style("PhuLucTieuDe")
+    assert ooxml_errors(out) == []
 
 
 # ------------------------------------------------------------------------------------------
