@@ -652,12 +652,18 @@ def test_R29_diem_labels_vietnamese(doc: Docx) -> None:
 
 
 def test_R30_heading_numbering(doc: Docx) -> None:
+    """Phần (Heading1) → Mục "I." (Heading2, its title in capitals) → khoản "1." (Heading3);
+    a khoản right under a Phần, with no Mục above it, is Heading2: no level is skipped."""
     h1 = [p.text for p in doc.by_style("Heading1")]
     assert h1 and all(re.fullmatch(r"Phần [IVXLC]+\n\S.+", t) for t in h1), h1
     h2 = [p.text for p in doc.by_style("Heading2")]
-    assert h2 and all(re.match(r"^[IVXLC]+\. \S", t) for t in h2), h2
+    assert h2 and all(re.match(r"^[IVXLC]+\. \S", t) and t == t.upper()
+                      or re.match(r"^\d+\. \S", t) for t in h2), h2
     h3 = [p.text for p in doc.by_style("Heading3")]
     assert h3 and all(re.match(r"^\d+\. \S", t) for t in h3), h3
+    levels = [int(p.style[-1]) for p in doc.body_paragraphs()
+              if re.fullmatch(r"Heading[1-9]", p.style)]
+    assert levels[0] == 1 and all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False))
 
 
 def test_R31_bullet_levels_literal(doc: Docx) -> None:
@@ -692,7 +698,13 @@ def test_R33_heading_styles(doc: Docx) -> None:
             assert on(p.ppr("w:keepNext"))
             assert p.ppr("w:numPr") is None
     assert doc.by_style("Heading1")[0].jc == "center"
-    assert on(doc.by_style("Heading2")[0].rpr("w:caps"))  # Mục shown in capitals (IN HOA)
+    # Mục in capitals (IN HOA): the text itself, no formatting that changes the case (Word's
+    # navigation pane and a copy show the text; tests/test_navigation.py)
+    muc = [p for p in doc.by_style("Heading2") if re.match(r"[IVXLC]+\. ", p.text)]
+    assert muc and all(p.text == p.text.upper() for p in muc)
+    for style in ("Heading1", "Heading2", "Heading3"):
+        for p in doc.by_style(style):
+            assert not on(p.rpr("w:caps"))
 
 
 # ------------------------------------------------------------------------------------------

@@ -245,6 +245,14 @@ def _para_style(
                         "w:tblPr", "w:trPr", "w:tcPr", "w:tblStylePr"])
 
 
+def _outline_level(doc: Element, style_id: str, level: int) -> None:
+    """Give a paragraph style an outline level (0 = top): Word's navigation pane lists it."""
+    ppr = _child(_style_el(doc, style_id), "w:pPr")
+    _remove(ppr, "w:outlineLvl")
+    _set(_child(ppr, "w:outlineLvl"), val=str(level))
+    _sort_children(ppr, _PPR_ORDER)
+
+
 def _borders(parent_tag: str, val: str, sz: str = "4") -> Element:
     el = OxmlElement(parent_tag)
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
@@ -323,14 +331,16 @@ def _styles(doc: Element) -> None:
     # Compact is what pandoc gives table cells (and tight lists, which the Lua filter removes).
     _para_style(doc, "Compact", size=SIZE_TABLE, jc="left", before=40, after=40, line=240,
                 based_on="Normal")
-    # Headings: Phần (centred, label + title on two lines), Mục (bold, caps), khoản (bold).
+    # Headings by outline level: Phần (centred, label + title on two lines), then Mục and khoản
+    # (bold, like a body paragraph). A Mục's capitals are its text (render/official.py), not a
+    # formatting, so that the navigation pane and a copy show what is printed; a khoản right
+    # under a Phần is a level-2 heading and must not turn into capitals.
     _para_style(doc, "Heading1", size=SIZE_BODY, bold=True, jc="center", before=240, after=120,
                 line=LINE_BODY, keep_next=True, keep_lines=True)
-    _para_style(doc, "Heading2", size=SIZE_BODY, bold=True, caps=True, jc="both",
-                first_line=FIRST_LINE, before=SPACE_BEFORE, line=LINE_BODY, keep_next=True,
-                keep_lines=True)
-    _para_style(doc, "Heading3", size=SIZE_BODY, bold=True, jc="both", first_line=FIRST_LINE,
-                before=SPACE_BEFORE, line=LINE_BODY, keep_next=True, keep_lines=True)
+    for level in (2, 3):
+        _para_style(doc, f"Heading{level}", size=SIZE_BODY, bold=True, caps=False, jc="both",
+                    first_line=FIRST_LINE, before=SPACE_BEFORE, line=LINE_BODY, keep_next=True,
+                    keep_lines=True)
     for level in range(4, 10):
         _para_style(doc, f"Heading{level}", size=SIZE_BODY, bold=True, italic=True, jc="both",
                     first_line=FIRST_LINE, before=SPACE_BEFORE, line=LINE_BODY, keep_next=True,
@@ -370,6 +380,7 @@ def _styles(doc: Element) -> None:
     _para_style(doc, "ChucVu", size=SIZE_BODY, bold=True, caps=True)
     _para_style(doc, "HoTen", size=SIZE_BODY, bold=True, before=SIGN_SPACE)
     _para_style(doc, "PhuLucTieuDe", size=SIZE_BODY, bold=True, keep_next=True)
+    _outline_level(doc, "PhuLucTieuDe", 0)  # "Phụ lục" in the navigation pane, beside the Phần
     _para_style(doc, "PhuLucTen", size=SIZE_BODY, bold=True, caps=True, keep_next=True)
     _para_style(doc, "KemTheo", size=SIZE_BODY, italic=True, keep_next=True)
     # Table styles: pandoc's "Table" gets single borders everywhere (the appendix table);
