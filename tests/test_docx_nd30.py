@@ -31,6 +31,7 @@ from conftest import copy_shipped_repo, official_sample
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from lxml import etree
+from ooxml import ooxml_errors
 
 from baocao.cli import cli
 from baocao.document.dialect import DOCUMENT_READER, prepare
@@ -817,12 +818,18 @@ def test_R29_diem_labels_vietnamese(doc: Docx, case: ReportExpect) -> None:
 
 
 def test_R30_heading_numbering(doc: Docx) -> None:
+    """Phần (Heading1) → Mục "I." (Heading2, its title in capitals) → khoản "1." (Heading3);
+    a khoản right under a Phần, with no Mục above it, is Heading2: no level is skipped."""
     h1 = [p.text for p in doc.by_style("Heading1")]
     assert h1 and all(re.fullmatch(r"Phần [IVXLC]+\n\S.+", t) for t in h1), h1
     h2 = [p.text for p in doc.by_style("Heading2")]
-    assert h2 and all(re.match(r"^[IVXLC]+\. \S", t) for t in h2), h2
+    assert h2 and all(re.match(r"^[IVXLC]+\. \S", t) and t == t.upper()
+                      or re.match(r"^\d+\. \S", t) for t in h2), h2
     h3 = [p.text for p in doc.by_style("Heading3")]
     assert h3 and all(re.match(r"^\d+\. \S", t) for t in h3), h3
+    levels = [int(p.style[-1]) for p in doc.body_paragraphs()
+              if re.fullmatch(r"Heading[1-9]", p.style)]
+    assert levels[0] == 1 and all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False))
 
 
 def test_R31_bullet_levels_literal(doc: Docx) -> None:
@@ -857,7 +864,13 @@ def test_R33_heading_styles(doc: Docx) -> None:
             assert on(p.ppr("w:keepNext"))
             assert p.ppr("w:numPr") is None
     assert doc.by_style("Heading1")[0].jc == "center"
-    assert on(doc.by_style("Heading2")[0].rpr("w:caps"))  # Mục shown in capitals (IN HOA)
+    # Mục in capitals (IN HOA): the text itself, no formatting that changes the case (Word's
+    # navigation pane and a copy show the text; tests/test_navigation.py)
+    muc = [p for p in doc.by_style("Heading2") if re.match(r"[IVXLC]+\. ", p.text)]
+    assert muc and all(p.text == p.text.upper() for p in muc)
+    for style in ("Heading1", "Heading2", "Heading3"):
+        for p in doc.by_style(style):
+            assert not on(p.rpr("w:caps"))
 
 
 # ------------------------------------------------------------------------------------------
@@ -1029,12 +1042,14 @@ def test_R49_appendix_table(doc: Docx, case: ReportExpect) -> None:
         assert [p.text for p in header] == list(expect.headers)
         assert all(p.flag("w:b") and p.jc == "center" for p in header)
         # The relative widths (September: [5, 15, 35, 10, 10, 10, 15]) spread over the
-        # landscape text width.
+        # landscape text width but the table's indent of one cell padding (85 twips: inside
+        # the margins in both of Word's layout modes, tests/test_docx_word.py).
         grid = [int(g.get(q("w:w"))) for g in tbl.findall("w:tblGrid/w:gridCol", NS)]
         landscape_text = 16838 - 1701 - 850
-        assert sum(grid) == landscape_text
+        assert tbl.find("w:tblPr/w:tblInd", NS).get(q("w:w")) == "85"
+        assert sum(grid) == landscape_text - 85
         for got, rel in zip(grid, expect.widths, strict=True):
-            assert abs(got - landscape_text * rel / 100) <= 15  # pandoc rounds to 7920 first
+            assert abs(got - (landscape_text - 85) * rel / 100) <= 15  # pandoc rounds first
         assert tbl.find("w:tblPr/w:tblLayout", NS).get(q("w:type")) == "fixed"
         # Group rows: the group's number, then a label spanning the other columns, bold.
         group = rows[1].findall("w:tc", NS)
@@ -1163,6 +1178,7 @@ def test_without_appendix_single_portrait_section(september_source: str, tmp_pat
     assert d.python_docx.sections[0].orientation == WD_ORIENT.PORTRAIT
     assert [p.text for p in _signature_cell(d)] == ["PHÓ GIÁM ĐỐC", "Triệu Ngọc Trung"]
     assert not d.by_style("PhuLucTieuDe")
+    assert ooxml_errors(out) == []
 
 
 # ------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 import subprocess
 import sys
 import unicodedata
@@ -23,12 +24,21 @@ from typing import Any, cast
 
 import pytest
 import yaml
-from conftest import official_sample
+from conftest import official_sample, require_client
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
+import baocao
+from baocao.render.official import render_official_input
+from baocao.write.names import report_epoch
 from baocao.write.pandoc import PandocError
-from baocao.write.pdf import DocumentError, compile_typst, render_typst_source, write_pdf
+from baocao.write.pdf import (
+    DocumentError,
+    compile_typst,
+    quiet_mark_info,
+    render_typst_source,
+    write_pdf,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates"
@@ -281,13 +291,12 @@ def test_headings(full_text: str, sample_text: str) -> None:
     assert phan, "the sample has no Phần"
     for label, title in phan:
         assert norm(f"{md_plain(label)} {md_plain(title)}") in full_text
-    muc = re.findall(r"^## (.+)$", body, re.MULTILINE)
-    khoan = re.findall(r"^### (.+)$", body, re.MULTILINE)
-    assert muc and khoan
-    for heading in muc:
-        assert norm(md_plain(heading)).upper() in full_text  # Mục in capitals
-    for heading in khoan:
-        assert norm(md_plain(heading)) in full_text
+    headings = re.findall(r"^#{2,3} (.+)$", body, re.MULTILINE)
+    muc = [h for h in headings if re.match(r"[IVXLC]+\. ", h)]
+    assert muc and len(headings) > len(muc)
+    assert all(h == h.upper() for h in muc)  # the input holds a Mục in capitals, as printed
+    for heading in headings:
+        assert norm(md_plain(heading)) in full_text  # as the input has it
 
 
 def test_lists_are_literal_paragraphs(full_text: str, sample_text: str) -> None:
@@ -553,6 +562,9 @@ def test_builds_without_system_fonts_or_programs(tmp_path: Path, built: Path, sa
         "FONTCONFIG_PATH": str(tmp_path),
         "XDG_DATA_HOME": str(home),
         "XDG_CACHE_HOME": str(home),
+        # the code under test, wherever it was imported from (a worktree's src/, not the one an
+        # editable install of another checkout would give the child)
+        "PYTHONPATH": str(Path(baocao.__file__).resolve().parents[1]),
     }
     out = tmp_path / "child.pdf"
     proc = subprocess.run(
@@ -569,3 +581,55 @@ def test_builds_without_system_fonts_or_programs(tmp_path: Path, built: Path, sa
     assert not any(found.values()), found
     # Same bytes as the build in the normal environment: nothing came from the host.
     assert hashlib.sha256(out.read_bytes()).digest() == hashlib.sha256(built.read_bytes()).digest()
+
+
+# --------------------------------------------------------------------------------------------
+# poppler reads the PDF without a complaint (issue 17, point 7)
+
+POPPLER = ("pdfinfo", "pdftotext", "pdffonts")
+
+
+def poppler_complaints(pdf: Path) -> dict[str, str]:
+    """What poppler's tools print on stderr for *pdf*, per tool (only the tools that do)."""
+    out = {}
+    for tool in POPPLER:
+        path = require_client(tool, shutil.which(tool))
+        args = [path, str(pdf)] + (["-"] if tool == "pdftotext" else [])
+        proc = subprocess.run(args, capture_output=True, text=True, timeout=60, check=False)
+        assert proc.returncode == 0, (tool, proc.stderr)
+        if proc.stderr:
+            out[tool] = proc.stderr
+    return out
+
+
+@pytest.mark.client
+def test_poppler_reads_the_pdf_without_complaint(built: Path) -> None:
+    """Seen before: "Syntax Error: Suspects object is wrong type (boolean)" from every tool on
+    every PDF: typst writes the valid ``/MarkInfo<</Marked true/Suspects false>>``, which
+    poppler up to 25.11 reports as a syntax error."""
+    assert poppler_complaints(built) == {}
+
+
+@pytest.mark.client
+def test_poppler_reads_the_shipped_report_without_complaint(shipped_repo, tmp_path: Path) -> None:
+    for report in shipped_repo.reports:
+        out = tmp_path / f"{report.key}.pdf"
+        write_pdf(render_official_input(shipped_repo, report), out, templates=TEMPLATES,
+                  epoch=report_epoch(report))
+        assert poppler_complaints(out) == {}, report.key
+        # still a tagged PDF that says so: the fix removed a default, not the tags
+        catalog = PdfReader(out).trailer["/Root"]
+        assert bool(catalog["/MarkInfo"]["/Marked"]) is True
+        assert "/Suspects" not in catalog["/MarkInfo"] and "/StructTreeRoot" in catalog
+
+
+def test_quieting_mark_info_keeps_every_offset() -> None:
+    """The fix is a same-length edit of the one dictionary typst writes, nothing else."""
+    before = b"%PDF-1.7\n1 0 obj\n<</Type/Catalog/MarkInfo<</Marked true/Suspects false>>>>\nendobj\n"
+    after = quiet_mark_info(before)
+    assert len(after) == len(before) and b"/Suspects" not in after
+    assert after.replace(b" ", b"") == before.replace(b" ", b"").replace(b"/Suspectsfalse", b"")
+    twice = before + before  # not the one dictionary typst writes: left alone
+    assert quiet_mark_info(twice) == twice
+    other = before.replace(b"/Marked true", b"/Marked false")
+    assert quiet_mark_info(other) == other

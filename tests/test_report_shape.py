@@ -21,6 +21,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import FIXTURES, ROOT
 from docx import Document
+from ooxml import ooxml_errors
 from pypdf import PdfReader
 from test_docx_nd30 import (  # noqa: F401 - the rules that apply to any report, run on ours
     TNR,
@@ -114,6 +115,7 @@ def official_input(root: Path) -> str:
 
 def build_docx(root: Path, out: Path) -> Docx:
     write_docx(official_input(root), out, templates=TEMPLATES)
+    assert ooxml_errors(out) == []  # every variant passes the OOXML schema validation
     return Docx(out)
 
 

@@ -185,7 +185,9 @@ end
 local function Header(h)
   return h:walk{
     LineBreak = function()
-      return pandoc.RawInline("typst", "#linebreak();")
+      -- the space before the break: typst drops it from the line but keeps it in the
+      -- bookmark, which otherwise reads "Phần ITÌNH HÌNH…"
+      return pandoc.RawInline("typst", " #linebreak();")
     end,
   }
 end

@@ -117,6 +117,18 @@ def official_metadata(repo: Repository, report: Report, facts: ReportFacts) -> d
     return data
 
 
+def _heading(block: MucHeading | SectionBlock) -> str:
+    """A Mục or khoản heading of the official input. Levels follow the document's structure
+    (Phần 1, Mục 2, khoản 3; a khoản right under a Phần, with no Mục, 2), so that no level is
+    skipped in Word's navigation pane or the PDF's bookmarks. A Mục title is stored in
+    capitals, as Nghị định 30 prints it (Phụ lục I: Mục in hoa, đậm): not a formatting that
+    the navigation pane, a copy or a screen reader would not see."""
+    if isinstance(block, MucHeading) or block.level == "muc":
+        return f"## {md_escape(block.text.upper())}"
+    under_muc = "." in (block.section.number or "")
+    return f"{'###' if under_muc else '##'} {md_escape(block.text)}"
+
+
 def render_official_input(repo: Repository, report: Report) -> str:
     """The complete official input of *report*: a bundle (``baocao.document.tree``) of the
     skeleton (YAML metadata, Phần blocks, headings) and the section bodies, each body read
@@ -138,11 +150,9 @@ def render_official_input(repo: Repository, report: Report) -> str:
                 bodies.append(body)
         elif isinstance(block, PartHeading):
             out += ["::: {.phan}", block.label, "", md_escape(block.title), ":::", ""]
-        elif isinstance(block, MucHeading):
-            out += [f"## {md_escape(block.text)}", ""]
-        elif isinstance(block, SectionBlock):
-            hashes = "##" if block.level == "muc" else "###"
-            out += [f"{hashes} {md_escape(block.text)}", ""]
+        elif isinstance(block, (MucHeading, SectionBlock)):
+            out += [_heading(block), ""]
+        if isinstance(block, SectionBlock):
             body = expand_body(block.section.body, facts.values, blocks)
             if body:
                 out += [_SLOT.format(len(bodies)), ""]

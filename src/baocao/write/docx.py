@@ -8,7 +8,8 @@ The only DOCX-specific step of the official route. It
 3. runs the pinned pandoc with the Lua filter, the generated reference DOCX and the OpenXML
    template,
 4. post-processes ``word/document.xml`` for what pandoc cannot express (rows that do not split,
-   pandoc tables sized to the text width of their own section), and re-zips with fixed
+   pandoc tables sized to the text width of their own section and inside its margins in
+   both of Word's layout modes), and re-zips with fixed
    timestamps: the same input gives the same bytes.
 """
 
@@ -35,6 +36,7 @@ from .reference_docx import (
     MARGIN_LEFT,
     MARGIN_RIGHT,
     PAGE_W,
+    TABLE_CELL_MARGIN,
     TEXT_W_PORTRAIT,
     normalized_zip,
     reference_docx_bytes,
@@ -64,9 +66,38 @@ def _section_text_width(sect_pr: etree._Element) -> int:
     return page_w - int(mar.get(_q("w:left"), MARGIN_LEFT)) - int(mar.get(_q("w:right"), MARGIN_RIGHT))
 
 
-def _fit_table(tbl: etree._Element, total: int) -> None:
-    """Scale a pandoc table's grid to ``total`` twips, give every cell its width, and keep
-    every row on one page (w:cantSplit)."""
+# Children of w:tblPr that come before w:tblInd in the schema (CT_TblPr sequence).
+_BEFORE_TBL_IND = ("w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual",
+                   "w:tblStyleRowBandSize", "w:tblStyleColBandSize", "w:tblW", "w:jc",
+                   "w:tblCellSpacing")
+
+
+def _indent_table(tbl: etree._Element, indent: int) -> None:
+    """Set the table's w:tblInd (in schema order inside w:tblPr)."""
+    tbl_pr = tbl.find("w:tblPr", _NS)
+    if tbl_pr is None:
+        tbl_pr = etree.Element(_q("w:tblPr"))
+        tbl.insert(0, tbl_pr)
+    for old in tbl_pr.findall("w:tblInd", _NS):
+        tbl_pr.remove(old)
+    ind = etree.Element(_q("w:tblInd"))
+    ind.set(_q("w:w"), str(indent))
+    ind.set(_q("w:type"), "dxa")
+    before = {_q(tag) for tag in _BEFORE_TBL_IND}
+    position = sum(1 for child in tbl_pr if child.tag in before)
+    tbl_pr.insert(position, ind)
+
+
+def _fit_table(tbl: etree._Element, text_width: int) -> None:
+    """Indent a pandoc table by its cell padding and scale its grid to the rest of
+    ``text_width``, give every cell its width, and keep every row on one page (w:cantSplit).
+
+    The indent keeps the border inside the margins in both of Word's layouts: Word 2013+
+    measures ``w:tblInd`` to the border (here one cell padding inside the left margin, the
+    right border on the right margin), Word 2010 and earlier to the text of the first cell
+    (the border on the left margin, one cell padding inside the right one)."""
+    _indent_table(tbl, TABLE_CELL_MARGIN)
+    total = text_width - TABLE_CELL_MARGIN
     grid = tbl.find("w:tblGrid", _NS)
     cols = grid.findall("w:gridCol", _NS) if grid is not None else []
     old = [int(c.get(_q("w:w"), "0")) for c in cols]
@@ -198,11 +229,11 @@ def _join_number_hyphens(root: etree._Element) -> None:
 
 
 def postprocess_document_xml(xml: bytes) -> bytes:
-    """Rows of pandoc tables (style "Table") never split, each such table spans the text width
-    of the section it is in (pandoc sizes every table for a 5.5 in portrait column), the
-    last body paragraph is kept with the signature block, a paragraph right before a body
-    table with the table, and no line breaks inside a document number, a date or a number
-    range."""
+    """Rows of pandoc tables (style "Table") never split, each such table fills the text width
+    of the section it is in but its indent (pandoc sizes every table for a 5.5 in portrait
+    column; :func:`_fit_table`), the last body paragraph is kept with the signature block, a
+    paragraph right before a body table with the table, and no line breaks inside a document
+    number, a date or a number range."""
     root = etree.fromstring(xml)
     body = root.find("w:body", _NS)
     if body is None:

@@ -10,7 +10,8 @@ with YAML metadata, see ``docs/dev/official-input.md``); this module turns it in
    ``templates/fonts/`` as the only font source (no system font, no LaTeX, no LibreOffice).
 
 Output is reproducible: the same input, templates and fonts give the same bytes (the creation
-date is the fixed epoch, never the current time).
+date is the fixed epoch, never the current time). One byte-level touch follows the compile
+(:func:`quiet_mark_info`), of the same length, so typst's cross-reference table stays exact.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from .pandoc import run_pandoc, source_date_epoch
 
 __all__ = [
     "DocumentError", "TypstResult", "compile_typst", "render_typst_source", "typst_copy_settings",
-    "write_pdf", "write_pdf_from_typst",
+    "quiet_mark_info", "write_pdf", "write_pdf_from_typst",
 ]
 
 TEMPLATE = Path("typst") / "report.typ"
@@ -107,6 +108,25 @@ def render_typst_source(pandoc_input: str, *, templates: Path, epoch: int | None
                           extra_env=pin.env).decode("utf-8")
 
 
+#: typst (its PDF library, krilla) spells out the default of /Suspects in the catalog's
+#: mark-information dictionary. That is valid PDF (ISO 32000-1, table 321: a boolean, default
+#: false), but poppler up to 25.11 accepts only ``true`` there and prints "Syntax Error: Suspects
+#: object is wrong type (boolean)" from pdfinfo, pdftotext and every program built on it.
+_MARK_INFO = b"/MarkInfo<</Marked true/Suspects false>>"
+_MARK_INFO_QUIET = b"/MarkInfo<</Marked true" + b" " * len(b"/Suspects false") + b">>"
+
+
+def quiet_mark_info(pdf: bytes) -> bytes:
+    """``pdf`` with the default ``/Suspects false`` of its catalog blanked out by spaces.
+
+    The same number of bytes, so every offset of the cross-reference table stays right and the
+    meaning is unchanged (false is the default). Left as it is unless typst wrote the one
+    dictionary exactly as expected (a later typst may write it otherwise, or compressed)."""
+    if pdf.count(_MARK_INFO) != 1:
+        return pdf
+    return pdf.replace(_MARK_INFO, _MARK_INFO_QUIET)
+
+
 _FAILED = "Không tạo được tệp PDF, typst báo lỗi:"
 _LOCATION = re.compile(r"┌─ \S+?:(\d+):(\d+)")
 
@@ -164,7 +184,8 @@ def compile_typst(source: str, *, templates: Path, epoch: int | None = None) -> 
             raise DocumentError(f"{_FAILED} {exc}") from exc
     if not isinstance(pdf, bytes):  # pragma: no cover - format="pdf" always gives bytes
         raise DocumentError("typst không trả về tệp PDF.")
-    return TypstResult(pdf=pdf, warnings=tuple(_format_diagnostic(w) for w in warnings))
+    return TypstResult(pdf=quiet_mark_info(pdf),
+                       warnings=tuple(_format_diagnostic(w) for w in warnings))
 
 
 def write_pdf(pandoc_input: str, out: Path, *, templates: Path, epoch: int | None = None) -> None:

@@ -53,6 +53,11 @@ SPACE_BEFORE = 120
 LINE_BODY = 276
 #: Room left for the signature above the signer's name (R39), twips (≈ 2.5 cm).
 SIGN_SPACE = 1418
+#: Left and right cell padding of the bordered tables (style "Table"), twips (1.5 mm). Such a
+#: table is indented by this much and is as much narrower than the text: its border then stays
+#: inside the margins in Word 2013+ layout (``w:tblInd`` measured to the border) and in the
+#: legacy layout of Word 2010 and earlier (measured to the first cell's text).
+TABLE_CELL_MARGIN = 85
 
 #: python-docx/lxml element (python-docx's oxml classes carry no usable static types).
 Element = Any
@@ -240,6 +245,14 @@ def _para_style(
                         "w:tblPr", "w:trPr", "w:tcPr", "w:tblStylePr"])
 
 
+def _outline_level(doc: Element, style_id: str, level: int) -> None:
+    """Give a paragraph style an outline level (0 = top): Word's navigation pane lists it."""
+    ppr = _child(_style_el(doc, style_id), "w:pPr")
+    _remove(ppr, "w:outlineLvl")
+    _set(_child(ppr, "w:outlineLvl"), val=str(level))
+    _sort_children(ppr, _PPR_ORDER)
+
+
 def _borders(parent_tag: str, val: str, sz: str = "4") -> Element:
     el = OxmlElement(parent_tag)
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
@@ -267,7 +280,7 @@ def _table_style(doc: Element, style_id: str, *, borders: bool, margin: int) -> 
     _remove(st, "w:basedOn", "w:tblStylePr", "w:tblPr", "w:pPr", "w:rPr", "w:trPr", "w:tcPr")
     tblpr = OxmlElement("w:tblPr")
     ind = OxmlElement("w:tblInd")
-    _set(ind, w="0", type="dxa")
+    _set(ind, w=str(margin), type="dxa")
     tblpr.append(ind)
     tblpr.append(_borders("w:tblBorders", "single" if borders else "nil"))
     tblpr.append(_cell_margins(margin, margin))
@@ -318,14 +331,16 @@ def _styles(doc: Element) -> None:
     # Compact is what pandoc gives table cells (and tight lists, which the Lua filter removes).
     _para_style(doc, "Compact", size=SIZE_TABLE, jc="left", before=40, after=40, line=240,
                 based_on="Normal")
-    # Headings: Phần (centred, label + title on two lines), Mục (bold, caps), khoản (bold).
+    # Headings by outline level: Phần (centred, label + title on two lines), then Mục and khoản
+    # (bold, like a body paragraph). A Mục's capitals are its text (render/official.py), not a
+    # formatting, so that the navigation pane and a copy show what is printed; a khoản right
+    # under a Phần is a level-2 heading and must not turn into capitals.
     _para_style(doc, "Heading1", size=SIZE_BODY, bold=True, jc="center", before=240, after=120,
                 line=LINE_BODY, keep_next=True, keep_lines=True)
-    _para_style(doc, "Heading2", size=SIZE_BODY, bold=True, caps=True, jc="both",
-                first_line=FIRST_LINE, before=SPACE_BEFORE, line=LINE_BODY, keep_next=True,
-                keep_lines=True)
-    _para_style(doc, "Heading3", size=SIZE_BODY, bold=True, jc="both", first_line=FIRST_LINE,
-                before=SPACE_BEFORE, line=LINE_BODY, keep_next=True, keep_lines=True)
+    for level in (2, 3):
+        _para_style(doc, f"Heading{level}", size=SIZE_BODY, bold=True, caps=False, jc="both",
+                    first_line=FIRST_LINE, before=SPACE_BEFORE, line=LINE_BODY, keep_next=True,
+                    keep_lines=True)
     for level in range(4, 10):
         _para_style(doc, f"Heading{level}", size=SIZE_BODY, bold=True, italic=True, jc="both",
                     first_line=FIRST_LINE, before=SPACE_BEFORE, line=LINE_BODY, keep_next=True,
@@ -365,11 +380,12 @@ def _styles(doc: Element) -> None:
     _para_style(doc, "ChucVu", size=SIZE_BODY, bold=True, caps=True)
     _para_style(doc, "HoTen", size=SIZE_BODY, bold=True, before=SIGN_SPACE)
     _para_style(doc, "PhuLucTieuDe", size=SIZE_BODY, bold=True, keep_next=True)
+    _outline_level(doc, "PhuLucTieuDe", 0)  # "Phụ lục" in the navigation pane, beside the Phần
     _para_style(doc, "PhuLucTen", size=SIZE_BODY, bold=True, caps=True, keep_next=True)
     _para_style(doc, "KemTheo", size=SIZE_BODY, italic=True, keep_next=True)
     # Table styles: pandoc's "Table" gets single borders everywhere (the appendix table);
     # "HeaderBlock" (header and signature blocks) has none and no cell padding.
-    _table_style(doc, "Table", borders=True, margin=85)
+    _table_style(doc, "Table", borders=True, margin=TABLE_CELL_MARGIN)
     _table_style(doc, "HeaderBlock", borders=False, margin=0)
 
 
@@ -420,6 +436,48 @@ def _section(doc: Element) -> None:
             body.remove(child)
 
 
+#: Word's name space of compatibility settings; compatibilityMode 15 is Word 2013 and later.
+WORD_COMPAT_URI = "http://schemas.microsoft.com/office/word"
+COMPATIBILITY_MODE = "15"
+#: The children of w:settings that come after w:compat in the schema (CT_Settings sequence).
+_AFTER_COMPAT = (
+    "w:docVars", "w:rsids", "m:mathPr", "w:attachedSchema", "w:themeFontLang",
+    "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures",
+    "w:forceUpgrade", "w:captions", "w:readModeInkLockDown", "w:smartTagType",
+    "sl:schemaLibrary", "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol",
+    "w:listSeparator",
+)
+
+
+def _compatibility_mode(doc: Element) -> None:
+    """Ask for Word 2013+ layout: without ``compatibilityMode`` Word opens the file in
+    "[Compatibility Mode]" (Word 2007 layout), where e.g. a table's ``w:tblInd`` is measured
+    to the text of its first cell instead of to its border."""
+    settings = doc.settings.element
+    _remove(settings, "w:compat")
+    compat = OxmlElement("w:compat")
+    setting = OxmlElement("w:compatSetting")
+    _set(setting, name="compatibilityMode", uri=WORD_COMPAT_URI, val=COMPATIBILITY_MODE)
+    compat.append(setting)
+    after = {qn(tag) for tag in _AFTER_COMPAT}
+    following = next((c for c in settings if c.tag in after), None)
+    if following is None:
+        settings.append(compat)
+    else:
+        following.addprevious(compat)
+
+
+#: docProps/app.xml: the program that made the file, and no statistics (pandoc's sample file
+#: said "Microsoft Word 12.0.0", 1 page, 83 words). No version: a new baocao release must not
+#: change the bytes of an issued document whose layout it does not change.
+APP_XML = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"'
+    b' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    b"<Application>baocao</Application></Properties>"
+)
+
+
 def _theme_fonts(xml: bytes) -> bytes:
     """Point the theme's major/minor Latin fonts at Times New Roman as well."""
     return re.sub(rb"<a:latin [^>]*/>", b'<a:latin typeface="' + FONT.encode() + b'"/>', xml)
@@ -455,12 +513,14 @@ def reference_docx_bytes() -> bytes:
     _doc_defaults(doc)
     _styles(doc)
     _section(doc)
+    _compatibility_mode(doc)
     buf = io.BytesIO()
     doc.save(buf)
     with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as z:
         theme = z.read("word/theme/theme1.xml")
     return normalized_zip(buf.getvalue(), DEFAULT_EPOCH,
-                          patch={"word/theme/theme1.xml": _theme_fonts(theme)})
+                          patch={"word/theme/theme1.xml": _theme_fonts(theme),
+                                 "docProps/app.xml": APP_XML})
 
 
 def build_reference_docx(path: Path) -> None:
