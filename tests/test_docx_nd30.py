@@ -117,7 +117,7 @@ MAY_2025 = ReportExpect(
             rows=1 + 4 + 23,  # header, topics I-IV, 23 tasks of the period
             headers=("TT", "Số/Ký hiệu VBCĐ", "Nội dung công việc", "Đơn vị chủ trì",
                      "Kết quả yêu cầu", "Thời hạn", "Tình trạng", "Kết quả thực hiện"),
-            widths=(4, 16, 21, 10, 10, 10, 9, 20),  # declared in 90-phu-luc-nhiem-vu.md; TT 4
+            widths=(4, 16, 21, 10, 10, 14, 9, 16),  # declared in 90-phu-luc-nhiem-vu.md; TT 4
             first_group="LĨNH VỰC QUẢN LÝ KHOA HỌC, SỞ HỮU TRÍ TUỆ",
         ),
         AppendixExpect(
@@ -125,7 +125,7 @@ MAY_2025 = ReportExpect(
             rows=1 + 3 + 8,  # header, 3 status groups, 8 tasks due 16/4-15/5/2025
             headers=("TT", "Số/Ký hiệu VBCĐ", "Nội dung công việc", "Thời hạn",
                      "Ngày hoàn thành", "Tiến độ", "Kết quả xử lý", "Ghi chú"),
-            widths=(4, 16, 22, 12, 10, 11, 15, 10),
+            widths=(4, 16, 20, 14, 10, 11, 15, 10),
             first_group="ĐÃ THỰC HIỆN: 05 nhiệm vụ (đúng hạn: 03; quá hạn: 01; không rõ ngày: 01)",
         ),
     ),

@@ -132,14 +132,16 @@ def _fixture(base: Path, name: str) -> Path:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Built]:
     base = tmp_path_factory.mktemp("nav")
+    shipped = copy_shipped_repo(base / "shipped")
     return {
-        "shipped": _build(copy_shipped_repo(base / "shipped"), "2023-09", base),
+        "shipped": _build(shipped, "2023-09", base),
+        "may2025": _build(shipped, "2025-05", base),
         "shape": _build(_fixture(base, "shape"), "2025-05", base / "shape"),
         "appendices": _build(_fixture(base, "appendices"), "2025-05", base / "appendices"),
     }
 
 
-CASES = ("shipped", "shape", "appendices")
+CASES = ("shipped", "may2025", "shape", "appendices")
 
 
 # --------------------------------------------------------------------------------------------
@@ -159,6 +161,18 @@ def test_shipped_outline_as_printed(built: dict[str, Built]):
     assert outline[-1] == (1, "Phụ lục")
 
 
+def test_may_2025_outline_as_printed(built: dict[str, Built]):
+    """The second shipped report: opening paragraphs, Mục I-V, khoản of Mục III, Phần II with
+    khoản only, and two appendices at the level of a Phần."""
+    outline = built["may2025"].docx_outline
+    assert outline[0][0] == 1 and outline[0][1].startswith("Phần I ")
+    muc = [t for level, t in outline if level == 2 and re.match(r"[IVX]+\. ", t)]
+    assert [t.split(".")[0] for t in muc] == ["I", "II", "III", "IV", "V"]
+    assert all(t == t.upper() for t in muc)
+    assert outline[-2:] == [(1, "Phụ lục I"), (1, "Phụ lục II")]
+    assert built["may2025"].pdf_outline[-2:] == [(1, "Phụ lục I"), (1, "Phụ lục II")]
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_pdf_bookmarks_are_word_s_navigation_pane(built: dict[str, Built], case: str):
     """The same outline, level and text, in both documents."""
@@ -174,7 +188,7 @@ def test_phan_bookmark_keeps_the_space_at_the_line_break(built: dict[str, Built]
 @pytest.mark.parametrize("case", CASES)
 def test_every_phu_luc_is_in_the_outline_at_its_first_page(built: dict[str, Built], case: str):
     titles = [t for lvl, t in built[case].pdf_outline if lvl == 1 and t.startswith("Phụ lục")]
-    expected = ["Phụ lục I", "Phụ lục II"] if case == "appendices" else ["Phụ lục"]
+    expected = (["Phụ lục I", "Phụ lục II"] if case in ("appendices", "may2025") else ["Phụ lục"])
     assert titles == expected
     assert [t for lvl, t in built[case].docx_outline if t.startswith("Phụ lục")] == expected
     reader = PdfReader(built[case].pdf)

@@ -139,7 +139,8 @@ def case() -> ReportExpect:
     reads are left as the fixture has them or empty."""
     return ReportExpect(
         id="shape", signer=("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"), name="Nguyễn Thị Thu Hà",
-        noi_nhan=1 + 5, diem=(), kem_theo_month="5/2025",
+        noi_nhan=1 + 5, diem=(), kem_theo_month="tháng 5 năm 2025",
+        kem_theo_issued="",  # R47 is not among the imported rules
         appendices=(AppendixExpect(heading="Phụ lục"),), needles=(),
         kinh_gui=None,  # two addressees: Kính gửi is tested below (R25)
     )

@@ -19,6 +19,14 @@ SEED_LINES = SEED.read_text(encoding="utf-8").splitlines()
 TABLE_START = next(i for i, ln in enumerate(SEED_LINES) if ln.startswith("TT\t"))
 
 
+#: Seed lines the tool writes otherwise because Nghị định 30 says so (spec/nd30.md, issue 17):
+#: R47 writes the appendix's "Kèm theo" date in words, as the header's date line does.
+ND30_FORMS = {
+    "(Kèm theo Báo cáo số /BC-KHCN ngày/9/2023 của Sở Khoa học và Công nghệ)":
+        "(Kèm theo Báo cáo số /BC-KHCN ngày tháng 9 năm 2023 của Sở Khoa học và Công nghệ)",
+}
+
+
 def norm(text: str) -> str:
     text = re.sub(r"^\s*(?:[-+]\s+)+", "", text, flags=re.M)  # list markers, also "- + "
     text = re.sub(r"[*#|\\]", "", text)  # Markdown emphasis, headings, table pipes, escapes
@@ -34,7 +42,7 @@ def test_every_seed_line_in_order(rendered):
     haystack = norm(rendered)
     pos = 0
     for number, line in enumerate(SEED_LINES[:TABLE_START], 1):
-        needle = norm(line)
+        needle = norm(ND30_FORMS.get(line, line))
         if not needle:
             continue
         found = haystack.find(needle, pos)
@@ -48,6 +56,11 @@ def test_summary_sentences_equal_the_seed(rendered):
     got_lines = rendered.splitlines()
     i = got_lines.index(expected[0])
     assert [ln for ln in got_lines[i:i + 5] if ln.strip()] == expected
+
+
+def test_nd30_forms_are_seed_lines():
+    """Each deviation names a real seed line (a seed edit cannot leave a stale exception)."""
+    assert all(line in SEED_LINES for line in ND30_FORMS)
 
 
 def _seed_table():

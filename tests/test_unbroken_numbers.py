@@ -162,11 +162,21 @@ def synthetic(tmp_path_factory) -> tuple[Path, Path]:
     return _build(synthetic_input(), tmp_path_factory.mktemp("synthetic"), EPOCH)
 
 
+def _shipped(shipped_repo, tmp_path_factory, key: str) -> tuple[Path, Path]:
+    report = shipped_repo.report(key)
+    return _build(render_official_input(shipped_repo, report), tmp_path_factory.mktemp(key),
+                  report_epoch(report))
+
+
 @pytest.fixture(scope="module")
 def shipped(shipped_repo, tmp_path_factory) -> tuple[Path, Path]:
-    report = shipped_repo.report("2023-09")
-    return _build(render_official_input(shipped_repo, report), tmp_path_factory.mktemp("shipped"),
-                  report_epoch(report))
+    return _shipped(shipped_repo, tmp_path_factory, "2023-09")
+
+
+@pytest.fixture(scope="module")
+def shipped_may(shipped_repo, tmp_path_factory) -> tuple[Path, Path]:
+    """The second shipped report: two appendices of 2024-2025 tasks, a body table, footnotes."""
+    return _shipped(shipped_repo, tmp_path_factory, "2025-05")
 
 
 def docx_text(path: Path) -> str:
@@ -235,6 +245,15 @@ def test_shipped_pdf_keeps_every_token_whole(shipped):
     assert _line_ends(text) == []
 
 
+def test_shipped_may_2025_pdf_keeps_every_token_whole(shipped_may):
+    docx, pdf = shipped_may
+    expected = docx_text(docx)
+    assert len(tokens_of(expected)) > 50  # document numbers, dates and ranges of two appendices
+    text = pdf_text(pdf)
+    assert broken_tokens(expected, text) == {}
+    assert _line_ends(text) == []
+
+
 def _page_images(pdf: Path, folder: Path, exe: str) -> list[bytes]:
     folder.mkdir()
     subprocess.run([exe, "-r", "40", "-png", str(pdf), str(folder / "p")], check=True,
@@ -278,11 +297,11 @@ def _soffice() -> str:
 
 
 @pytest.fixture(scope="module")
-def libreoffice_pdfs(synthetic, shipped, tmp_path_factory) -> dict[str, Path]:
+def libreoffice_pdfs(synthetic, shipped, shipped_may, tmp_path_factory) -> dict[str, Path]:
     """Both DOCX files converted to PDF by LibreOffice, with the project's fonts only."""
     exe = _soffice()
     folder = tmp_path_factory.mktemp("lo")
-    files = {"synthetic": synthetic[0], "shipped": shipped[0]}
+    files = {"synthetic": synthetic[0], "shipped": shipped[0], "shipped_may": shipped_may[0]}
     for name, path in files.items():
         shutil.copy(path, folder / f"{name}.docx")
     conf = folder / "fonts.conf"
@@ -298,9 +317,10 @@ def libreoffice_pdfs(synthetic, shipped, tmp_path_factory) -> dict[str, Path]:
 
 
 @pytest.mark.client
-@pytest.mark.parametrize("name", ["synthetic", "shipped"])
-def test_libreoffice_keeps_every_token_whole(name, synthetic, shipped, libreoffice_pdfs):
-    docx = {"synthetic": synthetic, "shipped": shipped}[name][0]
+@pytest.mark.parametrize("name", ["synthetic", "shipped", "shipped_may"])
+def test_libreoffice_keeps_every_token_whole(name, synthetic, shipped, shipped_may,
+                                             libreoffice_pdfs):
+    docx = {"synthetic": synthetic, "shipped": shipped, "shipped_may": shipped_may}[name][0]
     text = pdf_text(libreoffice_pdfs[name])
     assert broken_tokens(docx_text(docx), text) == {}
     assert _line_ends(text) == []
