@@ -30,6 +30,12 @@ def require_client(name: str, path: str | None) -> str:
     raise AssertionError  # unreachable
 
 
+def soffice() -> str:
+    """LibreOffice's program (the real client that opens a DOCX), per :func:`require_client`."""
+    return require_client("LibreOffice (soffice)",
+                          shutil.which("soffice") or shutil.which("libreoffice"))
+
+
 @pytest.fixture(scope="session")
 def shipped_repo():
     """The repository's own content, loaded once."""

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import unicodedata
 import zipfile
@@ -27,7 +26,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import copy_shipped_repo, official_sample
+from conftest import copy_shipped_repo, official_sample, soffice
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from lxml import etree
@@ -1185,14 +1184,6 @@ def test_without_appendix_single_portrait_section(september_source: str, tmp_pat
 # real client: LibreOffice
 
 
-def _soffice() -> str:
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
-    if exe is None:
-        if os.environ.get("BAOCAO_REQUIRE_CLIENTS") == "1":
-            pytest.fail("Thiếu LibreOffice (soffice) nhưng BAOCAO_REQUIRE_CLIENTS=1.")
-        pytest.skip("LibreOffice (soffice) is not installed")
-    return exe
-
 
 def _top_band_text(page) -> str:  # type: ignore[no-untyped-def]
     """Text drawn in the top 20 mm of a pypdf page."""
@@ -1212,7 +1203,7 @@ def _top_band_text(page) -> str:  # type: ignore[no-untyped-def]
 def test_libreoffice_renders(built: Path, tmp_path: Path, case: ReportExpect) -> None:
     from pypdf import PdfReader
 
-    exe = _soffice()
+    exe = soffice()
     fonts_conf = tmp_path / "fonts.conf"
     fonts_conf.write_text(
         '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'

@@ -26,10 +26,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, copy_shipped_repo
+from conftest import FIXTURES, ROOT, copy_shipped_repo, soffice
 from lxml import etree
 from pypdf import PdfReader
-from test_docx_nd30 import _soffice
 
 from baocao.render.official import render_official_input
 from baocao.repo import load_checked
@@ -229,7 +228,7 @@ def test_libreoffice_reads_the_docx_outline_as_the_pdf_has_it(built: dict[str, B
                                                              tmp_path: Path):
     """A real office client: LibreOffice's bookmarks of the DOCX (its navigator's headings)
     are the PDF's bookmarks, Phụ lục included."""
-    exe = _soffice()
+    exe = soffice()
     fonts_conf = tmp_path / "fonts.conf"
     fonts_conf.write_text(
         '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
