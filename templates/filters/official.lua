@@ -7,7 +7,10 @@ both routes, DOCX and typst. It only builds ordinary pandoc elements, so it need
   2. Bullet lists become plain body paragraphs with a literal prefix by depth ("- ", "+ ",
      deeper "* "); ordered lists become literal labels ("1.", and for lower-alpha the Vietnamese
      alphabet "a) b) c) d) đ) e) g) …"). No Word numbering, no typst list markers (R29, R31).
-  3. The appendix table is built from the metadata map `phu-luc` (`cot`, `do-rong`, `dong`) as a
+  3. A title's line break mark (an empty `[]{.xuong-dong}`, with the spaces around it; written
+     by baocao, src/baocao/write/title_lines.py, where a Phần, Mục, khoản or Phụ lục title
+     breaks) becomes a LineBreak, in the body and in the metadata (`phu-luc.ten`).
+  4. The appendix table is built from the metadata map `phu-luc` (`cot`, `do-rong`, `dong`) as a
      real pandoc Table with relative column widths and one header row, and stored back into the
      metadata as `phu-luc.bang` (MetaBlocks) so that each template places it where it wants.
      With several appendices `phu-luc` is a list of such maps, each getting its own `bang`.
@@ -132,6 +135,40 @@ local function phan(div)
   end
   return pandoc.Header(1, inlines, pandoc.Attr(div.identifier))
 end
+
+--- Inlines with each break mark (an empty Span of class "xuong-dong") turned into a LineBreak;
+--- the spaces around the mark go (the line ends there).
+local function title_breaks(inlines)
+  local found = false
+  for _, el in ipairs(inlines) do
+    if el.t == "Span" and el.classes:includes("xuong-dong") then
+      found = true
+      break
+    end
+  end
+  if not found then
+    return nil
+  end
+  local out = pandoc.Inlines({})
+  local skip_space = false
+  for _, el in ipairs(inlines) do
+    if el.t == "Span" and el.classes:includes("xuong-dong") then
+      while #out > 0 and (out[#out].t == "Space" or out[#out].t == "SoftBreak") do
+        out:remove(#out)
+      end
+      out:insert(pandoc.LineBreak())
+      skip_space = true
+    elseif skip_space and (el.t == "Space" or el.t == "SoftBreak") then
+      -- the space after the mark
+    else
+      skip_space = false
+      out:insert(el)
+    end
+  end
+  return out
+end
+
+local break_filter = { Inlines = title_breaks }
 
 local body_filter = {
   traverse = "topdown",
@@ -305,4 +342,4 @@ local meta_filter = {
   end,
 }
 
-return { body_filter, meta_filter }
+return { break_filter, body_filter, meta_filter }

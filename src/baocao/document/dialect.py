@@ -41,10 +41,12 @@ READER = "markdown" + "".join(f"-{x}" for x in _OFF) + "".join(f"+{x}" for x in 
 
 #: pandoc's reader for a whole official input: the skeleton (metadata, Phần blocks, headings) that
 #: baocao writes with every content string escaped, or a hand-written input. Headings get
-#: pandoc's automatic identifiers (the DOCX bookmarks).
+#: pandoc's automatic identifiers (the DOCX bookmarks); a title's line break is an empty
+#: bracketed span (render/official.py TITLE_BREAK).
 DOCUMENT_READER = ("markdown" + "".join(
     f"-{x}" for x in _OFF if x not in ("yaml_metadata_block", "fenced_divs", "native_divs",
-                                       "auto_identifiers", "header_attributes"))
+                                       "auto_identifiers", "header_attributes",
+                                       "bracketed_spans"))
     + "".join(f"+{x}" for x in _ON))
 
 #: A leading "N." (after any "-"/"+" list markers) that pandoc would read as an ordered list.

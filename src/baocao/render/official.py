@@ -27,6 +27,7 @@ from .outline import (
     SectionBlock,
     expand_body,
     outline,
+    title_lines,
 )
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|$^~@])")
@@ -47,6 +48,18 @@ def md_escape(text: str) -> str:
     return re.sub(r" {2,}", lambda m: "\u00a0" * len(m.group(0)), escaped)
 
 
+#: Where a title's line ends in the official documents: an empty span that
+#: templates/filters/official.lua turns into a line break (written for an editor's newline here,
+#: and by src/baocao/write/title_lines.py where the balanced breaks fall). md_escape escapes
+#: "[", "]", "{" and "}", so no content can write it.
+TITLE_BREAK = "[]{.xuong-dong}"
+
+
+def title_escape(text: str) -> str:
+    """A title as Markdown text: escaped, each newline the editor typed a break mark."""
+    return f" {TITLE_BREAK} ".join(md_escape(line) for line in title_lines(text))
+
+
 def _appendix_meta(appendix: AppendixFacts) -> dict[str, Any]:
     rows: list[dict[str, Any]] = []
     for row in appendix.table:
@@ -59,7 +72,7 @@ def _appendix_meta(appendix: AppendixFacts) -> dict[str, Any]:
             })
     out: dict[str, Any] = {
         "tieu-de": md_escape(appendix.heading),
-        "ten": md_escape(appendix.title),
+        "ten": title_escape(appendix.title),
         "kem-theo": md_escape(appendix.kem_theo),
         "cot": [md_escape(c) for c in appendix.headers],
         "do-rong": list(appendix.widths),
@@ -124,9 +137,9 @@ def _heading(block: MucHeading | SectionBlock) -> str:
     capitals, as Nghị định 30 prints it (Phụ lục I: Mục in hoa, đậm): not a formatting that
     the navigation pane, a copy or a screen reader would not see."""
     if isinstance(block, MucHeading) or block.level == "muc":
-        return f"## {md_escape(block.text.upper())}"
+        return f"## {title_escape(block.written_text.upper())}"
     under_muc = "." in (block.section.number or "")
-    return f"{'###' if under_muc else '##'} {md_escape(block.text)}"
+    return f"{'###' if under_muc else '##'} {title_escape(block.written_text)}"
 
 
 def render_official_input(repo: Repository, report: Report) -> str:
@@ -149,7 +162,7 @@ def render_official_input(repo: Repository, report: Report) -> str:
                 out += [_SLOT.format(len(bodies)), ""]
                 bodies.append(body)
         elif isinstance(block, PartHeading):
-            out += ["::: {.phan}", block.label, "", md_escape(block.title), ":::", ""]
+            out += ["::: {.phan}", block.label, "", title_escape(block.written), ":::", ""]
         elif isinstance(block, (MucHeading, SectionBlock)):
             out += [_heading(block), ""]
         if isinstance(block, SectionBlock):

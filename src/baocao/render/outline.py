@@ -12,10 +12,26 @@ from .. import placeholders
 from ..model import Report, Section
 
 
+def one_line(text: str) -> str:
+    """A title as every output but the official documents shows it: an editor's forced line
+    break (a newline in the title, docs/huong-dan-bien-tap.md) read as a space."""
+    return " ".join(text.split())
+
+
+def title_lines(text: str) -> tuple[str, ...]:
+    """A title's lines as the editor broke it (one line when no break is forced)."""
+    return tuple(one_line(line) for line in text.split("\n") if line.strip())
+
+
 @dataclass(frozen=True)
 class PartHeading:
     number: str
-    title: str
+    #: as written: a newline is a line break the editor forces in the official documents
+    written: str
+
+    @property
+    def title(self) -> str:
+        return one_line(self.written)
 
     @property
     def label(self) -> str:
@@ -27,11 +43,20 @@ class MucHeading:
     """A Mục that groups several section files (e.g. "III. Hoạt động KH&CN")."""
 
     number: str
-    title: str
+    #: as written (see PartHeading)
+    written: str
+
+    @property
+    def title(self) -> str:
+        return one_line(self.written)
 
     @property
     def text(self) -> str:
         return f"{self.number}. {self.title}"
+
+    @property
+    def written_text(self) -> str:
+        return f"{self.number}. {self.written}"
 
 
 @dataclass(frozen=True)
@@ -47,6 +72,10 @@ class SectionBlock:
 
     @property
     def text(self) -> str:
+        return f"{self.label}. {one_line(self.section.title)}"
+
+    @property
+    def written_text(self) -> str:
         return f"{self.label}. {self.section.title}"
 
 

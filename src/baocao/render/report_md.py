@@ -27,6 +27,7 @@ from .outline import (
     PartHeading,
     SectionBlock,
     expand_body,
+    one_line,
     outline,
 )
 
@@ -115,7 +116,7 @@ def render_report_markdown(repo: Repository, report: Report,
     for appendix in facts.appendices:
         mine: dict[str, Callable[[], str]] = dict(blocks)
         mine["bang_nhiem_vu"] = partial(table_markdown, facts, appendix)
-        out += ["---", "", f"## {appendix.heading}", "", f"**{appendix.title}**", ""]
+        out += ["---", "", f"## {appendix.heading}", "", f"**{one_line(appendix.title)}**", ""]
         if appendix.kem_theo:
             out += [f"*{appendix.kem_theo}*", ""]
         out += [expand_body(appendix.section.body, facts.values, mine), ""]

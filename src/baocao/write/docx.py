@@ -41,6 +41,7 @@ from .reference_docx import (
     normalized_zip,
     reference_docx_bytes,
 )
+from .title_lines import break_titles
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _NS = {"w": _W}
@@ -318,9 +319,11 @@ def build_docx(
     text = unicodedata.normalize("NFC", pandoc_input)
     typst_source: str | None = None
     with tempfile.TemporaryDirectory(prefix="baocao-docx-") as tmp:
-        pin = official_pandoc_input(text, keep_draft_blanks, Path(tmp))
+        metrics = FontMetrics(fonts.resolve())
+        pin = official_pandoc_input(text, lambda s: break_titles(keep_draft_blanks(s), metrics),
+                                    Path(tmp))
         meta = read_metadata(pin.meta_text, epoch=epoch)
-        layout = compute_layout(meta, FontMetrics(fonts.resolve()))
+        layout = compute_layout(meta, metrics)
         variables = [f"--variable={key}={value}" for key, value in sorted(layout.items())]
         reference = Path(tmp) / "reference.docx"
         reference.write_bytes(reference_docx_bytes())

@@ -26,7 +26,9 @@ from pathlib import Path
 from ..document.tree import official_pandoc_input
 from ..errors import DocumentError as DocumentError
 from .blanks import keep_draft_blanks
+from .docx_layout import FontMetrics
 from .pandoc import run_pandoc, source_date_epoch
+from .title_lines import break_titles
 
 __all__ = [
     "DocumentError", "TypstResult", "compile_typst", "render_typst_source", "typst_copy_settings",
@@ -90,12 +92,15 @@ def render_typst_source(pandoc_input: str, *, templates: Path, epoch: int | None
     Raises:
         PandocError: pandoc failed (the message is Vietnamese).
     """
-    template, filters, _ = _template_files(templates)
-    # Same preparation as the DOCX: NFC, and draft blanks typed as runs of ordinary spaces in
-    # so-ky-hieu / dia-danh-ngay / kem-theo become no-break spaces (pandoc would collapse them).
+    template, filters, fonts = _template_files(templates)
+    metrics = FontMetrics(fonts.resolve())
+    # Same preparation as the DOCX: NFC, draft blanks typed as runs of ordinary spaces in
+    # so-ky-hieu / dia-danh-ngay / kem-theo become no-break spaces (pandoc would collapse them),
+    # and the titles' line breaks (title_lines.py), so both documents break them alike.
     with tempfile.TemporaryDirectory(prefix="baocao-typst-input-") as tmp:
         pin = official_pandoc_input(unicodedata.normalize("NFC", pandoc_input),
-                                    keep_draft_blanks, Path(tmp))
+                                    lambda s: break_titles(keep_draft_blanks(s), metrics),
+                                    Path(tmp))
         args = [
             f"--from={pin.reader}",
             "--to=typst",

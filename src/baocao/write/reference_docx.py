@@ -332,17 +332,19 @@ def _styles(doc: Element) -> None:
     _para_style(doc, "Compact", size=SIZE_TABLE, jc="left", before=40, after=40, line=240,
                 based_on="Normal")
     # Headings by outline level: Phần (centred, label + title on two lines), then Mục and khoản
-    # (bold, like a body paragraph). A Mục's capitals are its text (render/official.py), not a
-    # formatting, so that the navigation pane and a copy show what is printed; a khoản right
-    # under a Phần is a level-2 heading and must not turn into capitals.
+    # (bold, indented like a body paragraph but ragged right: a justified heading stretches its
+    # first line; their breaks are balanced, write/title_lines.py). A Mục's capitals are its
+    # text (render/official.py), not a formatting, so that the navigation pane and a copy show
+    # what is printed; a khoản right under a Phần is a level-2 heading and must not turn into
+    # capitals.
     _para_style(doc, "Heading1", size=SIZE_BODY, bold=True, jc="center", before=240, after=120,
                 line=LINE_BODY, keep_next=True, keep_lines=True)
     for level in (2, 3):
-        _para_style(doc, f"Heading{level}", size=SIZE_BODY, bold=True, caps=False, jc="both",
+        _para_style(doc, f"Heading{level}", size=SIZE_BODY, bold=True, caps=False, jc="left",
                     first_line=FIRST_LINE, before=SPACE_BEFORE, line=LINE_BODY, keep_next=True,
                     keep_lines=True)
     for level in range(4, 10):
-        _para_style(doc, f"Heading{level}", size=SIZE_BODY, bold=True, italic=True, jc="both",
+        _para_style(doc, f"Heading{level}", size=SIZE_BODY, bold=True, italic=True, jc="left",
                     first_line=FIRST_LINE, before=SPACE_BEFORE, line=LINE_BODY, keep_next=True,
                     keep_lines=True)
     for sid in ("Title", "Subtitle", "Author", "Date", "AbstractTitle", "Abstract", "TOCHeading"):

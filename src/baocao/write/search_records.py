@@ -243,7 +243,7 @@ def report_headings(report: Report) -> list[_Expected]:
             filters = {**base, "phan": (part,), "muc": (muc,)}
             if s.unit:
                 filters["don_vi"] = (one_line(s.unit),)
-            out.append(_Expected(block.text, f"{number}. {s.title}", filters))
+            out.append(_Expected(block.text, f"{number}. {one_line(s.title)}", filters))
     for appendix in report.appendices:  # "Phụ lục", or "Phụ lục I", "Phụ lục II", …
         heading = appendix_heading(report, appendix)
         out.append(_Expected(heading, f"{heading}: {one_line(appendix.title)}", base))
