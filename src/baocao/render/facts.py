@@ -6,6 +6,7 @@ table is grouped, so the Markdown view, the site and the official documents cann
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -30,6 +31,7 @@ from ..model import (
 )
 from ..months import month_after
 from ..vietnamese import format_count, format_date_long
+from . import glyph_widths
 
 QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
@@ -138,8 +140,9 @@ def compute_facts(repo: Repository, report: Report) -> ReportFacts:
             title=section.title,
             kem_theo=kem_theo if spec.kem_theo else "",
             columns=spec.columns,
-            widths=scaled_widths(spec.columns),
-            table=_table(mine, spec, labels, report.cutoff),
+            widths=content_widths(spec.columns, (table_rows := _table(mine, spec, labels,
+                                                                          report.cutoff))),
+            table=table_rows,
             rows=mine,
         ))
     if appendices:
@@ -191,6 +194,139 @@ def scaled_widths(columns: tuple[AppendixColumn, ...]) -> tuple[int | float, ...
         return tuple(_shared_widths(list(columns), 100, fixed_keys=()))
     found = iter(_shared_widths(rest, 100 - sum(c.width for c in columns if c.declared)))
     return tuple(c.width if c.declared else next(found) for c in columns)
+
+
+# ------------------------------------------------------------------------------------------
+# Column widths from the content (the official documents)
+
+#: The appendix table's geometry, in em of its 12 pt text: the A4 landscape text width (297 mm
+#: less the 30 and 15 mm margins, write/reference_docx.py, templates/typst/report.typ) and each
+#: cell's padding (4.25 pt a side).
+TABLE_EM = (297 - 30 - 15) / 25.4 * 72 / 12
+CELL_PAD_EM = 8.5 / 12
+#: A column is never narrower than this share of the table, nor (unless declared) wider.
+MIN_SHARE, MAX_SHARE = 0.03, 0.55
+_WIDTHS = {bold: {ch: w / glyph_widths.UNITS_PER_EM for w, chars in table.items() for ch in chars}
+           for bold, table in ((False, glyph_widths.REGULAR), (True, glyph_widths.BOLD))}
+
+
+def text_em(text: str, bold: bool = False) -> float:
+    """The printed width of *text* (em) in Liberation Serif, the metrics of Times New Roman (no
+    kerning, as Word and the PDF set it); a character the table lacks counts as 0.6 em."""
+    table = _WIDTHS[bold]
+    return sum(table.get(ch, 0.6) for ch in unicodedata.normalize("NFC", text))
+
+
+def _unbreakable(text: str) -> list[str]:
+    """The pieces of a cell no line break may split: its words (a number token is one word,
+    :func:`baocao.vietnamese.number_tokens`)."""
+    return text.split()
+
+
+def _lines(words: list[float], room: float) -> int:
+    """How many lines words of these widths (em) take, set first-fit in *room* em."""
+    if not words:
+        return 1
+    lines, line = 1, -1.0
+    for w in words:
+        if w > room:  # a word wider than the column wraps inside itself
+            lines += (0 if line < 0 else 1) + int(w // room)
+            line = w % room
+        elif line < 0:
+            line = w
+        elif line + SPACE_EM + w <= room:
+            line += SPACE_EM + w
+        else:
+            lines += 1
+            line = w
+    return lines
+
+
+#: The step (em) in which column widths are tried; the width of a space; the room added to a
+#: word that must fit a column (rounding in Word, LibreOffice and typst).
+STEP_EM = 0.5
+SPACE_EM = 0.25
+SLACK_EM = 0.25
+
+
+def content_widths(columns: tuple[AppendixColumn, ...],
+                   table: tuple[GroupRow | TaskTableRow, ...]) -> tuple[int | float, ...]:
+    """Relative widths (percent, summing to 100) of an appendix table's columns, computed from
+    what they hold, so that a column that is mostly empty does not take room from one full of
+    text (the audit of September 2023: "Kết quả xử lý", empty in 10 of 14 rows, had 15 %, and
+    the rows grew tall).
+
+    A declared width (``declared``, a percent) is kept as it is. The other columns share what
+    is left: each gets at least what its longest word needs (a header word never splits; a
+    document number or a date is one word) and at least 3 %. The rest is given out in steps,
+    each time to the column where it saves the most lines of the table (a row is as tall as its
+    fullest cell), with the lines estimated by the widths of Liberation Serif's characters
+    (:func:`text_em`); room that saves no more lines goes to the columns in proportion to the
+    text they hold. No column gets more than 55 % unless declared. Without task rows the
+    columns keep their default ratios (``scaled_widths``).
+    """
+    rows = [r.cells for r in table if isinstance(r, TaskTableRow)]
+    rest = [i for i, c in enumerate(columns) if not c.declared]
+    if not rows or not rest:
+        return scaled_widths(columns)
+    space = 100 - sum(c.width for c in columns if c.declared)
+    if space <= 0:
+        return scaled_widths(columns)
+    total_em = TABLE_EM * space / 100
+    pad = CELL_PAD_EM
+    cap = MAX_SHARE * TABLE_EM
+    low: dict[int, float] = {}
+    words: dict[int, list[list[float]]] = {}
+    weight: dict[int, float] = {}
+    for i in rest:
+        header_words = [text_em(w, bold=True) for w in columns[i].title.split()]
+        cells = [row[i] if i < len(row) else "" for row in rows]
+        words[i] = [[text_em(w) for w in _unbreakable(cell)] for cell in cells]
+        low[i] = max([MIN_SHARE * TABLE_EM, *(w + pad + SLACK_EM for w in header_words),
+                      *(w + pad + SLACK_EM for cell in words[i] for w in cell)])
+        weight[i] = sum(text_em(cell) for cell in cells)
+    if sum(low.values()) >= total_em:  # too little room: the minima, scaled down
+        scale = total_em / sum(low.values())
+        width = {i: w * scale for i, w in low.items()}
+    else:
+        width = dict(low)
+        steps = int((total_em - sum(low.values())) // STEP_EM)
+        # lines[i][r][k]: lines of row r's cell in column i, k steps wider than its minimum
+        lines = {i: [[_lines(cell, low[i] + k * STEP_EM - pad) for k in range(steps + 1)]
+                     for cell in words[i]] for i in rest}
+        at = dict.fromkeys(rest, 0)
+        free = steps
+        while free > 0:
+            best: tuple[float, int, int] | None = None
+            for i in rest:
+                others = [max([lines[j][r][at[j]] for j in rest if j != i], default=1)
+                          for r in range(len(rows))]
+                now = sum(max(o, lines[i][r][at[i]]) for r, o in enumerate(others))
+                for d in range(1, free + 1):
+                    if low[i] + (at[i] + d) * STEP_EM > cap:
+                        break
+                    saved = now - sum(max(o, lines[i][r][at[i] + d])
+                                      for r, o in enumerate(others))
+                    if saved > 0:
+                        if best is None or saved / d > best[0]:
+                            best = (saved / d, i, d)
+                        break
+            if best is None:
+                break
+            _, i, d = best
+            at[i] += d
+            free -= d
+        for i in rest:
+            width[i] = low[i] + at[i] * STEP_EM
+        left = total_em - sum(width.values())
+        open_ = [i for i in rest if width[i] < cap] or rest
+        total = sum(weight[i] for i in open_)
+        for i in open_:
+            width[i] += left * (weight[i] / total if total else 1 / len(open_))
+    shares = {i: round(width[i] / TABLE_EM * 100, 1) for i in rest}
+    last = rest[-1]
+    shares[last] = round(space - sum(v for i, v in shares.items() if i != last), 1)
+    return tuple(c.width if c.declared else shares[i] for i, c in enumerate(columns))
 
 
 def _shared_widths(columns: list[AppendixColumn], space: int,
