@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -34,6 +35,25 @@ def soffice() -> str:
     """LibreOffice's program (the real client that opens a DOCX), per :func:`require_client`."""
     return require_client("LibreOffice (soffice)",
                           shutil.which("soffice") or shutil.which("libreoffice"))
+
+
+def libreoffice_pdfs(files: dict[str, Path], folder: Path) -> dict[str, Path]:
+    """Each DOCX of *files* (name: path) converted to PDF by LibreOffice in one run, with the
+    project's fonts only (templates/fonts through a fontconfig file): name -> PDF in *folder*."""
+    exe = soffice()
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, path in files.items():
+        shutil.copy(path, folder / f"{name}.docx")
+    conf = folder / "fonts.conf"
+    conf.write_text('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+                    '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+                    f'<dir>{ROOT / "templates" / "fonts"}</dir></fontconfig>', encoding="utf-8")
+    env = {**os.environ, "FONTCONFIG_FILE": str(conf), "HOME": str(folder)}
+    subprocess.run([exe, f"-env:UserInstallation=file://{folder}/profile", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(folder),
+                    *[str(folder / f"{n}.docx") for n in files]],
+                   check=True, capture_output=True, timeout=300, env=env)
+    return {name: folder / f"{name}.pdf" for name in files}
 
 
 @pytest.fixture(scope="session")

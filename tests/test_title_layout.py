@@ -20,9 +20,7 @@ once and written to both documents, so both break every title at the same words.
 from __future__ import annotations
 
 import html
-import os
 import re
-import shutil
 import subprocess
 import sys
 import unicodedata
@@ -31,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_shipped_repo, edit_text, soffice
+from conftest import ROOT, copy_shipped_repo, edit_text, libreoffice_pdfs
 from lxml import etree
 
 from baocao.load import load_repository
@@ -340,18 +338,7 @@ def test_editor_forces_a_title_break(tmp_path):
 
 
 def _libreoffice_pdf(docx: Path, folder: Path) -> Path:
-    exe = soffice()
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(docx, folder / "lo.docx")
-    conf = folder / "fonts.conf"
-    conf.write_text('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
-                    '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
-                    f'<dir>{TEMPLATES / "fonts"}</dir></fontconfig>', encoding="utf-8")
-    env = {**os.environ, "FONTCONFIG_FILE": str(conf), "HOME": str(folder)}
-    subprocess.run([exe, f"-env:UserInstallation=file://{folder}/profile", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(folder), str(folder / "lo.docx")],
-                   check=True, capture_output=True, timeout=300, env=env)
-    return folder / "lo.pdf"
+    return libreoffice_pdfs({"lo": docx}, folder)["lo"]
 
 
 @pytest.mark.client

@@ -16,7 +16,6 @@ of the PDF, and, where LibreOffice is installed, of LibreOffice's rendering of t
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -26,7 +25,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, soffice
+from conftest import ROOT
+from conftest import libreoffice_pdfs as to_pdfs
 from docx import Document
 from lxml import etree
 from pypdf import PdfReader
@@ -290,21 +290,8 @@ def test_a_box_moves_no_glyph(shipped, tmp_path):
 @pytest.fixture(scope="module")
 def libreoffice_pdfs(synthetic, shipped, shipped_may, tmp_path_factory) -> dict[str, Path]:
     """Both DOCX files converted to PDF by LibreOffice, with the project's fonts only."""
-    exe = soffice()
-    folder = tmp_path_factory.mktemp("lo")
     files = {"synthetic": synthetic[0], "shipped": shipped[0], "shipped_may": shipped_may[0]}
-    for name, path in files.items():
-        shutil.copy(path, folder / f"{name}.docx")
-    conf = folder / "fonts.conf"
-    conf.write_text('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
-                    '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
-                    f'<dir>{TEMPLATES / "fonts"}</dir></fontconfig>', encoding="utf-8")
-    env = {**os.environ, "FONTCONFIG_FILE": str(conf), "HOME": str(folder)}
-    subprocess.run([exe, f"-env:UserInstallation=file://{folder}/profile", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(folder),
-                    *[str(folder / f"{n}.docx") for n in files]],
-                   check=True, capture_output=True, timeout=300, env=env)
-    return {name: folder / f"{name}.pdf" for name in files}
+    return to_pdfs(files, tmp_path_factory.mktemp("lo"))
 
 
 @pytest.mark.client
