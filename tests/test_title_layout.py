@@ -348,3 +348,36 @@ def test_libreoffice_breaks_titles_as_the_pdf(september, tmp_path):
     typst = pdf_lines(pdf)
     for title in (PHAN_I, MUC_I, PHU_LUC):
         assert title_lines(lo, title) == title_lines(typst, title)
+
+
+# --------------------------------------------------------------------------------------------
+# the rules, on titles of no report (write/title_lines.py, with the project's fonts)
+
+
+def _lines_of(title: str, room) -> list[str]:
+    from baocao.render.official import TITLE_BREAK, title_escape
+    from baocao.write.docx_layout import FontMetrics
+    from baocao.write.title_lines import break_title
+
+    marked = break_title(title_escape(title), room, FontMetrics(TEMPLATES / "fonts"))
+    return [" ".join(part.split()).replace("\\", "") for part in marked.split(TITLE_BREAK)]
+
+
+def test_rules_on_synthetic_titles():
+    from baocao.write.title_lines import HEADING, PHAN, PHU_LUC
+
+    # never a number at the head of a line, never a heading's label alone
+    title = ("IV. NHIỆM VỤ TRỌNG TÂM CỦA SỞ KHOA HỌC VÀ CÔNG NGHỆ TỈNH BẮC GIANG TRONG "
+             "THÁNG 12 NĂM 2025")
+    lines = _lines_of(title, HEADING)
+    assert len(lines) == 2 and " ".join(lines) == title
+    assert not any(line.split()[0][0].isdigit() for line in lines), lines
+    assert lines[0] != "IV."
+    assert _split_compounds(lines) == []
+    # a title that fits stays on one line
+    assert _lines_of("NHIỆM VỤ CÔNG TÁC THÁNG 10/2023", PHAN) == ["NHIỆM VỤ CÔNG TÁC THÁNG 10/2023"]
+    # an editor's break is kept, and a part still too long is balanced on its own
+    forced = _lines_of("DANH MỤC\nNHIỆM VỤ UBND TỈNH, CHỦ TỊCH UBND TỈNH GIAO THEO DÕI TRONG "
+                       "THÁNG 5/2025 VÀ CÁC NHIỆM VỤ CÓ THỜI HẠN TRONG KỲ BÁO CÁO", PHU_LUC)
+    assert forced[0] == "DANH MỤC" and len(forced) == 3, forced
+    assert _split_compounds(forced[1:]) == []
