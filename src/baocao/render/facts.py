@@ -247,6 +247,9 @@ def _lines(words: list[float], room: float) -> int:
 STEP_EM = 0.5
 SPACE_EM = 0.25
 SLACK_EM = 0.25
+#: How much a line of the header row counts against a line of a task row: it is printed again
+#: on every page of the table.
+HEADER_WEIGHT = 2
 
 
 def content_widths(columns: tuple[AppendixColumn, ...],
@@ -260,7 +263,8 @@ def content_widths(columns: tuple[AppendixColumn, ...],
     is left: each gets at least what its longest word needs (a header word never splits; a
     document number or a date is one word) and at least 3 %. The rest is given out in steps,
     each time to the column where it saves the most lines of the table (a row is as tall as its
-    fullest cell), with the lines estimated by the widths of Liberation Serif's characters
+    fullest cell; a line of the header row, printed on every page, counts twice), with the
+    lines estimated by the widths of Liberation Serif's characters
     (:func:`text_em`); room that saves no more lines goes to the columns in proportion to the
     text they hold. No column gets more than 55 % unless declared. Without task rows the
     columns keep their default ratios (``scaled_widths``).
@@ -281,9 +285,9 @@ def content_widths(columns: tuple[AppendixColumn, ...],
     for i in rest:
         header_words = [text_em(w, bold=True) for w in columns[i].title.split()]
         cells = [row[i] if i < len(row) else "" for row in rows]
-        words[i] = [[text_em(w) for w in _unbreakable(cell)] for cell in cells]
-        low[i] = max([MIN_SHARE * TABLE_EM, *(w + pad + SLACK_EM for w in header_words),
-                      *(w + pad + SLACK_EM for cell in words[i] for w in cell)])
+        # the header row first (it repeats on every page of the table), then the task rows
+        words[i] = [header_words, *([text_em(w) for w in _unbreakable(cell)] for cell in cells)]
+        low[i] = max([MIN_SHARE * TABLE_EM, *(w + pad + SLACK_EM for cell in words[i] for w in cell)])
         weight[i] = sum(text_em(cell) for cell in cells)
     if sum(low.values()) >= total_em:  # too little room: the minima, scaled down
         scale = total_em / sum(low.values())
@@ -294,18 +298,20 @@ def content_widths(columns: tuple[AppendixColumn, ...],
         # lines[i][r][k]: lines of row r's cell in column i, k steps wider than its minimum
         lines = {i: [[_lines(cell, low[i] + k * STEP_EM - pad) for k in range(steps + 1)]
                      for cell in words[i]] for i in rest}
+        row_weight = [HEADER_WEIGHT, *([1] * len(rows))]
         at = dict.fromkeys(rest, 0)
         free = steps
         while free > 0:
             best: tuple[float, int, int] | None = None
             for i in rest:
                 others = [max([lines[j][r][at[j]] for j in rest if j != i], default=1)
-                          for r in range(len(rows))]
-                now = sum(max(o, lines[i][r][at[i]]) for r, o in enumerate(others))
+                          for r in range(len(row_weight))]
+                now = sum(row_weight[r] * max(o, lines[i][r][at[i]])
+                          for r, o in enumerate(others))
                 for d in range(1, free + 1):
                     if low[i] + (at[i] + d) * STEP_EM > cap:
                         break
-                    saved = now - sum(max(o, lines[i][r][at[i] + d])
+                    saved = now - sum(row_weight[r] * max(o, lines[i][r][at[i] + d])
                                       for r, o in enumerate(others))
                     if saved > 0:
                         if best is None or saved / d > best[0]:
