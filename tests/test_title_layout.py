@@ -381,3 +381,51 @@ def test_rules_on_synthetic_titles():
                        "THÁNG 5/2025 VÀ CÁC NHIỆM VỤ CÓ THỜI HẠN TRONG KỲ BÁO CÁO", PHU_LUC)
     assert forced[0] == "DANH MỤC" and len(forced) == 3, forced
     assert _split_compounds(forced[1:]) == []
+
+
+
+def _cost(lines, measure, first, rest):
+    """The objective of :func:`baocao.write.title_lines.balanced_lines`, written out again."""
+    from baocao.write.title_lines import _break_cost
+    total, previous, space = 0.0, None, measure(" ")
+    for k, line in enumerate(lines):
+        slack = ((first if k == 0 else rest) - sum(map(measure, line)) - space * (len(line) - 1)) / rest
+        if slack < 0:
+            return None
+        total += slack ** 2 + (2 * (previous - slack) ** 2 if previous is not None
+                               and slack < previous else 0)
+        previous = slack
+        if k:
+            total += _break_cost(lines[k - 1][-1], line[0], k == 1 and len(lines[0]) == 1)
+    return total
+
+
+def test_balanced_lines_is_the_best_of_every_set_of_breaks():
+    """The dynamic programme finds breaks as good as the best an exhaustive search over every
+    set of breaks finds (random titles of up to 14 words in 1 to 5 lines; equal costs may pick
+    different breaks), so a very long heading costs little and changes no result."""
+    import random
+    from itertools import combinations
+
+    from baocao.write.title_lines import balanced_lines
+    vocab = ["KHOA", "HỌC", "VÀ", "CÔNG", "NGHỆ,", "NHÀ", "NƯỚC", "VỀ", "THÁNG", "9", "NĂM",
+             "2023", "TÌNH", "HÌNH", "THỰC", "HIỆN", "NHIỆM", "VỤ", "DO", "UBND", "TỈNH;", "I."]
+    rng = random.Random(17)
+    seen_lines = set()
+    for _ in range(300):
+        words = [rng.choice(vocab) for _ in range(rng.randint(2, 14))]
+        first = rng.randint(1500, 4000)
+        rest = first + rng.choice([0, 300])
+
+        def measure(s: str) -> int:
+            return 100 * len(s) + 13 * s.count("Ư")
+        got = balanced_lines(words, measure, first, rest)
+        assert [w for line in got for w in line] == words
+        n, count = len(words), len(got)
+        costs = [c for cuts in combinations(range(1, n), count - 1)
+                 if (c := _cost([words[a:b] for a, b in zip((0, *cuts), (*cuts, n), strict=True)],
+                                measure, first, rest)) is not None]
+        if costs:  # a title that cannot be set in *count* lines is left to the renderer
+            assert _cost(got, measure, first, rest) <= min(costs) + 1e-9, (words, got)
+        seen_lines.add(count)
+    assert {1, 2, 3, 4} <= seen_lines

@@ -34,7 +34,6 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import combinations
 
 from ..render.official import TITLE_BREAK
 from .docx_layout import FIT_SLACK, FontMetrics
@@ -126,27 +125,45 @@ def balanced_lines(words: Sequence[str], measure: Callable[[str], int], first: i
         if width(i, j) > room:
             return [list(words)]  # a word wider than the line: leave it to the renderer
         count, i = count + 1, j
-    best: tuple[float, tuple[int, ...]] | None = None
-    for cuts in combinations(range(1, n), count - 1):
-        bounds = (0, *cuts, n)
-        cost, previous = 0.0, None
-        for k in range(count):
-            room = first if k == 0 else rest
-            slack = (room - width(bounds[k], bounds[k + 1])) / rest
+    # The best breaks, by dynamic programming over (line, its first word, the previous line's
+    # first word): a line's cost depends on its own slack and on the slack of the line above,
+    # and a line holds few words, so this stays small however long the title (an exhaustive
+    # search over every set of breaks grows as n^lines).
+    memo: dict[tuple[int, int, int], tuple[float, tuple[int, ...]] | None] = {}
+
+    def slack_of(k: int, i: int, j: int) -> float:
+        return ((first if k == 0 else rest) - width(i, j)) / rest
+
+    def best_from(k: int, i: int, before: int) -> tuple[float, tuple[int, ...]] | None:
+        """The cheapest way to set words[i:] as lines k.. when line k-1 began at *before*."""
+        key = (k, i, before)
+        if key in memo:
+            return memo[key]
+        previous = slack_of(k - 1, before, i) if k else None
+        result: tuple[float, tuple[int, ...]] | None = None
+        ends = [n] if k == count - 1 else range(i + 1, n - (count - 1 - k) + 1)
+        for j in ends:
+            slack = slack_of(k, i, j)
             if slack < 0:
                 break
-            cost += slack ** 2
+            cost = slack ** 2
             if previous is not None and slack < previous:
                 # a line reaching further right than the one above it: titles narrow downwards
                 cost += 2 * (previous - slack) ** 2
-            previous = slack
-        else:
-            cost += sum(_break_cost(words[c - 1], words[c], c == 1) for c in cuts)
-            if best is None or cost < best[0]:
-                best = (cost, bounds)
+            if k == count - 1:
+                tail: tuple[float, tuple[int, ...]] | None = (0.0, ())
+            else:
+                cost += _break_cost(words[j - 1], words[j], j == 1)
+                tail = best_from(k + 1, j, i)
+            if tail is not None and (result is None or cost + tail[0] < result[0]):
+                result = (cost + tail[0], ((j,) if k < count - 1 else ()) + tail[1])
+        memo[key] = result
+        return result
+
+    best = best_from(0, 0, 0)
     if best is None:
         return [list(words)]
-    bounds = best[1]
+    bounds = (0, *best[1], n)
     return [list(words[bounds[k]:bounds[k + 1]]) for k in range(count)]
 
 
