@@ -200,12 +200,12 @@ def findings(item: BodyCheck, parsed: Parsed,
                 continue
             where = loc.find(raw, f"[{label}]" if label else "")
             why = width_problem(c[0])
-            if why is None and id(el) not in in_figure:
-                why = ("ảnh phải đứng riêng một đoạn (một dòng riêng, có dòng trống trước và "
-                       "sau), chú thích viết trong ngoặc vuông: ![Hình 1. Tên hình](hinh/a.png)")
             if why is None and not label.strip():
                 why = ("ảnh chưa có chú thích: ghi chú thích trong ngoặc vuông, ví dụ "
                        "![Hình 1. Tên hình](hinh/a.png); chú thích in dưới ảnh")
+            if why is None and id(el) not in in_figure:
+                why = ("ảnh phải đứng riêng một đoạn (một dòng riêng, có dòng trống trước và "
+                       "sau), chú thích viết trong ngoặc vuông: ![Hình 1. Tên hình](hinh/a.png)")
             if why is not None:
                 add(where, "E510", why)
                 continue
