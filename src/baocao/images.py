@@ -29,6 +29,7 @@ from urllib.parse import unquote
 
 from lxml import etree
 
+from .errors import ReadError
 from .repofiles import RefusedFile, read_repo_bytes, shown_target
 
 #: Largest image file (a chart or a photograph of an event, reduced for a report).
@@ -47,7 +48,7 @@ _EXT = {"png": "png", "jpeg": "jpg", "svg": "svg"}
 _SUFFIXES = {"png": (".png",), "jpeg": (".jpg", ".jpeg"), "svg": (".svg",)}
 
 
-class ImageRefused(Exception):
+class ImageRefused(ReadError):
     """An image a body may not show: *code* E508 (the file) or E509 (an unsafe SVG)."""
 
     def __init__(self, code: str, message: str) -> None:

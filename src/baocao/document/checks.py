@@ -136,6 +136,13 @@ _WIDTH = re.compile(r"^(?P<value>\d{1,3}(?:\.\d{1,2})?)(?P<unit>%|cm)$")
 MAX_WIDTH_CM = 16.5
 
 
+def plain_link_attr(attr: Any) -> bool:
+    """A link without attributes of the editor's: none, or the class pandoc's reader gives an
+    autolink (``<https://…>``: "uri", ``<a@b.vn>``: "email")."""
+    ident, classes, pairs = attr
+    return not ident and not pairs and set(classes) <= {"uri", "email"}
+
+
 def width_problem(attr: Any) -> str | None:
     """Why an image's attributes are refused (E510), or None: only ``width=N%`` (1-100) or
     ``width=Ncm`` (up to :data:`MAX_WIDTH_CM`)."""
@@ -193,7 +200,7 @@ def findings(item: BodyCheck, parsed: Parsed,
                 add(where, "E504", why)
                 continue
             if not image:
-                if c[0] != ["", [], []]:
+                if not plain_link_attr(c[0]):
                     add(loc.find(f"[{label}]" if label else raw, raw), "E504",
                         "liên kết không nhận thuộc tính {…} (như {.lop} hay {onclick=…}); hãy "
                         "bỏ phần {…} sau liên kết")

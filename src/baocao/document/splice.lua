@@ -142,7 +142,7 @@ local function place_images(blocks, images, text_width)
       width = math.min(width, text_width)
       img.src = entry.name
       img.attributes = {}
-      img.attributes.width = string.format("%.2fcm", width)
+      img.attributes.width = string.format("%.3fcm", width)
       if not added[entry.name] then
         pandoc.mediabag.insert(entry.name, entry.mime, read_all(entry.file))
         added[entry.name] = true
