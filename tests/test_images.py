@@ -31,7 +31,6 @@ from PIL import Image
 from pypdf import PdfReader
 
 from baocao.cli import cli
-from baocao.images import svg_problem
 
 KEY = "2025-05"
 FOLDER = "content/2025/05"
@@ -381,6 +380,8 @@ SVG = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/19
     '<text x="1" y="9" style="font-weight: bold">Hà Nội</text>',
 ])
 def test_a_plain_svg_passes(inner: str) -> None:
+    from baocao.images import svg_problem
+
     assert svg_problem(SVG.format(inner).encode()) is None
 
 
@@ -398,11 +399,15 @@ def test_a_plain_svg_passes(inner: str) -> None:
     ('<animate attributeName="href" values="javascript:alert(1)"/>', "<animate>"),
 ])
 def test_an_svg_that_could_run_or_fetch_is_refused(inner: str, said: str) -> None:
+    from baocao.images import svg_problem
+
     why = svg_problem(SVG.format(inner).encode())
     assert why is not None and said in why
 
 
 def test_an_svg_with_a_doctype_is_refused_in_any_encoding() -> None:
+    from baocao.images import svg_problem
+
     text = ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE svg [<!ENTITY a "b">]>'
             '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"><text>&a;</text></svg>')
     for data in (text.replace("UTF-16", "UTF-8").encode(), text.encode("utf-16")):
