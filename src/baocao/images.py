@@ -270,6 +270,17 @@ def _external_urls(text: str) -> bool:
     return any(not _local_ref(m) for m in _URL_REF.findall(text))
 
 
+def svg_text(data: bytes) -> str:
+    """The text an SVG (already checked) shows, for the font coverage warning (W503)."""
+    try:
+        root = _svg_tree(data, "ảnh")
+    except ImageRefused:
+        return ""
+    return " ".join(t for el in root.iter() if isinstance(el.tag, str)
+                    and etree.QName(el).localname in ("text", "tspan", "textPath")
+                    for t in (el.text, el.tail) if t)
+
+
 def svg_problem(data: bytes, shown: str = "ảnh") -> str | None:
     """Why an SVG is refused, or None (for tests and tools)."""
     try:

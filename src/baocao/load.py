@@ -26,7 +26,7 @@ from .appendices import appendix_problems
 from .confusables import difference, skeleton
 from .deadlines import DeadlineParseError
 from .document.checks import BodyCheck, check_bodies
-from .images import ImageFile, read_image
+from .images import ImageFile, read_image, svg_text
 from .model import (
     APPENDIX_COLUMNS,
     DEFAULT_APPENDIX_COLUMNS,
@@ -704,6 +704,25 @@ def _read_image(target: str, report_folder: str, root: str) -> ImageFile:
     return read_image(Path(root), report_folder, target)
 
 
+def _check_svg_glyphs(img: ImageFile, item: BodyCheck, root: Path, problems: Problems) -> None:
+    """W503 for the characters of an SVG's text that the documents' font lacks: typst draws
+    an SVG's text with the project's fonts only (PDF, and the DOCX's PNG of it)."""
+    text = svg_text(img.data) if img.kind == "svg" else ""
+    if _COVERED.search(text) is None:
+        return
+    folder = fonts_dir(root)
+    chars = font_chars(folder) if folder is not None else frozenset()
+    missing = sorted({ch for ch in _COVERED.findall(text)
+                      if chars and ord(ch) not in chars and not ch.isspace()})
+    if not missing:
+        return
+    line, col = _line_col(item.body, max(item.body.find(img.target), 0))
+    shown = ", ".join(f"\"{ch}\" (U+{ord(ch):04X})" for ch in missing[:5])
+    problems.add(item.rel, item.body_line + line - 1, col, "W503",
+                 f"ảnh SVG \"{img.target}\" có ký tự {shown} không có trong phông chữ của văn bản "
+                 "(templates/fonts); bản PDF và DOCX sẽ in thành ô trống")
+
+
 def _body_line(text: str, first: int, last: int, needle: str) -> tuple[int, int]:
     """0-based line (within [first, last)) and column of *needle*; (first, 0) when not found."""
     lines = text.split("\n")[first:max(last, first + 1)]
@@ -1178,6 +1197,9 @@ def _load_repository(root: Path) -> tuple[Repository, Problems]:
     images: dict[str, list[ImageFile]] = {}
     for finding in check_bodies(pending, _target_problem, _read_image, images):
         problems.add(*finding)
+    for item in pending:
+        for img in images.get(item.rel, []):
+            _check_svg_glyphs(img, item, root, problems)
     reports: list[Report] = []
     prev_cutoff: date | None = None
     prev_key = ""
