@@ -2,9 +2,10 @@
 
 An image is part of a report's content (DESIGN decisions 13 and 14), so it crosses the same door
 as the text: its path is relative to the section file and must lie inside the report's own folder
-(``content/<yyyy>/<mm>/``, or a folder below it); it is read by :func:`baocao.repofiles.read_repo_bytes`
+(``content/<yyyy>/<mm>/``, or a folder below it); it is read by
+:func:`baocao.repofiles.read_repo_bytes`
 (no symbolic link anywhere on the way, a regular file, bounded size); its type is found from its
-content, never from its name; and an SVG, which is a program for the reader's browser as much as a
+content (and the name must agree); and an SVG, which is a program for the reader's browser as much as a
 picture, is accepted only when it holds shapes and text: no script, no event handler, no
 ``foreignObject``, no reference to anything but its own ``#fragments``, no DOCTYPE or entity.
 
@@ -30,7 +31,8 @@ from urllib.parse import unquote
 from lxml import etree
 
 from .errors import ReadError
-from .repofiles import RefusedFile, read_repo_bytes, shown_target
+from . import repofiles
+from .repofiles import RefusedFile, shown_target
 
 #: Largest image file (a chart or a photograph of an event, reduced for a report).
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
@@ -105,7 +107,7 @@ def read_image(root: Path, folder_rel: str, target: str) -> ImageFile:
     rel = image_rel(folder_rel, target)
     shown = shown_target(target)
     try:
-        data = read_repo_bytes(root, rel, MAX_IMAGE_BYTES)
+        data = repofiles.read_repo_bytes(root, rel, MAX_IMAGE_BYTES)
     except RefusedFile as err:
         if err.code == "E102":
             raise ImageRefused("E508", f"tệp ảnh \"{shown}\" quá lớn (tối đa "
