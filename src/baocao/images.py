@@ -30,8 +30,8 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from .errors import ReadError
 from . import repofiles
+from .errors import ReadError
 from .repofiles import RefusedFile, shown_target
 
 #: Largest image file (a chart or a photograph of an event, reduced for a report).
