@@ -439,3 +439,28 @@ def test_check_accepts_an_autolink_beside_a_footnote(tmp_path: Path) -> None:
                        encoding="utf-8")
     result = run(root, "check")
     assert "E504" not in result.output, result.output
+
+
+def test_a_jpeg_without_width_keeps_its_own_size_in_both_documents(tmp_path: Path) -> None:
+    """A photograph (JPEG) written without {width=…}: its own size at 96 ppi (300 px = 7.94 cm,
+    rounded to the hundredth of a cm), embedded as JPEG in the DOCX and drawn so in the PDF."""
+    root = copy_content(tmp_path / "repo", years=("2025",))
+    photo = Image.new("RGB", (300, 150), (200, 120, 40))
+    photo.save(root / FOLDER / "hinh/hoi-nghi.jpg", format="JPEG", quality=80)
+    section = root / FOLDER / "07-thanh-tra-hanh-chinh.md"
+    section.write_text(section.read_text(encoding="utf-8")
+                       + "\n![Hình 3. Hội nghị giao ban tháng 5/2025](hinh/hoi-nghi.jpg)\n",
+                       encoding="utf-8")
+    _ok(root, "docx", KEY, "-o", str(tmp_path / "r.docx"))
+    _ok(root, "pdf", KEY, "-o", str(tmp_path / "r.pdf"))
+    photo_fig = [f for f in _figures(tmp_path / "r.docx") if f["caption"].startswith("Hình 3.")]
+    assert len(photo_fig) == 1
+    assert photo_fig[0]["type"] == "image/jpeg"
+    assert photo_fig[0]["bytes"] == (root / FOLDER / "hinh/hoi-nghi.jpg").read_bytes()
+    assert photo_fig[0]["cx"] == pytest.approx(7.94 * EMU_PER_CM, abs=400)
+    assert photo_fig[0]["cy"] == pytest.approx(photo_fig[0]["cx"] / 2, rel=0.01)
+    reader = PdfReader(tmp_path / "r.pdf")
+    drawn = [d for p in reader.pages for d in _drawn_images(p) if d[3:] == (300, 150)]
+    assert len(drawn) == 1
+    assert drawn[0][1] == pytest.approx(7.94 * PT_PER_CM, abs=0.5)
+    assert ooxml_errors(tmp_path / "r.docx") == []
