@@ -103,7 +103,10 @@ REQUIRED = {
                                 "special-fifo"],
     "unsafe links and remote images": ["link-unsafe-scheme", "image-remote", "image-data"],
     "python placeholders": ["python-placeholder", "placeholder-python-access"],
-    "font": ["missing-glyph"],
+    "font": ["missing-glyph", "image-svg-missing-glyph"],
+    # issue 17: repository images, and what is refused of them
+    "images (issue 17)": ["image-file-refused", "image-svg-unsafe", "image-written-wrong",
+                          "image-outside-repo", "image-remote", "image-data"],
     "all at once": ["all-at-once", "many-at-once"],
     # issue 15's smaller cases
     "years out of range": ["year-out-of-range", "year-folder-out-of-range"],

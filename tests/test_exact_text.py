@@ -27,6 +27,7 @@ from docx import Document
 from pypdf import PdfReader
 from test_unbroken_numbers import docx_text, pdf_text
 
+from baocao.document.tree import bundle_images
 from baocao.load import load_repository
 from baocao.render.official import render_official_input
 from baocao.write.docx import build_docx, write_atomic
@@ -93,7 +94,8 @@ def documents(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
                              with_typst=True)
     assert typst is not None
     write_atomic(base / "r.docx", docx)
-    write_pdf_from_typst(typst, base / "r.pdf", templates=templates, epoch=report_epoch(report))
+    write_pdf_from_typst(typst, base / "r.pdf", templates=templates, epoch=report_epoch(report),
+                         images=bundle_images(source))
     return base / "r.docx", base / "r.pdf"
 
 
@@ -180,13 +182,13 @@ def test_shipped_reports_pdf_text_is_the_docx_text(shipped_repo, tmp_path, key):
     tests/test_unbroken_numbers.py (a footnote mark is extracted glued to the word before it);
     the PDF's extra words are the page numbers and the appendix header repeated on each page."""
     report = shipped_repo.report(key)
-    docx, typst = build_docx(render_official_input(shipped_repo, report),
-                             templates=ROOT / "templates", epoch=report_epoch(report),
+    source = render_official_input(shipped_repo, report)
+    docx, typst = build_docx(source, templates=ROOT / "templates", epoch=report_epoch(report),
                              with_typst=True)
     assert typst is not None
     write_atomic(tmp_path / "r.docx", docx)
     write_pdf_from_typst(typst, tmp_path / "r.pdf", templates=ROOT / "templates",
-                         epoch=report_epoch(report))
+                         epoch=report_epoch(report), images=bundle_images(source))
     expected = docx_text(tmp_path / "r.docx")
     # a compound word broken at its own hyphen ("Blanc-Blue- ⏎ Belge") is one word again
     text = re.sub(r"(?<=\w)-[ \t]*\n", "-", pdf_text(tmp_path / "r.pdf"))

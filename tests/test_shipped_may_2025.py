@@ -573,6 +573,12 @@ def test_markdown_body(markdown: str) -> None:
             "Tỷ lệ so với kế hoạch |") in markdown
     assert "| Kiểm định phương tiện đo (phương tiện) | 1.126 | 4.382 | 10.000 | 43,8% |" in markdown
     assert re.findall(r"^\[\^(\d+)\]: ", markdown, re.MULTILINE) == ["1", "2", "3"]
+    # its two figures (issue 17; tests/test_images.py checks them in the DOCX, PDF and site)
+    assert ("\n\n![Hình 2. Kết quả kiểm định, thử nghiệm lũy kế so với kế hoạch năm 2025]"
+            "(hinh/ke-hoach-kiem-dinh.png){width=80%}\n\n") in markdown
+    assert ("tăng đều qua các tháng:\n\n![Hình 1. Tỷ lệ hồ sơ thủ tục hành chính trực tuyến "
+            "toàn trình, tháng 1 đến tháng 5/2025](hinh/ty-le-ho-so-truc-tuyen.svg){width=75%}\n"
+            ) in markdown
 
 
 def test_docx_body(docx_xml: etree._Element) -> None:
@@ -600,6 +606,12 @@ def test_docx_body(docx_xml: etree._Element) -> None:
     table = lead.getnext()
     assert table.tag == f"{{{W}}}tbl" and _style(table, "w:tblPr/w:tblStyle") == "Table"
     assert _text(table).startswith("Nội dungTháng 5/2025Lũy kế năm 2025")
+    # Hình 2 under the table, then its caption
+    figure = table.getnext()
+    assert _style(figure, "w:pPr/w:pStyle") == "CaptionedFigure"
+    assert figure.find(".//w:drawing", NS) is not None
+    assert _text(figure.getnext()) == ("Hình 2. Kết quả kiểm định, thử nghiệm lũy kế so với kế "
+                                       "hoạch năm 2025")
 
 
 def test_pdf_body(pdf: PdfReader) -> None:

@@ -135,7 +135,7 @@ def test_section_bodies_are_sanitised():
     assert "javascript:" not in html.replace("[bấm](javascript:alert(1))", "")
     assert '<a href="https://example.gov.vn/a">ok</a>' in html
     assert '<a href="http://example.com/x.png">ảnh ngoài</a>' in html  # no request to outside
-    assert '<img src="hinh.png" alt="ảnh"' in html
+    assert '<img src="hinh.png" loading="lazy" alt="ảnh"' in html  # lazy: issue 17
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 

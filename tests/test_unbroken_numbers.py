@@ -31,6 +31,7 @@ from docx import Document
 from lxml import etree
 from pypdf import PdfReader
 
+from baocao.document.tree import bundle_images
 from baocao.render.official import render_official_input
 from baocao.vietnamese import number_tokens
 from baocao.write.docx import build_docx, postprocess_document_xml, write_atomic
@@ -153,7 +154,8 @@ def _build(source: str, folder: Path, epoch: int) -> tuple[Path, Path]:
     assert typst is not None
     write_atomic(folder / "r.docx", docx)
     (folder / "r.typ").write_text(typst, encoding="utf-8")
-    write_pdf_from_typst(typst, folder / "r.pdf", templates=TEMPLATES, epoch=epoch)
+    write_pdf_from_typst(typst, folder / "r.pdf", templates=TEMPLATES, epoch=epoch,
+                         images=bundle_images(source))
     return folder / "r.docx", folder / "r.pdf"
 
 

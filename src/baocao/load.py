@@ -7,6 +7,7 @@ placeholders) and collects every problem with its file:line. Nothing is rendered
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
 import re
@@ -25,6 +26,7 @@ from .appendices import appendix_problems
 from .confusables import difference, skeleton
 from .deadlines import DeadlineParseError
 from .document.checks import BodyCheck, check_bodies
+from .images import ImageFile, read_image, svg_text
 from .model import (
     APPENDIX_COLUMNS,
     DEFAULT_APPENDIX_COLUMNS,
@@ -694,10 +696,31 @@ def _target_problem(url: str, image: bool, folder: str, root: str) -> str | None
     resolved, base = os.path.realpath(os.path.join(folder, target)), os.path.realpath(root)
     if os.path.commonpath([resolved, base]) != base:
         return (f"{what} tới \"{_shown(url)}\" nằm ngoài kho nội dung; chỉ dùng tệp trong kho")
-    if image:  # the PDF cannot read any file (typst runs in an empty folder), so no image yet
-        return (f"chưa hỗ trợ chèn ảnh (\"{_shown(url)}\") vào báo cáo: văn bản DOCX/PDF không "
-                "in được ảnh; hãy bỏ ảnh hoặc gửi kèm thành tệp riêng")
-    return None
+    return None  # an image inside the repository: read and checked by _read_image
+
+
+def _read_image(target: str, report_folder: str, root: str) -> ImageFile:
+    """The image *target* of a body of the report folder *report_folder* (ImageRefused)."""
+    return read_image(Path(root), report_folder, target)
+
+
+def _check_svg_glyphs(img: ImageFile, item: BodyCheck, root: Path, problems: Problems) -> None:
+    """W503 for the characters of an SVG's text that the documents' font lacks: typst draws
+    an SVG's text with the project's fonts only (PDF, and the DOCX's PNG of it)."""
+    text = svg_text(img.data) if img.kind == "svg" else ""
+    if _COVERED.search(text) is None:
+        return
+    folder = fonts_dir(root)
+    chars = font_chars(folder) if folder is not None else frozenset()
+    missing = sorted({ch for ch in _COVERED.findall(text)
+                      if chars and ord(ch) not in chars and not ch.isspace()})
+    if not missing:
+        return
+    line, col = _line_col(item.body, max(item.body.find(img.target), 0))
+    shown = ", ".join(f"\"{ch}\" (U+{ord(ch):04X})" for ch in missing[:5])
+    problems.add(item.rel, item.body_line + line - 1, col, "W503",
+                 f"ảnh SVG \"{img.target}\" có ký tự {shown} không có trong phông chữ của văn bản "
+                 "(templates/fonts); bản PDF và DOCX sẽ in thành ô trống")
 
 
 def _body_line(text: str, first: int, last: int, needle: str) -> tuple[int, int]:
@@ -726,7 +749,7 @@ def _check_body(text: str, rel: str, body_line: int, problems: Problems,
     # Raw HTML, links, images, footnotes, code and headings: from the one parse, in a batch at
     # the end of loading (document/checks.py).
     if pending is not None and folder is not None and root is not None:
-        pending.append(BodyCheck(rel, text, body_line, folder, root))
+        pending.append(BodyCheck(rel, text, body_line, folder, root, rel.rsplit("/", 1)[0]))
     seen: dict[str, int] = {}
     for i, line_text in enumerate(text.split("\n")):
         m = _LIST_ITEM.match(line_text)
@@ -1170,10 +1193,19 @@ def _load_repository(root: Path) -> tuple[Repository, Problems]:
         res = load_report(root, mdir, orgs, problems, pending)
         if res is not None:
             loaded.append((int(mdir.year), int(mdir.name), mdir.rel, *res))
+    # the one parse of the bodies: raw HTML, links, images (read and checked here), notes
+    images: dict[str, list[ImageFile]] = {}
+    for finding in check_bodies(pending, _target_problem, _read_image, images):
+        problems.add(*finding)
+    for item in pending:
+        for img in images.get(item.rel, []):
+            _check_svg_glyphs(img, item, root, problems)
     reports: list[Report] = []
     prev_cutoff: date | None = None
     prev_key = ""
     for year, month, rel_folder, meta, fm_meta, off, sections in loaded:
+        sections = [dataclasses.replace(s, images=tuple(images[s.src.path]))
+                    if s.src.path in images else s for s in sections]
         rel_index = f"{rel_folder}/index.md"
         start = meta.period_start.value if meta.period_start else default_period_start(
             meta.cutoff.value, prev_cutoff)
@@ -1202,8 +1234,6 @@ def _load_repository(root: Path) -> tuple[Repository, Problems]:
             sections=tuple(sorted(sections, key=lambda s: s.order)),
             index_src=SourceRef(rel_index, 1),
         ))
-    for finding in check_bodies(pending, _target_problem):
-        problems.add(*finding)
     load_site_settings(root, problems)
     repo = Repository(root=str(root), organization=orgs, tasks=tasks, reports=tuple(reports),
                       status_labels=status_labels)

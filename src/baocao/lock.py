@@ -99,7 +99,10 @@ def _section(s: Section) -> dict[str, Any]:
     declaration = _declaration(s)
     if declaration is not None:  # only when not the default: older fingerprints stay valid
         head["appendix"] = declaration
-    return {"head": head, "lines": _body_lines(s.body)}
+    out: dict[str, Any] = {"head": head, "lines": _body_lines(s.body)}
+    if s.images:  # issue 17: only when the body shows images, so earlier fingerprints stay
+        out["images"] = [[img.target, img.sha256] for img in s.images]
+    return out
 
 
 def _declaration_data(spec: AppendixSpec) -> dict[str, Any]:
@@ -273,7 +276,9 @@ def record(repo: Repository, report: Report, *, documents: dict[str, str] | None
         "documents": dict(sorted((documents or {}).items())),
         "meta": {k: _digest(v) for k, v in man["meta"].items()},
         "organization": _digest(man["organization"]),
-        "sections": {name: {"head": _digest(s["head"]), "lines": [_digest(x, 8) for x in s["lines"]]}
+        "sections": {name: {"head": _digest(s["head"]), "lines": [_digest(x, 8) for x in s["lines"]],
+                            **({"images": {t: d[:16] for t, d in s["images"]}}
+                               if s.get("images") else {})}
                      for name, s in sections.items()},
         "task_order": list(tasks),
         "tasks": {tid: {k: _digest(v, 8) for k, v in facts.items()}
@@ -462,6 +467,8 @@ def _locate(repo: Repository, report: Report, rec: dict[str, Any], index_text: s
                          f"đổi sau khi ban hành; {tail}")
         new_lines = [_digest(x, 8) for x in sec["lines"]]
         first = by_name[name].body_line
+        _image_changes(path, by_name[name], old.get("images", {}), sec.get("images", []),
+                       f"{who} đã ban hành", tail, problems)
         matcher = difflib.SequenceMatcher(a=old.get("lines", []), b=new_lines, autojunk=False)
         for op, i1, i2, j1, j2 in matcher.get_opcodes():
             if op == "equal":
@@ -503,6 +510,23 @@ def _locate(repo: Repository, report: Report, rec: dict[str, Any], index_text: s
                          f"nhiệm vụ {tid} không còn trong phụ lục của {who}, báo cáo đã ban hành; "
                          f"{tail}")
     _order_problems(repo, report, rec, problems)
+
+
+def _image_changes(path: str, section: Section, old: dict[str, str], new: list[list[str]],
+                   who: str, tail: str, problems: Problems) -> None:
+    """E601 at the body line that shows each image whose file changed, was added or removed
+    since the report was issued (the line itself may be unchanged: the picture is not)."""
+    lines = section.body.split("\n")
+    new_map = {t: d[:16] for t, d in new}
+    for target in [*new_map, *[t for t in old if t not in new_map]]:
+        if old.get(target) == new_map.get(target):
+            continue
+        line = next((i for i, text in enumerate(lines) if target in text), 0)
+        what = ("tệp ảnh \"" + target + "\" đã thay đổi" if target in old and target in new_map
+                else "ảnh \"" + target + "\" được thêm" if target in new_map
+                else "ảnh \"" + target + "\" đã bị bỏ")
+        problems.add(path, section.body_line + line, 1, "E601",
+                     f"{who}: {what} sau khi ban hành; {tail}")
 
 
 def _order_problems(repo: Repository, report: Report, rec: dict[str, Any],

@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from .deadlines import Deadline, parse_deadline
+from .images import ImageFile
 from .months import check_year
 from .vietnamese import format_date_short, parse_date
 
@@ -598,6 +599,8 @@ class Section:
     appendix: AppendixSpec | None = None
     #: 1-based file line of the ``part`` key (where a problem with the Phần is reported).
     part_line: int = 2
+    #: The images the body shows, in order, read and checked by the loader (baocao.images).
+    images: tuple[ImageFile, ...] = ()
 
     @property
     def level(self) -> str:

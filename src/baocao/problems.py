@@ -74,6 +74,9 @@ CODES: dict[str, str] = {
     "E505": "chú thích không khớp (không được dẫn, dẫn mà chưa viết, viết hai lần)",
     "E506": "khối mã hoặc đề mục trong nội dung mục",
     "E507": "nội dung không đọc được (chuỗi ký tự [ < ` bất thường)",
+    "E508": "tệp ảnh không dùng được (không có, ngoài thư mục báo cáo, không phải PNG/JPEG/SVG, quá lớn)",
+    "E509": "ảnh SVG có mã lệnh, nội dung nhúng hoặc dẫn ra ngoài",
+    "E510": "ảnh viết sai cách (không đứng riêng một đoạn, thiếu chú thích, thuộc tính khác width)",
     # the report's own shape (issue 16): signature forms, Kính gửi, Nơi nhận
     "E511": "quyền hạn ký không đúng Nghị định 30 (TM., KT., TL., TUQ., Q.)",
     "W511": "dòng \"Như trên\" ở Nơi nhận do công cụ tự thêm",

@@ -331,6 +331,10 @@ class MonthFolder:
     #: Names of the regular files the loader may read here: index.md, every ``*.md`` and the
     #: issuance record, sorted (section files with a bad name are reported, not read).
     files: tuple[str, ...]
+    #: Every other regular file of the folder and of the folders below it (paths relative to
+    #: this folder, sorted; links not followed, not listed): the images a body may show
+    #: (baocao.images), which the build's change detection reads with the text.
+    assets: tuple[str, ...] = ()
 
     @property
     def valid(self) -> bool:
@@ -341,6 +345,10 @@ class MonthFolder:
         """The files of this folder that are read: index.md, section files, the record."""
         return [f"{self.rel}/{n}" for n in self.files
                 if n in ("index.md", RECORD_FILE) or SECTION_NAME.match(n)]
+
+    def asset_paths(self) -> list[str]:
+        """The repository paths of :attr:`assets`."""
+        return [f"{self.rel}/{n}" for n in self.assets]
 
 
 @dataclass(frozen=True)
@@ -388,6 +396,25 @@ def _refuse_entry(entry: os.DirEntry[str], rel: str, *, folder: bool) -> Refused
     return _refusal(rel, mode, target, folder=folder)
 
 
+#: How deep below a month folder its asset files are listed (content/2025/05/hinh/2025/a.png).
+ASSET_DEPTH = 4
+
+
+def _assets(folder: Path, prefix: str, depth: int = 0) -> list[str]:
+    """Regular files under *folder* (names prefixed by *prefix*), links neither followed nor
+    listed, at most :data:`ASSET_DEPTH` folders down."""
+    out: list[str] = []
+    for entry in _entries(folder):
+        if entry.is_symlink():
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            if depth < ASSET_DEPTH:
+                out += _assets(Path(entry.path), f"{prefix}{entry.name}/", depth + 1)
+        elif entry.is_file(follow_symlinks=False):
+            out.append(prefix + entry.name)
+    return out
+
+
 def walk_repository(root: Path) -> Listing:
     """The files the loader reads under *root*, found without following any link.
 
@@ -429,6 +456,7 @@ def walk_repository(root: Path) -> Listing:
                     refused_all.append(r)
                 continue
             files: list[str] = []
+            assets = _assets(Path(month.path), "")
             for entry in _entries(Path(month.path)):
                 name = entry.name
                 if Path(name).suffix.lower() != ".md" and name != RECORD_FILE:
@@ -440,6 +468,8 @@ def walk_repository(root: Path) -> Listing:
                     refused_all.append(r)
                     continue
                 files.append(name)
-            months.append(MonthFolder(rel_month, year.name, month.name, tuple(files)))
+            assets = [a for a in assets if a not in files]
+            months.append(MonthFolder(rel_month, year.name, month.name, tuple(files),
+                                      tuple(assets)))
     return Listing("folder", tuple(years), tuple(months), tuple(refused_all))
 

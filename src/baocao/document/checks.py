@@ -1,7 +1,10 @@
 """What ``check`` finds in the one parse: constructs an official document cannot show.
 
 A body is read by the same reader as every output (:func:`.parse.parse_bodies`) and its tree is
-inspected: raw HTML (E503), links and images that leave the repository or carry a script (E504),
+inspected: raw HTML (E503), links and images that leave the repository or carry a script, and
+attributes on a link (E504), image files that cannot be shown (E508) or SVGs that could run or
+fetch something (E509, :mod:`baocao.images`), an image that is not a figure of its own, has no
+caption or an attribute other than its width (E510),
 footnotes defined but never referred to, defined twice, or referred to but never defined (E505),
 code blocks and headings inside a section body, and block quotes and lists nested deeper than
 :data:`MAX_NESTING` levels (E506); runs of "[", "<" or "`" that pandoc's
@@ -19,7 +22,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..images import ImageFile, ImageRefused
 from .parse import Block, Parsed, parse_bodies, stringify, walk
+
+#: Reads and checks the image a body names: (target, report folder, repository root).
+ImageReader = Callable[[str, str, str], ImageFile]
 
 #: A body needs the parse if it has one of these: "<" (raw HTML, autolinks), "[" (links, images,
 #: notes), "`"/"~" (code), "#" or a rule line (headings), a line indented like code, a ">"
@@ -89,6 +96,8 @@ class BodyCheck:
     body_line: int
     folder: str
     root: str
+    #: The report folder, repository-relative (where the body's images must lie).
+    report_folder: str = ""
 
 
 #: (rel, line, col, code, message) for Problems.add
@@ -121,11 +130,48 @@ def _first_line(text: str) -> str:
     return ""
 
 
+#: An image's width: a share of the text width, or centimetres.
+_WIDTH = re.compile(r"^(?P<value>\d{1,3}(?:\.\d{1,2})?)(?P<unit>%|cm)$")
+#: Widest image: the text width of the documents' portrait pages (16.5 cm).
+MAX_WIDTH_CM = 16.5
+
+
+def plain_link_attr(attr: Any) -> bool:
+    """A link without attributes of the editor's: none, or the class pandoc's reader gives an
+    autolink (``<https://…>``: "uri", ``<a@b.vn>``: "email")."""
+    ident, classes, pairs = attr
+    return not ident and not pairs and set(classes) <= {"uri", "email"}
+
+
+def width_problem(attr: Any) -> str | None:
+    """Why an image's attributes are refused (E510), or None: only ``width=N%`` (1-100) or
+    ``width=Ncm`` (up to :data:`MAX_WIDTH_CM`)."""
+    ident, classes, pairs = attr
+    extra = ([f"#{ident}"] if ident else []) + [f".{c}" for c in classes] + [
+        k for k, _ in pairs if k != "width"]
+    if extra:
+        return (f"ảnh chỉ nhận thuộc tính width (ví dụ {{width=60%}}), không nhận "
+                f"{', '.join(extra[:3])}")
+    for _, value in pairs:
+        m = _WIDTH.match(value.strip())
+        number = float(m.group("value")) if m else 0.0
+        if m is None or number <= 0 or (m.group("unit") == "%" and number > 100) or (
+                m.group("unit") == "cm" and number > MAX_WIDTH_CM):
+            return (f"độ rộng ảnh \"{value}\" không hợp lệ: ghi phần trăm bề rộng dòng chữ "
+                    f"(1% đến 100%, ví dụ width=60%) hoặc xăng-ti-mét (tối đa "
+                    f"{str(MAX_WIDTH_CM).replace('.', ',')} cm, ví dụ width=8cm)")
+    return None
+
+
 def findings(item: BodyCheck, parsed: Parsed,
-             target_problem: Callable[[str, bool, str, str], str | None]) -> list[Finding]:
-    """The problems of one parsed body, each with its file position."""
+             target_problem: Callable[[str, bool, str, str], str | None],
+             image_reader: ImageReader | None = None,
+             images: list[ImageFile] | None = None) -> list[Finding]:
+    """The problems of one parsed body, each with its file position; the images it shows,
+    read and checked by *image_reader*, are appended to *images*."""
     out: list[Finding] = []
     loc = _Locator(item.body)
+    in_figure: set[int] = set()
 
     def add(found: tuple[int, int] | None, code: str, message: str) -> None:
         line, col = found if found is not None else (0, 0)
@@ -140,15 +186,44 @@ def findings(item: BodyCheck, parsed: Parsed,
         elif t == "RawInline":
             add(loc.find(c[1]), "E503",
                 f"không được chèn mã HTML ({c[1][:30]}) vào nội dung")
+        elif t == "Figure":
+            in_figure.update(id(x) for x in walk(c[2]) if x["t"] == "Image")
         elif t in ("Link", "Image"):
             url = c[2][0]
             image = t == "Image"
+            raw = url if "://" in url or ":" not in url else url.split(":", 1)[0] + ":"
+            label = stringify(c[1])
             why = target_problem(url, image, item.folder, item.root)
+            where = None
             if why is not None:
-                raw = url if "://" in url or ":" not in url else url.split(":", 1)[0] + ":"
-                label = stringify(c[1])
-                add(loc.find(raw, f"[{label}]" if label else "", url.split(":", 1)[0]),
-                    "E504", why)
+                where = loc.find(raw, f"[{label}]" if label else "", url.split(":", 1)[0])
+                add(where, "E504", why)
+                continue
+            if not image:
+                if not plain_link_attr(c[0]):
+                    add(loc.find(f"[{label}]" if label else raw, raw), "E504",
+                        "liên kết không nhận thuộc tính {…} (như {.lop} hay {onclick=…}); hãy "
+                        "bỏ phần {…} sau liên kết")
+                continue
+            where = loc.find(raw, f"[{label}]" if label else "")
+            why = width_problem(c[0])
+            if why is None and not label.strip():
+                why = ("ảnh chưa có chú thích: ghi chú thích trong ngoặc vuông, ví dụ "
+                       "![Hình 1. Tên hình](hinh/a.png); chú thích in dưới ảnh")
+            if why is None and id(el) not in in_figure:
+                why = ("ảnh phải đứng riêng một đoạn (một dòng riêng, có dòng trống trước và "
+                       "sau), chú thích viết trong ngoặc vuông: ![Hình 1. Tên hình](hinh/a.png)")
+            if why is not None:
+                add(where, "E510", why)
+                continue
+            if image_reader is not None:
+                try:
+                    found = image_reader(url, item.report_folder, item.root)
+                except ImageRefused as err:
+                    add(where, err.code, err.message)
+                    continue
+                if images is not None:
+                    images.append(found)
         elif t == "Str" and "[^" in c:
             label = c[c.index("[^"):].split("]", 1)[0] + "]"
             add(loc.find(label), "E505",
@@ -240,8 +315,11 @@ def _nesting_findings(item: BodyCheck, blocks: list[Block]) -> list[Finding]:
 
 
 def check_bodies(items: Sequence[BodyCheck],
-                 target_problem: Callable[[str, bool, str, str], str | None]) -> list[Finding]:
-    """Problems of every body of *items* that :func:`needs_parse`, all read in one batch."""
+                 target_problem: Callable[[str, bool, str, str], str | None],
+                 image_reader: ImageReader | None = None,
+                 images: dict[str, list[ImageFile]] | None = None) -> list[Finding]:
+    """Problems of every body of *items* that :func:`needs_parse`, all read in one batch; the
+    images of each body (read by *image_reader*) go to *images* under the body's file."""
     out: list[Finding] = []
     todo = []
     for item in items:
@@ -252,5 +330,8 @@ def check_bodies(items: Sequence[BodyCheck],
         elif needs_parse(item.body):
             todo.append(item)
     for item, parsed in zip(todo, parse_bodies([i.body for i in todo]), strict=True):
-        out.extend(findings(item, parsed, target_problem))
+        shown: list[ImageFile] = []
+        out.extend(findings(item, parsed, target_problem, image_reader, shown))
+        if shown and images is not None:
+            images.setdefault(item.rel, []).extend(shown)
     return out

@@ -11,6 +11,10 @@ docs/huong-dan-bien-tap.md, chapter "Cách viết nội dung"):
 - no smart typography: "--", "...", straight quotes stay as typed;
 - no TeX, no math, no citations, no divs/spans/attributes, no line blocks, no definition lists,
   no inline notes, no YAML blocks: text that looks like them is text;
+- images (issue 17): an image alone in its paragraph is a figure whose caption is its text
+  (``implicit_figures``), and it may say its width (``link_attributes``:
+  ``![Hình 1. …](hinh/a.png){width=60%}``); ``check`` refuses every other attribute, on an
+  image or a link, and an image that is not a figure of its own;
 - raw HTML is *read* (so ``check`` can refuse it with its position) and never written: ``check``
   refuses every raw element, and the build stops on that error;
 - a list may follow a paragraph line directly (as CommonMark allows), and so may a pipe table
@@ -27,10 +31,10 @@ from dataclasses import dataclass
 
 _OFF = (
     "fancy_lists", "example_lists", "startnum", "smart", "raw_tex", "tex_math_dollars",
-    "latex_macros", "citations", "yaml_metadata_block", "pandoc_title_block", "implicit_figures",
+    "latex_macros", "citations", "yaml_metadata_block", "pandoc_title_block",
     "raw_attribute", "native_divs", "native_spans", "fenced_divs", "bracketed_spans",
     "inline_notes", "definition_lists", "line_blocks", "task_lists", "auto_identifiers",
-    "implicit_header_references", "header_attributes", "link_attributes",
+    "implicit_header_references", "header_attributes",
     "fenced_code_attributes", "inline_code_attributes", "table_attributes", "table_captions",
     "grid_tables", "multiline_tables", "simple_tables",
 )

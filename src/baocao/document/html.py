@@ -92,6 +92,16 @@ def _with_notes(blocks: list[Block]) -> list[Block]:
             return {"t": "Para", "c": [_str(c[1])]}
         if t == "Link" and not safe_url(c[2][0]):
             return {"t": "Span", "c": [_attr(), walk(c[1])]}
+        if t == "Link" and (c[0][0] or c[0][2] or set(c[0][1]) - {"uri", "email"}):
+            # check refuses attributes on links (E504)
+            classes = [k for k in c[0][1] if k in ("uri", "email")]  # pandoc's, of autolinks
+            return {"t": "Link", "c": [_attr("", classes), walk(c[1]), c[2]]}
+        if t == "Image" and not is_remote(c[2][0]):
+            # the image file sits beside the page (write/site_build.py); only its width is
+            # kept (check refuses other attributes: E510), and it loads when scrolled to
+            width = [(k, v) for k, v in c[0][2] if k == "width"][:1]
+            return {"t": "Image", "c": [_attr("", (), [*width, ("loading", "lazy")]),
+                                        walk(c[1]), c[2]]}
         if t == "Image" and is_remote(c[2][0]):
             # a remote image would make the reader's browser leave the intranet
             return {"t": "Link", "c": [_attr(), walk(c[1]) or [_str(c[2][0])], [c[2][0], ""]]} \

@@ -116,6 +116,42 @@ local function read_bodies(bodies, reader, separator)
   return blocks
 end
 
+--- Images (issue 17): BAOCAO_BODIES also maps each image target the bodies write to
+--- {name, file, mime, default_cm}. Each Image of a body takes the name (the file the PDF's typst
+--- reads, the media part of the DOCX) and an absolute width in cm: a width in % is a share of
+--- the text width, no width is the image's own size (at most the text width); its bytes (for
+--- an SVG, its PNG rendering) go to pandoc's media bag for the DOCX writer.
+local function place_images(blocks, images, text_width)
+  local added = {}
+  return blocks:walk({
+    Image = function(img)
+      local entry = images[img.src]
+      if entry == nil then
+        return nil
+      end
+      local width = tonumber(entry.default_cm)
+      local given = img.attributes.width
+      if given ~= nil then
+        local number, unit = given:match("^%s*([%d.]+)%s*(%%?c?m?)%s*$")
+        if unit == "%" then
+          width = tonumber(number) * text_width / 100
+        elseif unit == "cm" then
+          width = tonumber(number)
+        end
+      end
+      width = math.min(width, text_width)
+      img.src = entry.name
+      img.attributes = {}
+      img.attributes.width = string.format("%.3fcm", width)
+      if not added[entry.name] then
+        pandoc.mediabag.insert(entry.name, entry.mime, read_all(entry.file))
+        added[entry.name] = true
+      end
+      return img
+    end,
+  })
+end
+
 return {{
   Pandoc = function(doc)
     if not path or path == "" then
@@ -136,7 +172,11 @@ return {{
         end
       end
       if index ~= nil and blocks[index + 1] ~= nil then
-        out:extend(blocks[index + 1])
+        local body = blocks[index + 1]
+        if data.images ~= nil and next(data.images) ~= nil then
+          body = place_images(body, data.images, tonumber(data.text_width_cm))
+        end
+        out:extend(body)
         used = used + 1
       else
         out:insert(block)

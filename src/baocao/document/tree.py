@@ -12,6 +12,7 @@ dialect's reader (``splice.lua``: the same reader and extensions as the site's H
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from collections.abc import Callable, Sequence
@@ -32,9 +33,40 @@ def slot_marker(bodies: Sequence[str], skeleton_text: str) -> str:
     return f"bcbody{digest}n"
 
 
-def make_bundle(skeleton: str, bodies: Sequence[str], marker: str) -> str:
-    return json.dumps({"format": BUNDLE_FORMAT, "marker": marker, "skeleton": skeleton,
-                       "bodies": list(bodies)}, ensure_ascii=False, indent=1) + "\n"
+#: Text width of the documents' portrait pages in cm (A4, margins of spec/nd30.md R5: 30 mm
+#: left, 15 mm right): an image's width in % is a share of it, and no image is wider.
+TEXT_WIDTH_CM = 16.5
+#: Pixels per inch at which an image without a width is shown at its own size.
+NATURAL_PPI = 96
+
+
+def image_entry(name: str, kind: str, width: int, height: int, data: bytes) -> dict[str, Any]:
+    """An image of a bundle: its file name in the documents, its kind, its size in pixels, the
+    width it takes when the body gives none (its own size at 96 ppi, at most the text width),
+    and its bytes."""
+    natural = min(TEXT_WIDTH_CM, round(width / NATURAL_PPI * 2.54, 2))
+    return {"name": name, "kind": kind, "width": width, "height": height,
+            "default_cm": natural, "data": base64.b64encode(data).decode("ascii")}
+
+
+def make_bundle(skeleton: str, bodies: Sequence[str], marker: str,
+                images: dict[str, dict[str, Any]] | None = None) -> str:
+    """The bundle's JSON text; *images* (target as the bodies write it → :func:`image_entry`)
+    only when the bodies show images, so the bundle of a report without any stays as it was."""
+    data: dict[str, Any] = {"format": BUNDLE_FORMAT, "marker": marker, "skeleton": skeleton,
+                            "bodies": list(bodies)}
+    if images:
+        data["images"] = dict(sorted(images.items()))
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def bundle_images(source: str) -> dict[str, bytes]:
+    """The image files of an official input: name → bytes (empty for a Markdown input)."""
+    bundle = read_bundle(source)
+    if bundle is None:
+        return {}
+    return {entry["name"]: base64.b64decode(entry["data"])
+            for entry in bundle.get("images", {}).values()}
 
 
 def read_bundle(source: str) -> dict[str, Any] | None:
@@ -64,6 +96,8 @@ def bundle_markdown(source: str) -> str:
     return text
 
 
+_MIME = {"png": "image/png", "jpeg": "image/jpeg", "svg": "image/svg+xml"}
+
 #: The Lua filter that puts the parsed bodies in their slots (first filter of the DOCX/typst run).
 SPLICE_FILTER = Path(__file__).with_name("splice.lua")
 
@@ -82,13 +116,19 @@ class PandocInput:
 
 
 def official_pandoc_input(source: str, prepare_skeleton: Callable[[str], str],
-                          folder: Path) -> PandocInput:
+                          folder: Path,
+                          raster: Callable[[bytes, int, int], bytes] | None = None) -> PandocInput:
     """The pandoc input of an official input *source*. For a bundle, the skeleton is read by
     :data:`DOCUMENT_READER` and each body, prepared by the dialect (:func:`prepare`), by
     ``pandoc.read`` with the dialect's reader inside the same run (``splice.lua``; the bodies
     are written to *folder*): each body as it reads on its own, which is how the site's HTML and
     ``check`` read it, the bodies that nothing can carry over to another in one ``pandoc.read``
-    call. *prepare_skeleton* readies the Markdown part (NFC, draft blanks)."""
+    call. *prepare_skeleton* readies the Markdown part (NFC, draft blanks).
+
+    The bundle's images are written to *folder* too; the filter puts each in pandoc's media bag
+    under its name (the DOCX embeds it from there; the PDF's typst reads the file of that name).
+    An SVG goes into the DOCX as the PNG *raster* makes of it (bytes, width and height in
+    pixels → PNG bytes): Word before 2016 and LibreOffice's older versions show no SVG."""
     bundle = read_bundle(source)
     if bundle is None:  # a hand-written input: read whole, exactly as a body would be
         text = prepare_skeleton(source)
@@ -96,9 +136,21 @@ def official_pandoc_input(source: str, prepare_skeleton: Callable[[str], str],
     if not SPLICE_FILTER.is_file():
         raise PandocError(f"Thiếu tệp {SPLICE_FILTER} của công cụ; hãy cài lại baocao.")
     skeleton = prepare_skeleton(bundle["skeleton"])
+    images: dict[str, dict[str, Any]] = {}
+    for target, entry in bundle.get("images", {}).items():
+        data = base64.b64decode(entry["data"])
+        docx_file, mime = folder / f"media-{entry['name']}", _MIME[entry["kind"]]
+        docx_file.write_bytes(data)
+        if entry["kind"] == "svg" and raster is not None:
+            docx_file = folder / f"media-{entry['name']}.png"
+            docx_file.write_bytes(raster(data, entry["width"], entry["height"]))
+            mime = "image/png"
+        images[target] = {"name": entry["name"], "file": str(docx_file), "mime": mime,
+                          "default_cm": entry["default_cm"]}
     bodies = folder / "bodies.json"
     bodies.write_text(json.dumps({"marker": bundle["marker"], "reader": READER,
-                                  "bodies": [prepare(b).text for b in bundle["bodies"]]},
+                                  "bodies": [prepare(b).text for b in bundle["bodies"]],
+                                  "images": images, "text_width_cm": TEXT_WIDTH_CM},
                                  ensure_ascii=False), encoding="utf-8")
     return PandocInput(DOCUMENT_READER, skeleton, skeleton, (str(SPLICE_FILTER),),
                        {"BAOCAO_BODIES": str(bodies)})

@@ -10,7 +10,7 @@ import json
 import re
 from typing import Any
 
-from ..document.tree import make_bundle, slot_marker
+from ..document.tree import image_entry, make_bundle, slot_marker
 from ..model import Report, Repository
 from .facts import (
     TEN_LOAI,
@@ -173,7 +173,9 @@ def render_official_input(repo: Repository, report: Report) -> str:
     skeleton = "\n".join(out).rstrip("\n") + "\n"
     marker = slot_marker(bodies, skeleton)
     skeleton = _SLOT_WORD.sub(lambda m: f"{marker}{m.group(1)}", skeleton)
-    return make_bundle(skeleton, bodies, marker)
+    images = {img.target: image_entry(img.name, img.kind, img.width, img.height, img.data)
+              for section in report.sections for img in section.images}
+    return make_bundle(skeleton, bodies, marker, images)
 
 
 #: A body's place in the skeleton until the bundle's marker is known (a control character:

@@ -68,6 +68,7 @@ def produce(source: str, outs: dict[str, Path], templates: Path, epoch: int) -> 
     ``baocao.write.docx.build_docx(with_typst=True)``); the bytes are the same as from
     ``write_docx`` and ``write_pdf`` separately.
     """
+    from ..document.tree import bundle_images
     from .docx import build_docx, write_atomic, write_docx
     from .pdf import write_pdf, write_pdf_from_typst
 
@@ -75,7 +76,8 @@ def produce(source: str, outs: dict[str, Path], templates: Path, epoch: int) -> 
         data, typst_source = build_docx(source, templates=templates, epoch=epoch, with_typst=True)
         assert typst_source is not None
         write_atomic(outs["docx"], data)
-        write_pdf_from_typst(typst_source, outs["pdf"], templates=templates, epoch=epoch)
+        write_pdf_from_typst(typst_source, outs["pdf"], templates=templates, epoch=epoch,
+                             images=bundle_images(source))
     elif "docx" in outs:
         write_docx(source, outs["docx"], templates=templates, epoch=epoch)
     elif "pdf" in outs:

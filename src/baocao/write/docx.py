@@ -31,7 +31,7 @@ from ..vietnamese import number_tokens
 from .blanks import keep_draft_blanks
 from .docx_layout import FontMetrics, compute_layout, read_metadata
 from .pandoc import PandocError, run_pandoc, source_date_epoch
-from .pdf import typst_copy_settings
+from .pdf import svg_to_png, typst_copy_settings
 from .reference_docx import (
     MARGIN_LEFT,
     MARGIN_RIGHT,
@@ -320,8 +320,9 @@ def build_docx(
     typst_source: str | None = None
     with tempfile.TemporaryDirectory(prefix="baocao-docx-") as tmp:
         metrics = FontMetrics(fonts.resolve())
-        pin = official_pandoc_input(text, lambda s: break_titles(keep_draft_blanks(s), metrics),
-                                    Path(tmp))
+        pin = official_pandoc_input(
+            text, lambda s: break_titles(keep_draft_blanks(s), metrics), Path(tmp),
+            lambda svg, w, h: svg_to_png(svg, w, h, templates=templates))
         meta = read_metadata(pin.meta_text, epoch=epoch)
         layout = compute_layout(meta, metrics)
         variables = [f"--variable={key}={value}" for key, value in sorted(layout.items())]

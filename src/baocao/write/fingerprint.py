@@ -21,9 +21,10 @@ _FINGERPRINT_FORMAT = b"baocao-site-inputs-3\0"
 def content_snapshot(root: Path) -> str:
     """Digest of the content a build reads: exactly the files the loader reads (one walk,
     :func:`baocao.repofiles.walk_repository`: organization.yaml, directives.yaml, every month
-    folder's index.md, section files and issuance record), the site settings (mkdocs.yml, which
-    the loader checks too) and the editors' guide, each read
-    the way the loader reads it (no link followed; what is refused is recorded as refused).
+    folder's index.md, section files and issuance record), every other file of a month folder
+    and the folders below it (the images its bodies may show: the loader reads those it names),
+    the site settings (mkdocs.yml, which the loader checks too) and the editors' guide, each
+    read the way the loader reads it (no link followed; what is refused is recorded as refused).
 
     Take it BEFORE loading the repository and give it to ``build``: a file saved after the
     snapshot (while the build reads or runs) then makes the next build's snapshot differ, so
@@ -31,11 +32,12 @@ def content_snapshot(root: Path) -> str:
     read, and the next build would say there is nothing to do."""
     root = Path(os.path.realpath(root))
     walk = repofiles.walk_repository(root)
-    h = hashlib.sha256(b"baocao-content-3\0")
+    h = hashlib.sha256(b"baocao-content-4\0")
     for refused in walk.refused:
         h.update(b"refused\0" + refused.rel.encode() + b"\0")
     with repofiles.reading(root):
-        for rel in [*walk.reads(), repofiles.SITE_CONFIG_FILE, GUIDE_SOURCE]:
+        assets = [a for m in walk.months if m.valid for a in m.asset_paths()]
+        for rel in [*walk.reads(), *assets, repofiles.SITE_CONFIG_FILE, GUIDE_SOURCE]:
             try:
                 data = repofiles.read_repo_bytes(root, rel)
             except FileNotFoundError:

@@ -23,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..document.tree import official_pandoc_input
+from ..document.tree import bundle_images, official_pandoc_input
 from ..errors import DocumentError as DocumentError
 from .blanks import keep_draft_blanks
 from .docx_layout import FontMetrics
@@ -147,7 +147,43 @@ def _format_diagnostic(diag: object) -> str:
     return " ".join(parts)
 
 
-def compile_typst(source: str, *, templates: Path, epoch: int | None = None) -> TypstResult:
+def _typst_fonts(templates: Path) -> object:
+    import typst  # noqa: PLC0415 - heavy native module, only needed here
+
+    _, _, fonts_dir = _template_files(templates)
+    return typst.Fonts(include_system_fonts=False, include_embedded_fonts=False,
+                       font_paths=[str(fonts_dir)])
+
+
+#: Pixels per inch of the PNG that stands for an SVG in the DOCX (print quality at its size).
+SVG_RASTER_PPI = 200
+
+
+def svg_to_png(svg: bytes, width: int, height: int, *, templates: Path) -> bytes:
+    """A PNG of the SVG *svg* (*width* x *height* pixels as it declares), drawn by typst with
+    the project's fonts only, at :data:`SVG_RASTER_PPI` for its size at 96 ppi (the DOCX shows
+    it at that size or smaller). Deterministic: the same SVG gives the same bytes."""
+    import typst  # noqa: PLC0415 - heavy native module, only needed here
+
+    width_pt = width * 72 / 96
+    source = ("#set page(width: auto, height: auto, margin: 0pt, fill: white)\n"
+              f"#image(\"i.svg\", width: {width_pt:.3f}pt)\n")
+    with tempfile.TemporaryDirectory(prefix="baocao-svg-") as root:
+        Path(root, "i.svg").write_bytes(svg)
+        try:
+            png = typst.compile(  # type: ignore[call-overload]
+                source.encode("utf-8"), root=root, font_paths=_typst_fonts(templates),
+                ignore_system_fonts=True, format="png", ppi=SVG_RASTER_PPI)
+        except (typst.TypstError, RuntimeError) as exc:
+            raise DocumentError(f"Không vẽ được ảnh SVG thành PNG cho văn bản DOCX: "
+                                f"{_format_diagnostic(exc)}") from exc
+    if not isinstance(png, bytes):  # pragma: no cover - one page gives one PNG
+        raise DocumentError("typst không trả về ảnh PNG.")
+    return png
+
+
+def compile_typst(source: str, *, templates: Path, epoch: int | None = None,
+                  images: dict[str, bytes] | None = None) -> TypstResult:
     """Compile typst source to PDF bytes with the project's fonts only.
 
     Arguments:
@@ -155,6 +191,8 @@ def compile_typst(source: str, *, templates: Path, epoch: int | None = None) -> 
         templates: the project's ``templates/`` folder (fonts are taken from ``fonts/``).
         epoch: creation date written into the PDF, in Unix seconds (default: SOURCE_DATE_EPOCH
             or baocao's fixed default).
+        images: the report's image files (name → bytes, checked by the loader), the only files
+            the document may read.
 
     Raises:
         DocumentError: typst failed to compile the document.
@@ -171,8 +209,12 @@ def compile_typst(source: str, *, templates: Path, epoch: int | None = None) -> 
         font_paths=[str(fonts_dir)],
     )
     timestamp = epoch if epoch is not None else source_date_epoch()
-    # An empty root: the document may not read any file.
+    # A root with the report's images only: the document may not read any other file.
     with tempfile.TemporaryDirectory(prefix="baocao-typst-") as root:
+        for name, data in sorted((images or {}).items()):
+            if "/" in name or name.startswith("."):  # names are digests (baocao.images)
+                raise DocumentError(f"Tên tệp ảnh không hợp lệ: {name}")
+            Path(root, name).write_bytes(data)
         try:
             # (the stub's TypeVar wants `input` and `root` of one type; bytes + str is valid)
             pdf, warnings = typst.compile_with_warnings(  # type: ignore[call-overload]
@@ -207,17 +249,19 @@ def write_pdf(pandoc_input: str, out: Path, *, templates: Path, epoch: int | Non
             a Vietnamese message.
     """
     source = render_typst_source(pandoc_input, templates=templates, epoch=epoch)
-    write_pdf_from_typst(source, out, templates=templates, epoch=epoch)
+    write_pdf_from_typst(source, out, templates=templates, epoch=epoch,
+                         images=bundle_images(pandoc_input))
 
 
-def write_pdf_from_typst(source: str, out: Path, *, templates: Path, epoch: int | None = None) -> None:
+def write_pdf_from_typst(source: str, out: Path, *, templates: Path, epoch: int | None = None,
+                         images: dict[str, bytes] | None = None) -> None:
     """Compile typst ``source`` (from :func:`render_typst_source`, or from the same pandoc run as
     the DOCX, :func:`baocao.write.docx.build_docx`) and write the PDF to ``out`` atomically.
 
     Raises:
         DocumentError: typst failed (the message is Vietnamese).
     """
-    result = compile_typst(source, templates=templates, epoch=epoch)
+    result = compile_typst(source, templates=templates, epoch=epoch, images=images)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     try:

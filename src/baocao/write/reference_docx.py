@@ -352,8 +352,15 @@ def _styles(doc: Element) -> None:
     _para_style(doc, "FootnoteText", size=12, jc="both", based_on="Normal")
     _para_style(doc, "Header", size=SIZE_BODY, jc="center")
     _para_style(doc, "Footer", size=SIZE_BODY, jc="center")
-    for sid in ("Caption", "TableCaption", "ImageCaption"):
+    for sid in ("Caption", "TableCaption"):
         _para_style(doc, sid, size=SIZE_TABLE, italic=True)
+    # An image (issue 17): centred on its own line, no indent, kept on the page of its caption,
+    # which is centred, italic, under it (the editor writes "Hình 1. …" in it).
+    for sid in ("Figure", "CaptionedFigure"):
+        _para_style(doc, sid, size=SIZE_BODY, jc="center", before=SPACE_BEFORE * 2,
+                    keep_next=True, keep_lines=True)
+    _para_style(doc, "ImageCaption", size=SIZE_TABLE, italic=True, after=SPACE_BEFORE * 2,
+                keep_lines=True)
     # Character styles: black, no theme colours; hyperlinks black too (R6).
     for st in doc.styles.element.findall(qn("w:style")):
         if st.get(qn("w:type")) == "character":

@@ -133,6 +133,20 @@ def check_outputs(paths: list[Path], what: str) -> None:
                              "ổ đĩa có thể đã đầy. Hãy khắc phục rồi chạy lại lệnh.")
 
 
+def write_images(repo: Repository, docs: Path) -> None:
+    """Each report's images into the tree beside its page, at the path its bodies write
+    (relative to the report folder, which is the page's folder on the site), so the page's
+    ``<img src="hinh/…">`` finds them; the engine copies them into the site. The bytes are
+    those the loader read and checked (baocao.images), never read again from the repository."""
+    for report in repo.reports:
+        for section in report.sections:
+            for img in section.images:
+                rel = img.rel.removeprefix(report.folder.rstrip("/") + "/")
+                path = docs / str(report.year) / f"{report.month:02d}" / rel
+                path.parent.mkdir(parents=True, exist_ok=True)
+                write_file(path, img.data)
+
+
 def write_site(repo: Repository, root: Path, out_dir: Path, inputs: SiteInputs, say: Progress, *,
                tree_dir: Path | None = None, force: bool = False) -> BuildResult:
     """Write the documents, the site and its search index into a staging folder beside
@@ -150,6 +164,7 @@ def write_site(repo: Repository, root: Path, out_dir: Path, inputs: SiteInputs, 
         engine = Engine(tree, site, template_cache=root / CACHE_DIR / "templates")
         docs = tree / "docs"
         sizes = write_documents(repo, root, docs, templates, say, force=force)
+        write_images(repo, docs)
         ctx = SiteContext(
             repo=repo, as_of=inputs.as_of,
             site_name=str(inputs.config.get("site_name") or "Lưu trữ báo cáo"),
