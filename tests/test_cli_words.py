@@ -190,6 +190,7 @@ def test_messages_are_single_lines_outside_a_terminal(tmp_path: Path):
     done = [line for line in lines if line.startswith("Đã dựng trang web")]
     assert done and done[0].endswith(f"{repo / 'site'}"), lines
     # it said what it was doing: documents, the site, the search index
+    assert any(line.startswith("Dựng văn bản DOCX, PDF: ") for line in lines)
     assert any(re.match(r"\[\d+/\d+\] ", line) for line in lines)
     assert any(line.startswith("Dựng trang web:") for line in lines)
     assert any(line.startswith("Lập chỉ mục tìm kiếm") for line in lines)

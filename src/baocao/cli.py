@@ -299,16 +299,18 @@ def _progress() -> Iterator[Callable[[str], None]]:
     with Progress(TextColumn("{task.description}", markup=False), BarColumn(),
                   MofNCompleteColumn(), TimeElapsedColumn(), console=err_console,
                   transient=True) as bar:
-        task = bar.add_task("Đọc nội dung", total=None)
+        task = bar.add_task("Chuẩn bị", total=None)
 
         def step(msg: str) -> None:
+            nonlocal task
             m = re.match(r"\[(\d+)/(\d+)\]\s*(.*)", msg)
             if m:
                 bar.update(task, completed=int(m.group(1)), total=int(m.group(2)),
                            description=f"Văn bản {m.group(3)}")
             else:
                 bar.console.print(msg)
-                bar.reset(task, total=None, description=msg.split(":", 1)[0])
+                bar.remove_task(task)  # a new step: its name, no count yet
+                task = bar.add_task(msg.split(":", 1)[0], total=None)
 
         yield step
 
