@@ -232,8 +232,8 @@ def _nesting_findings(item: BodyCheck, blocks: list[Block]) -> list[Finding]:
             depth += 1
             if depth > MAX_NESTING:
                 found = loc.find(*_first_text(node))
-                line = found[0] if found is not None else 0
-                out.append((item.rel, item.body_line + line, 1, "E506",
+                line, col = found if found is not None else (0, 0)
+                out.append((item.rel, item.body_line + line, col + 1, "E506",
                             f"khối trích dẫn và danh sách lồng nhau quá {MAX_NESTING} cấp (ở đây "
                             f"{depth - 1 + _depth(node)} cấp); văn bản hành chính chỉ dùng ý "
                             "\"- \" và ý con \"+ \", hãy bớt cấp lồng"))
