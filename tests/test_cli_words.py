@@ -204,3 +204,10 @@ def test_say_writes_the_text_as_it_is(capsys: pytest.CaptureFixture[str]):
 
 def test_the_minimal_fixture_still_checks_clean():
     assert run("check", "--repo", str(FIXTURES / "minimal")).returncode == 0
+
+
+def test_a_problem_is_one_line_whatever_its_message_quotes():
+    from baocao.problems import Problem
+
+    problem = Problem("content/a.md", 3, 7, "E503", "không được chèn mã HTML (<span\nclass>)")
+    assert problem.format() == "content/a.md:3:7: E503: không được chèn mã HTML (<span class>)"
