@@ -211,3 +211,17 @@ def test_a_problem_is_one_line_whatever_its_message_quotes():
 
     problem = Problem("content/a.md", 3, 7, "E503", "không được chèn mã HTML (<span\nclass>)")
     assert problem.format() == "content/a.md:3:7: E503: không được chèn mã HTML (<span class>)"
+
+
+def test_the_register_table_shows_a_task_as_written(tmp_path: Path):
+    repo = copy_shipped_repo(tmp_path / "kho")
+    register = repo / "directives.yaml"
+    text = register.read_text(encoding="utf-8")
+    first = re.search(r"summary: (.*)", text)
+    assert first is not None
+    written = "Mục [b]đậm[/b] :100: ngày"
+    register.write_text(text.replace(first.group(0), f'summary: "{written}"', 1), encoding="utf-8")
+    result = run("directives", "-o", str(tmp_path / "bang.txt"), "--as-of", "1/1/2026", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    table = " ".join((tmp_path / "bang.txt").read_text(encoding="utf-8").replace("│", " ").split())
+    assert "[b]đậm[/b]" in table and ":100:" in table, table

@@ -20,6 +20,7 @@ from typing import Any
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from . import clitext
 from .errors import problem_lines, report
@@ -493,10 +494,11 @@ def _print_table(records: list[dict[str, str]], rows: list[Any], day: date,
         summary = rec["summary"] if len(rec["summary"]) <= 90 else rec["summary"][:87] + "…"
         completed = rec["completed"] or (
             f"không rõ ngày (chậm nhất {rec['completed_by']})" if rec["completed_by"] else "")
-        table.add_row(rec["document"], summary, rec["deadline"], completed,
-                      f"[{style}]{rec['status']}[/]")
+        # Text, not markup: a task's words ("[b]", ":100:") are shown as written
+        table.add_row(Text(rec["document"]), Text(summary), Text(rec["deadline"]),
+                      Text(completed), Text(rec["status"], style=style))
     console = Console(file=output.open("w", encoding="utf-8") if output else None,
-                      highlight=False)
+                      highlight=False, markup=False, emoji=False)
     console.print(table)
     console.print(f"Tổng số: {len(records)} nhiệm vụ.")
 
