@@ -31,7 +31,7 @@ def test_check_on_shipped_content_exits_0_with_the_warning():
 def test_help_on_every_command(cmd):
     result = invoke(*cmd, "--help")
     assert result.exit_code == 0
-    assert "Usage:" in result.output
+    assert "Cách dùng:" in result.output
 
 
 def test_render_prints_the_report_in_document_order():

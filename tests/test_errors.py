@@ -115,7 +115,7 @@ def _assert_clean(proc: subprocess.CompletedProcess[str], code: int, message: st
     (["check"], 1, "không tìm thấy kho nội dung"),
     (["khong-co-lenh"], 2, "Lỗi: không có lệnh \"khong-co-lenh\""),
     (["check", "--khong-co"], 2, "Lỗi: không có tùy chọn --khong-co"),
-    (["docx"], 2, "Lỗi: thiếu tham số MONTH"),
+    (["docx"], 2, "Lỗi: thiếu tham số THÁNG"),
     (["serve", "--port"], 2, "Lỗi: tùy chọn --port cần một giá trị"),
     (["serve", "--port", "tám"], 2, "Lỗi: giá trị không hợp lệ cho '--port' / '-p'"),
     (["check", "thua"], 2, "Lỗi: thừa tham số: thua"),

@@ -172,7 +172,7 @@ def test_issue_refusals(repo_copy: Path, args: list[str], message: str):
 @pytest.mark.parametrize("command", ["new", "serve", "issue"])
 def test_help_of_the_workflow_commands(command: str):
     result = CliRunner().invoke(cli, [command, "--help"])
-    assert result.exit_code == 0 and "Usage:" in result.output
+    assert result.exit_code == 0 and "Cách dùng:" in result.output
 
 
 def test_lock_issued_locks_reports_issued_by_hand(repo_copy: Path):

@@ -216,9 +216,9 @@ def test_a_20_deep_blockquote_is_refused_at_its_line(repo_copy: Path):
     text = path.read_text(encoding="utf-8")
     path.write_text(text + "\n" + "> " * 20 + "Trích dẫn lồng nhau\n", encoding="utf-8")
     result = run(repo_copy, "check")
-    line, col = line_of(repo_copy, SECTION, "> " * 20)
+    line, col = line_of(repo_copy, SECTION, "Trích dẫn lồng nhau")  # at its text (issue 18)
     assert result.exit_code == 1, result.output
-    assert (f"{SECTION}:{line}:1: E506: khối trích dẫn và danh sách lồng nhau quá 4 cấp "
+    assert (f"{SECTION}:{line}:{col}: E506: khối trích dẫn và danh sách lồng nhau quá 4 cấp "
             "(ở đây 20 cấp); văn bản hành chính chỉ dùng ý \"- \" và ý con \"+ \", hãy bớt "
             "cấp lồng") in result.output
 
@@ -233,9 +233,9 @@ def test_a_deep_list_is_refused_at_its_line_and_four_levels_pass(repo_copy: Path
     six = "".join(f"{'    ' * i}{'-+'[i % 2]} Ý mức {i + 1}\n" for i in range(6))
     path.write_text(text + "\n" + six, encoding="utf-8")
     result = run(repo_copy, "check")
-    line, _ = line_of(repo_copy, SECTION, "Ý mức 5")
+    line, col = line_of(repo_copy, SECTION, "Ý mức 5")
     assert result.exit_code == 1, result.output
-    assert f"{SECTION}:{line}:1: E506: khối trích dẫn và danh sách lồng nhau quá 4 cấp (ở đây 6 cấp)" \
+    assert f"{SECTION}:{line}:{col}: E506: khối trích dẫn và danh sách lồng nhau quá 4 cấp (ở đây 6 cấp)" \
         in result.output
 
 

@@ -20,14 +20,17 @@ from typing import Any
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
+from . import clitext
 from .errors import problem_lines, report
 from .months import year_problem
 from .problems import Problem
 from .repo import find_root, load_checked
+from .terminal import err_console, say
 from .vietnamese import DateParseError, parse_date
 
-err_console = Console(stderr=True, highlight=False)
+clitext.install()  # click's own words (Usage:, Options, its errors) in Vietnamese
 
 
 def _print_problems(problems: list[Problem], *, stream: Any = None) -> None:
@@ -43,6 +46,7 @@ class BaocaoGroup(click.Group):
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True,
              **extra: Any) -> Any:
+        extra.setdefault("obj", {})  # shared by the group and its command (--repo on either)
         if not standalone_mode:  # a caller that handles exceptions itself
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         try:
@@ -53,6 +57,41 @@ class BaocaoGroup(click.Group):
             code = report(exc, prog=prog_name or "baocao")
         # Without standalone mode click returns the code of ctx.exit() (or a command's value).
         sys.exit(code if isinstance(code, int) else 0)
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        """Every command also takes the group's options (``baocao new 2023-10 --repo X``)."""
+        cmd.params.extend(_global_options())
+        cmd.options_metavar = OPTIONS_METAVAR
+        super().add_command(cmd, name)
+
+
+OPTIONS_METAVAR = "[TÙY_CHỌN]"
+
+
+def _set_repo(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
+    # A command's --repo is parsed before the group's callback runs, which then keeps it.
+    if value is not None:
+        ctx.obj["repo"] = value
+
+
+def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        from importlib.metadata import version
+
+        click.echo(f"baocao {version('baocao')}")
+        ctx.exit()
+
+
+def _global_options(*, group: bool = False) -> list[click.Option]:
+    """--repo/-C and --version, for the group (with the default) and for each command."""
+    return [
+        click.Option(["--repo", "-C"], type=click.Path(file_okay=False, path_type=Path),
+                     metavar="THƯ_MỤC", default=Path(".") if group else None,
+                     show_default=group, expose_value=group, callback=None if group else _set_repo,
+                     help="Thư mục kho nội dung (có content/, directives.yaml)."),
+        click.Option(["--version"], is_flag=True, expose_value=False, is_eager=True,
+                     callback=_show_version, help="Xem phiên bản rồi thoát."),
+    ]
 
 
 def _root(ctx: click.Context) -> Path:
@@ -94,20 +133,15 @@ def _month_key(value: str) -> str:
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-@click.group(cls=BaocaoGroup, context_settings=CONTEXT_SETTINGS)
-@click.option(
-    "--repo", "-C", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-    show_default=True, help="Thư mục kho nội dung (có content/, directives.yaml).",
-)
-@click.version_option(package_name="baocao", message="baocao %(version)s")
+@click.group(cls=BaocaoGroup, context_settings=CONTEXT_SETTINGS, params=_global_options(group=True),
+             options_metavar=OPTIONS_METAVAR, subcommand_metavar="LỆNH [THAM_SỐ]...")
 @click.pass_context
 def cli(ctx: click.Context, repo: Path) -> None:
     """baocao: báo cáo tháng viết bằng Markdown → trang lưu trữ và văn bản DOCX/PDF.
 
     Mỗi lệnh có --help riêng, ví dụ: baocao check --help
     """
-    ctx.ensure_object(dict)
-    ctx.obj["repo"] = repo
+    ctx.ensure_object(dict).setdefault("repo", repo)
 
 
 @cli.command()
@@ -126,12 +160,12 @@ def check(ctx: click.Context) -> None:
 
 
 @cli.command()
-@click.argument("month")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.argument("month", metavar="THÁNG")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="TỆP",
               help="Ghi ra tệp thay vì in ra màn hình.")
 @click.pass_context
 def render(ctx: click.Context, month: str, output: Path | None) -> None:
-    """In toàn văn báo cáo tháng MONTH (ví dụ 2023-09) dạng Markdown, theo thứ tự văn bản."""
+    """In toàn văn báo cáo tháng THÁNG (ví dụ 2023-09) dạng Markdown, theo thứ tự văn bản."""
     from .render.report_md import render_report_markdown
 
     key = _month_key(month)
@@ -142,7 +176,7 @@ def render(ctx: click.Context, month: str, output: Path | None) -> None:
     text = render_report_markdown(repo, report)
     if output:
         output.write_text(text, encoding="utf-8")
-        err_console.print(f"Đã ghi {output}")
+        say(f"Đã ghi {output}")
     else:
         sys.stdout.write(text)
 
@@ -155,8 +189,8 @@ def render(ctx: click.Context, month: str, output: Path | None) -> None:
               help="Lọc theo tình trạng (lặp lại được): hoan-thanh, dung-han, cham, "
                    "dang-thuc-hien, trong-han, qua-han, chua-thuc-hien.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "xlsx"]),
-              default="table", show_default=True, help="Dạng kết quả.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              metavar="table|csv|json|xlsx", default="table", show_default=True, help="Dạng kết quả.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="TỆP",
               help="Tệp kết quả (bắt buộc với xlsx).")
 @click.pass_context
 def directives(
@@ -191,13 +225,13 @@ def directives(
         if output is None:
             raise click.UsageError("dạng xlsx cần -o TỆP.xlsx")
         export_xlsx(records, day, output)
-        err_console.print(f"Đã ghi {len(records)} nhiệm vụ vào {output}")
+        say(f"Đã ghi {len(records)} nhiệm vụ vào {output}")
         return
     if fmt in ("csv", "json"):
         data = export_csv(records) if fmt == "csv" else export_json(records, day)
         if output:
             output.write_bytes(data)
-            err_console.print(f"Đã ghi {len(records)} nhiệm vụ vào {output}")
+            say(f"Đã ghi {len(records)} nhiệm vụ vào {output}")
         else:
             sys.stdout.buffer.write(data)
         return
@@ -206,10 +240,10 @@ def directives(
 
 @cli.command()
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Thư mục kết quả (mặc định: site/ trong kho).")
+              metavar="THƯ_MỤC", help="Thư mục kết quả (mặc định: site/ trong kho).")
 @click.option("--as-of", "as_of", metavar="NGÀY",
               help="Ngày tính tình trạng trong sổ theo dõi nhiệm vụ của trang web (mặc định: hôm nay).")
-@click.option("--tree", "tree_dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--tree", "tree_dir", type=click.Path(file_okay=False, path_type=Path), metavar="THƯ_MỤC",
               help="Giữ cây Markdown và mkdocs.yml đã sinh trong thư mục này (để kiểm tra, "
                    "hoặc dựng thử bằng Zensical).")
 @click.option("--force", is_flag=True,
@@ -230,11 +264,11 @@ def build(ctx: click.Context, out_dir: Path | None, as_of: str | None, tree_dir:
     snapshot = content_snapshot(root)  # before reading: a save from now on is the next build's
     repo, problems = load_checked(root)
     for p in problems.warnings:
-        err_console.print(p.format(), markup=False)
+        say(p.format())
     target = out_dir or root / "site"
     try:
-        with _progress() as say:
-            result = run_build(repo, root, target, progress=say, as_of=day,
+        with _progress() as progress:
+            result = run_build(repo, root, target, progress=progress, as_of=day,
                                tree_dir=tree_dir, force=force, snapshot=snapshot)
     except Exception as exc:
         # The build publishes atomically: whatever failed, the previous site is still there.
@@ -242,40 +276,44 @@ def build(ctx: click.Context, out_dir: Path | None, as_of: str | None, tree_dir:
         raise
     if result.unchanged:
         return
-    err_console.print(f"Đã dựng trang web và văn bản của {len(repo.reports)} báo cáo vào {target}",
-                      markup=False, highlight=False)
+    say(f"Đã dựng trang web và văn bản của {len(repo.reports)} báo cáo vào {target}")
     if result.warnings:  # issued documents that a template or tool change would alter (W602)
         for p in result.warnings:
-            err_console.print(p.format(), markup=False, highlight=False, soft_wrap=True)
+            say(p.format())
         changed = len({p.path for p in result.warnings})
-        err_console.print(f"Cảnh báo: {changed} báo cáo đã ban hành có văn bản khác bản đã ban "
-                          "hành (W602).", markup=False, highlight=False, soft_wrap=True)
+        say(f"Cảnh báo: {changed} báo cáo đã ban hành có văn bản khác bản đã ban hành (W602).")
 
 
 @contextmanager
 def _progress() -> Iterator[Callable[[str], None]]:
     """Progress of a long build: a live rich bar on a terminal, plain lines otherwise (CI logs).
 
-    Messages of the form "[i/n] …" move the bar; other messages are printed above it.
+    Messages of the form "[i/n] …" move the bar (one document written); any other message
+    names the step now running (the site, the search index): it is printed above the bar, which
+    then shows that step until it ends.
     """
     if not err_console.is_terminal:
-        yield lambda msg: err_console.print(msg, markup=False, highlight=False)
+        yield say
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=err_console, transient=True) as bar:
-        task = bar.add_task("Đang dựng", total=None)
+    with Progress(TextColumn("{task.description}", markup=False), BarColumn(),
+                  MofNCompleteColumn(), TimeElapsedColumn(), console=err_console,
+                  transient=True) as bar:
+        task = bar.add_task("Chuẩn bị", total=None)
 
-        def say(msg: str) -> None:
+        def step(msg: str) -> None:
+            nonlocal task
             m = re.match(r"\[(\d+)/(\d+)\]\s*(.*)", msg)
             if m:
                 bar.update(task, completed=int(m.group(1)), total=int(m.group(2)),
                            description=f"Văn bản {m.group(3)}")
             else:
-                bar.console.print(msg, markup=False, highlight=False)
+                bar.console.print(msg)
+                bar.remove_task(task)  # a new step: its name, no count yet
+                task = bar.add_task(msg.split(":", 1)[0], total=None)
 
-        yield say
+        yield step
 
 
 def _one_document(ctx: click.Context, month: str, output: Path | None, fmt: str) -> None:
@@ -296,31 +334,27 @@ def _one_document(ctx: click.Context, month: str, output: Path | None, fmt: str)
     else:
         from .write.pdf import write_pdf as write
     write(source, out, templates=templates_dir(root), epoch=report_epoch(report))
-    err_console.print(f"Đã ghi {out}")
+    say(f"Đã ghi {out}")
 
 
 @cli.command()
-@click.argument("month")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.argument("month", metavar="THÁNG")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="TỆP",
               help="Tệp DOCX kết quả (mặc định: bao-cao-<tháng>.docx).")
 @click.pass_context
 def docx(ctx: click.Context, month: str, output: Path | None) -> None:
-    """Ghi văn bản DOCX chính thức của báo cáo tháng MONTH (ví dụ 2023-09)."""
+    """Ghi văn bản DOCX chính thức của báo cáo tháng THÁNG (ví dụ 2023-09)."""
     _one_document(ctx, month, output, "docx")
 
 
 @cli.command()
-@click.argument("month")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.argument("month", metavar="THÁNG")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="TỆP",
               help="Tệp PDF kết quả (mặc định: bao-cao-<tháng>.pdf).")
 @click.pass_context
 def pdf(ctx: click.Context, month: str, output: Path | None) -> None:
-    """Ghi văn bản PDF chính thức của báo cáo tháng MONTH (ví dụ 2023-09)."""
+    """Ghi văn bản PDF chính thức của báo cáo tháng THÁNG (ví dụ 2023-09)."""
     _one_document(ctx, month, output, "pdf")
-
-
-def _say(message: str) -> None:
-    err_console.print(message, markup=False, highlight=False, soft_wrap=True)
 
 
 def _ensure_issued_unchanged(repo: Any, root: Path) -> None:
@@ -331,12 +365,12 @@ def _ensure_issued_unchanged(repo: Any, root: Path) -> None:
 
 
 @cli.command("new")
-@click.argument("month")
+@click.argument("month", metavar="THÁNG")
 @click.option("--cutoff", metavar="NGÀY",
               help="Ngày chốt số liệu (mặc định: cùng ngày của tháng, như ngày chốt tháng trước).")
 @click.pass_context
 def new_cmd(ctx: click.Context, month: str, cutoff: str | None) -> None:
-    """Tạo báo cáo tháng MONTH (ví dụ 2023-10) từ báo cáo tháng trước.
+    """Tạo báo cáo tháng THÁNG (ví dụ 2023-10) từ báo cáo tháng trước.
 
     Các tệp mục (mọi bố cục) giữ nguyên tên và thông tin đầu tệp; mục Phần I được điền sẵn các
     nhiệm vụ tháng trước đã đề ra (Phần II) của cùng lĩnh vực để báo cáo kết quả; mục có chỗ điền
@@ -351,11 +385,11 @@ def new_cmd(ctx: click.Context, month: str, cutoff: str | None) -> None:
     result = new_month(_root(ctx), key, cutoff=_parse_day(cutoff) if cutoff else None)
 
     prev = result.previous
-    _say(
+    say(
         f"Đã tạo {len(result.files)} tệp trong {result.files[0].rsplit('/', 1)[0]}/ từ báo cáo "
         f"tháng {prev.month}/{prev.year}: kỳ báo cáo {format_date_short(result.period_start)} – "
         f"{format_date_short(result.cutoff)} (ngày chốt số liệu).")
-    _say(
+    say(
         f"Phần I: {len(result.seeded)} mục có sẵn danh sách nhiệm vụ tháng trước đã đề ra để "
         "báo cáo kết quả; các mục khác để trống (trừ chỗ điền số liệu). Xem lại trích yếu, Kính "
         "gửi, người ký, nơi nhận trong index.md.")
@@ -364,8 +398,8 @@ def new_cmd(ctx: click.Context, month: str, cutoff: str | None) -> None:
 
 
 @cli.command()
-@click.option("--port", "-p", default=8000, show_default=True, help="Cổng.")
-@click.option("--host", default="127.0.0.1", show_default=True,
+@click.option("--port", "-p", default=8000, show_default=True, metavar="CỔNG", help="Cổng.")
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="ĐỊA_CHỈ",
               help="Địa chỉ lắng nghe (mặc định chỉ máy này).")
 @click.option("--as-of", "as_of", metavar="NGÀY",
               help="Ngày tính tình trạng trong sổ theo dõi nhiệm vụ (mặc định: hôm nay).")
@@ -380,11 +414,11 @@ def serve(ctx: click.Context, port: int, host: str, as_of: str | None) -> None:
     from .commands.serve import serve as run_serve
 
     run_serve(_root(ctx), host=host, port=port, as_of=_parse_day(as_of) if as_of else None,
-              say=_say)
+              say=say)
 
 
 @cli.command("issue")
-@click.argument("month", required=False)
+@click.argument("month", metavar="THÁNG", required=False)
 @click.option("--number", type=int, metavar="SỐ", help="Số văn bản do văn thư cấp.")
 @click.option("--date", "day", metavar="NGÀY", help="Ngày ban hành (ví dụ 2023-09-28 hoặc 28/9/2023).")
 @click.option("--reissue", is_flag=True,
@@ -393,12 +427,12 @@ def serve(ctx: click.Context, port: int, host: str, as_of: str | None) -> None:
 @click.option("--reason", metavar="LÝ_DO",
               help="Lý do ban hành lại (bắt buộc với --reissue), ghi vào hồ sơ ban hành.")
 @click.option("--lock-issued", "lock_all", is_flag=True,
-              help="Không cần MONTH: khóa mọi báo cáo đã ghi status: issued mà chưa có dấu vân "
+              help="Không cần THÁNG: khóa mọi báo cáo đã ghi status: issued mà chưa có dấu vân "
                    "tay (kho cũ chuyển sang dùng baocao issue).")
 @click.pass_context
 def issue_cmd(ctx: click.Context, month: str | None, number: int | None, day: str | None,
               reissue: bool, reason: str | None, lock_all: bool) -> None:
-    """Ban hành báo cáo tháng MONTH: điền số, ngày, đánh dấu đã ban hành và khóa nội dung.
+    """Ban hành báo cáo tháng THÁNG: điền số, ngày, đánh dấu đã ban hành và khóa nội dung.
 
     Ví dụ: baocao issue 2023-09 --number 1234 --date 2023-09-28. Sau đó baocao check báo lỗi
     nếu nội dung báo cáo, hoặc sự kiện của các nhiệm vụ trong phụ lục tính đến ngày chốt, bị
@@ -409,10 +443,10 @@ def issue_cmd(ctx: click.Context, month: str | None, number: int | None, day: st
 
     if lock_all:
         if month or number or day or reissue or reason:
-            raise click.UsageError("--lock-issued không dùng cùng MONTH, --number, --date, "
+            raise click.UsageError("--lock-issued không dùng cùng THÁNG, --number, --date, "
                                    "--reissue, --reason")
         locked = lock_issued(_root(ctx))
-        _say(f"Đã khóa {len(locked)} báo cáo đã ban hành: "
+        say(f"Đã khóa {len(locked)} báo cáo đã ban hành: "
              + (", ".join(f"{r.month}/{r.year}" for r in locked) or "không có báo cáo nào cần khóa")
              + ".")
         return
@@ -427,10 +461,10 @@ def issue_cmd(ctx: click.Context, month: str | None, number: int | None, day: st
     r = result.report
     assert r.meta.number is not None and r.meta.date is not None
     verb = "Đã ban hành lại" if result.reissued else "Đã ban hành"
-    _say(
+    say(
         f"{verb} báo cáo tháng {r.month}/{r.year}: số {r.meta.number}/BC-{r.organization.symbol} "
         f"ngày {format_date_short(r.meta.date.value)}.")
-    _say(
+    say(
         f"Dấu vân tay {result.fingerprint[:22]}… ghi trong {r.index_src.path}; hồ sơ ban hành "
         f"(cả mã SHA-256 của DOCX, PDF đã ban hành): {r.folder}/{result.record_path.name}. "
         "Chạy baocao build để tạo văn bản chính thức.")
@@ -460,10 +494,11 @@ def _print_table(records: list[dict[str, str]], rows: list[Any], day: date,
         summary = rec["summary"] if len(rec["summary"]) <= 90 else rec["summary"][:87] + "…"
         completed = rec["completed"] or (
             f"không rõ ngày (chậm nhất {rec['completed_by']})" if rec["completed_by"] else "")
-        table.add_row(rec["document"], summary, rec["deadline"], completed,
-                      f"[{style}]{rec['status']}[/]")
+        # Text, not markup: a task's words ("[b]", ":100:") are shown as written
+        table.add_row(Text(rec["document"]), Text(summary), Text(rec["deadline"]),
+                      Text(completed), Text(rec["status"], style=style))
     console = Console(file=output.open("w", encoding="utf-8") if output else None,
-                      highlight=False)
+                      highlight=False, markup=False, emoji=False)
     console.print(table)
     console.print(f"Tổng số: {len(records)} nhiệm vụ.")
 

@@ -218,15 +218,8 @@ class InternalError(BaocaoError):
 
 
 # --------------------------------------------------------------------------------------------
-# Usage errors of click and argparse, in Vietnamese
+# Usage errors of click and argparse, in Vietnamese (click's words: baocao.clitext)
 
-_CLICK_MESSAGES = [
-    (re.compile(r"No such command '(.*)'\."), r'không có lệnh "\1"'),
-    (re.compile(r"Got unexpected extra arguments? \((.*)\)"), r"thừa tham số: \1"),
-    (re.compile(r"Option '(.*)' requires an argument\."), r"tùy chọn \1 cần một giá trị"),
-    (re.compile(r"Option '(.*)' does not take a value\."), r"tùy chọn \1 không nhận giá trị"),
-    (re.compile(r"Missing command\."), "thiếu tên lệnh"),
-]
 _ARGPARSE_MESSAGES = [
     (re.compile(r"the following arguments are required: (.*)"), r"thiếu tham số: \1"),
     (re.compile(r"unrecognized arguments: (.*)"), r"không hiểu tham số: \1"),
@@ -244,7 +237,8 @@ def _translate(message: str, table: list[tuple[re.Pattern[str], str]]) -> str:
 
 
 def from_click_usage(exc: click.UsageError, prog: str = "") -> UsageError:
-    """A :class:`UsageError` for a ``click.UsageError`` (click's wording is English); *prog*
+    """A :class:`UsageError` for a ``click.UsageError`` (click's wording is made Vietnamese by
+    :mod:`baocao.clitext`); *prog*
     names the command when click does not say which one it was parsing."""
     import click
 
@@ -270,8 +264,8 @@ def from_click_usage(exc: click.UsageError, prog: str = "") -> UsageError:
         if isinstance(hint, list | tuple):
             hint = " / ".join(repr(h) for h in hint)
         message = f"giá trị không hợp lệ cho {hint}: {exc.message}" if hint else exc.message
-    else:
-        message = _translate(exc.message, _CLICK_MESSAGES)
+    else:  # click's own wording, in Vietnamese through baocao.clitext
+        message = exc.message
     return UsageError(message, help_hint=help_hint)
 
 

@@ -538,7 +538,7 @@ def load_tasks(root: Path, problems: Problems) -> tuple[Task, ...]:
         content_key = (" ".join(entry.document.split()).lower(), " ".join(entry.summary.split()).lower())
         if content_key in seen_content:
             problems.add(
-                DIRECTIVES_FILE, line, 1, "W401",
+                DIRECTIVES_FILE, id_line, id_col, "W401",
                 f"nhiệm vụ \"{entry.id}\" trùng văn bản và nội dung với nhiệm vụ ở dòng "
                 f"{seen_content[content_key]}",
             )

@@ -33,8 +33,10 @@ class Problem:
         return Severity.ERROR if self.code.startswith("E") else Severity.WARNING
 
     def format(self) -> str:
-        """``path:line:col: CODE: message``, the form editors and CI logs understand."""
-        return f"{self.path}:{self.line}:{self.col}: {self.code}: {self.message}"
+        """``path:line:col: CODE: message``, the form editors and CI logs understand: one line,
+        whatever the message quotes (a line break in quoted content is shown as a space)."""
+        message = " ".join(self.message.splitlines())
+        return f"{self.path}:{self.line}:{self.col}: {self.code}: {message}"
 
 
 # Stable codes. Keep messages Vietnamese; add new codes at the end of a block.

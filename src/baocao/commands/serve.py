@@ -7,9 +7,10 @@ folder and reloads the page after every build. It watches ``content/``, ``direct
 ``organization.yaml``, ``mkdocs.yml``, the editors' guide and ``templates/``; the build writes
 only outside them (the preview folder, ``.baocao-cache/``), so a build never triggers another.
 
-When anything fails, the previous preview stays and every served page carries the error (file,
-line, message) in a banner at its top; the terminal shows the same lines. With no good build yet,
-every request gets an error page that reloads itself once the content is fixed.
+When anything fails, the previous preview stays and every served page carries the errors (file,
+line, column, message) in a banner at its top, with the content's warnings and their hints; the
+terminal shows the same lines. With no good build yet, the banner says so and every request gets
+a page that holds only it and reloads itself once the content is fixed.
 
 Ctrl+C and SIGTERM both stop it the same way: the preview folder is removed.
 """

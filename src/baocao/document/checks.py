@@ -116,8 +116,14 @@ class _Locator:
         (None if none is there)."""
         for needle in needles:
             pos = self.body.find(needle, self.at) if needle else -1
+            end = pos + len(needle)
+            if pos < 0 and needle.split():
+                # pandoc hands back some texts with their line breaks and indents folded (a
+                # tag written over two lines): the same words with any white space between.
+                m = re.compile(r"\s+".join(map(re.escape, needle.split()))).search(self.body, self.at)
+                pos, end = (m.start(), m.end()) if m else (-1, -1)
             if pos >= 0:
-                self.at = pos + len(needle)
+                self.at = end
                 line = self.body.count("\n", 0, pos)
                 return line, pos - (self.body.rfind("\n", 0, pos) + 1)
         return None
@@ -185,7 +191,7 @@ def findings(item: BodyCheck, parsed: Parsed,
                 "không được chèn mã HTML vào nội dung; hãy viết bằng Markdown")
         elif t == "RawInline":
             add(loc.find(c[1]), "E503",
-                f"không được chèn mã HTML ({c[1][:30]}) vào nội dung")
+                f"không được chèn mã HTML ({' '.join(c[1].split())[:30]}) vào nội dung")
         elif t == "Figure":
             in_figure.update(id(x) for x in walk(c[2]) if x["t"] == "Image")
         elif t in ("Link", "Image"):
@@ -301,8 +307,8 @@ def _nesting_findings(item: BodyCheck, blocks: list[Block]) -> list[Finding]:
             depth += 1
             if depth > MAX_NESTING:
                 found = loc.find(*_first_text(node))
-                line = found[0] if found is not None else 0
-                out.append((item.rel, item.body_line + line, 1, "E506",
+                line, col = found if found is not None else (0, 0)
+                out.append((item.rel, item.body_line + line, col + 1, "E506",
                             f"khối trích dẫn và danh sách lồng nhau quá {MAX_NESTING} cấp (ở đây "
                             f"{depth - 1 + _depth(node)} cấp); văn bản hành chính chỉ dùng ý "
                             "\"- \" và ý con \"+ \", hãy bớt cấp lồng"))

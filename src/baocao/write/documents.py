@@ -269,6 +269,8 @@ def build_documents(
     workers = min(jobs or default_jobs(), len(tasks))
     cache_root = str(cache.root) if cache is not None else None
     total = len(tasks)
+    if total:
+        say(f"Dựng văn bản DOCX, PDF: {total} báo cáo")
     if workers <= 1:
         for i, task in enumerate(tasks, 1):
             name = _work(task, str(templates), cache_root)

@@ -5,7 +5,6 @@ decision 10). The published folder records what it was built from (:data:`BUILD_
 from __future__ import annotations
 
 import errno
-import fcntl
 import json
 import os
 import shutil
@@ -14,6 +13,11 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+try:
+    import fcntl
+except ImportError:  # Windows: msvcrt's lock instead (also dropped when the process ends)
+    fcntl = None  # type: ignore[assignment]
 
 BUILD_RECORD = ".baocao-build.json"
 #: Inside a staging folder: the file its build holds an flock on while it runs.
@@ -45,6 +49,19 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(b))
 
 
+def _lock(fd: int) -> None:
+    """Lock the open file *fd* for this process without waiting; OSError when another holds it.
+    The system lets go when the descriptor is closed or the process ends, however it ends:
+    ``flock`` where there is one, else (Windows) ``msvcrt.locking`` of its first byte."""
+    if fcntl is not None:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    else:
+        import importlib  # noqa: PLC0415
+
+        msvcrt: Any = importlib.import_module("msvcrt")
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+
+
 def _old_name(out_dir: Path) -> Path:
     return out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
 
@@ -57,7 +74,7 @@ def _try_lock(lock: Path) -> int | None:
     except OSError:
         return None
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        _lock(fd)
     except OSError:
         os.close(fd)
         return None
@@ -68,7 +85,7 @@ def recover(out_dir: Path) -> None:
     """Tidy up after a killed build: put back a previous site that :func:`swap_in` had set
     aside (two-rename fallback), and remove staging folders whose build no longer runs.
 
-    A build holds an flock on STAGING_LOCK inside its staging folder for as long as it runs
+    A build holds a lock (:func:`_lock`) on STAGING_LOCK inside its staging folder for as long as it runs
     (:func:`new_staging`); the kernel lets go of it when the process ends, however it ends. A
     staging folder is removed only when its lock can be taken: this works across PID
     namespaces (containers, CI runners sharing a folder), where the process id in the folder's
@@ -138,7 +155,7 @@ def new_staging(out_dir: Path) -> Path:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        _lock(fd)
     except BaseException:
         os.close(fd)
         shutil.rmtree(staging, ignore_errors=True)
@@ -155,6 +172,8 @@ def remove_staging(staging: Path) -> None:
         fd = _HELD.pop(staging, None)
         if fd is not None:
             os.close(fd)
+    # Windows deletes no file that is open: the lock file, and so its folder, go once closed.
+    shutil.rmtree(staging, ignore_errors=True)
 
 
 def read_record(out_dir: Path) -> dict[str, Any]:
