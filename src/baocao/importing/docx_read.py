@@ -1,0 +1,246 @@
+"""A DOCX as a flat list of paragraphs and tables, read with pandoc's DOCX reader.
+
+Word heading styles arrive as headings, Word list numbering as list items (a bullet as "-",
+a number as its literal text "1.", "a)", …), tables cell by cell, footnotes as notes. Every
+paragraph keeps two forms: its plain text (for recognising the report's structure) and its
+Markdown in the editors' dialect (for the section bodies).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..write.pandoc import run_pandoc
+
+#: Characters the DOCX writer uses that an editor types differently: the non-breaking hyphen
+#: kept inside document numbers ("99‑KL/TU") is a hyphen in the content.
+_TYPED = str.maketrans({"\u2011": "-", "\u00ad": ""})
+#: Characters that are Markdown in the dialect when typed in a body: escaped.
+_MD_SPECIAL = set("\\*_`[]<>~^$#|")
+
+
+@dataclass
+class Para:
+    """One paragraph. ``index`` counts the document's paragraphs from 1 (for messages)."""
+
+    text: str
+    md: str
+    index: int
+    heading: int = 0  # Word heading level (0: none)
+    bold: bool = False  # the whole paragraph is bold
+    marker: str = ""  # Word list numbering: "-" for a bullet, "1." / "a)" … for a number
+    depth: int = 0  # nesting of a Word list item (0: top)
+    notes: list[str] = field(default_factory=list)  # footnotes in this paragraph (Markdown)
+
+
+@dataclass
+class Cell:
+    paras: list[Para]
+    colspan: int = 1
+
+    @property
+    def text(self) -> str:
+        return "\n".join(p.text for p in self.paras).strip()
+
+    @property
+    def md(self) -> str:
+        return " ".join(p.md for p in self.paras if p.md).strip()
+
+
+@dataclass
+class Table:
+    rows: list[list[Cell]]
+    index: int  # paragraph count before it (its place in the document)
+    header_rows: int = 0
+
+
+Item = Para | Table
+
+
+def read_docx(path: Path) -> list[Item]:
+    """The paragraphs and tables of *path* in document order."""
+    out = run_pandoc(["-f", "docx", "-t", "json", str(path.resolve())])
+    doc = json.loads(out.decode("utf-8"))
+    return Flattener().blocks(doc["blocks"])
+
+
+def _roman_lower(n: int) -> str:
+    vals = [(10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+    out = ""
+    for v, s in vals:
+        while n >= v:
+            out += s
+            n -= v
+    return out
+
+
+def _number_label(n: int, style: str, delim: str) -> str:
+    if style in ("LowerAlpha", "UpperAlpha"):
+        label = chr(ord("a") + (n - 1) % 26)
+        label = label.upper() if style == "UpperAlpha" else label
+    elif style in ("LowerRoman", "UpperRoman"):
+        label = _roman_lower(n)
+        label = label.upper() if style == "UpperRoman" else label
+    else:
+        label = str(n)
+    if delim == "OneParen":
+        return f"{label})"
+    if delim == "TwoParens":
+        return f"({label})"
+    if style in ("LowerAlpha",) and delim == "DefaultDelim":
+        return f"{label})"
+    return f"{label}."
+
+
+class Flattener:
+    """Walks pandoc's blocks; numbers the paragraphs."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    # ---- inlines -------------------------------------------------------------------------
+    def plain(self, inlines: list[dict[str, Any]]) -> str:
+        out: list[str] = []
+        for il in inlines:
+            t = il["t"]
+            if t == "Str":
+                out.append(il["c"].translate(_TYPED))
+            elif t in ("Space", "SoftBreak"):
+                out.append(" ")
+            elif t == "LineBreak":
+                out.append("\n")
+            elif t in ("Emph", "Strong", "Underline", "Strikeout", "SmallCaps", "Superscript",
+                       "Subscript"):
+                out.append(self.plain(il["c"]))
+            elif t in ("Span", "Link"):
+                out.append(self.plain(il["c"][1]))
+            elif t == "Quoted":
+                q = ("“", "”") if il["c"][0]["t"] == "DoubleQuote" else ("‘", "’")
+                out.append(q[0] + self.plain(il["c"][1]) + q[1])
+            elif t == "Code":
+                out.append(il["c"][1])
+        return "".join(out)
+
+    def md(self, inlines: list[dict[str, Any]], notes: list[str]) -> str:
+        out: list[str] = []
+        for il in inlines:
+            t = il["t"]
+            if t == "Str":
+                s = il["c"].translate(_TYPED)
+                out.append("".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in s))
+            elif t in ("Space", "SoftBreak"):
+                out.append(" ")
+            elif t == "LineBreak":
+                out.append("\\\n")
+            elif t in ("Emph", "Strong"):
+                inner = self.md(il["c"], notes)
+                mark = "*" if t == "Emph" else "**"
+                stripped = inner.strip()
+                if stripped:
+                    lead = inner[: len(inner) - len(inner.lstrip())]
+                    trail = inner[len(inner.rstrip()):]
+                    out.append(f"{lead}{mark}{stripped}{mark}{trail}")
+                else:
+                    out.append(inner)
+            elif t == "Superscript":
+                out.append("^" + self.md(il["c"], notes).replace(" ", "\\ ") + "^")
+            elif t == "Subscript":
+                out.append("~" + self.md(il["c"], notes).replace(" ", "\\ ") + "~")
+            elif t in ("Underline", "Strikeout", "SmallCaps"):
+                out.append(self.md(il["c"], notes))
+            elif t == "Span":
+                out.append(self.md(il["c"][1], notes))
+            elif t == "Link":
+                text = self.md(il["c"][1], notes)
+                url = il["c"][2][0]
+                out.append(f"[{text}](<{url}>)" if url.startswith(("http://", "https://", "mailto:"))
+                           else text)
+            elif t == "Quoted":
+                q = ("“", "”") if il["c"][0]["t"] == "DoubleQuote" else ("‘", "’")
+                out.append(q[0] + self.md(il["c"][1], notes) + q[1])
+            elif t == "Code":
+                out.append("".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in il["c"][1]))
+            elif t == "Note":
+                body = " ".join(self._note_text(b, notes) for b in il["c"]).strip()
+                notes.append(body)
+                out.append(f"[^{len(notes)}]")
+        return "".join(out)
+
+    def _note_text(self, block: dict[str, Any], notes: list[str]) -> str:
+        if block["t"] in ("Para", "Plain"):
+            return self.md(block["c"], notes).replace("\\\n", " ")
+        return ""
+
+    # ---- blocks --------------------------------------------------------------------------
+    def para(self, inlines: list[dict[str, Any]], heading: int = 0, marker: str = "",
+             depth: int = 0) -> Para:
+        self.count += 1
+        notes: list[str] = []
+        md = self.md(inlines, notes).strip()
+        text = self.plain(inlines).strip(" \t")
+        visible = [il for il in inlines if il["t"] not in ("Space", "SoftBreak", "LineBreak")]
+        bold = bool(visible) and all(il["t"] == "Strong" for il in visible)
+        return Para(text=text, md=md, index=self.count, heading=heading, bold=bold,
+                    marker=marker, depth=depth, notes=notes)
+
+    def blocks(self, blocks: list[dict[str, Any]], depth: int = 0) -> list[Item]:
+        out: list[Item] = []
+        for b in blocks:
+            t = b["t"]
+            if t in ("Para", "Plain"):
+                out.append(self.para(b["c"]))
+            elif t == "Header":
+                out.append(self.para(b["c"][2], heading=b["c"][0]))
+            elif t == "BulletList":
+                out.extend(self._items(b["c"], lambda _n: "-", depth))
+            elif t == "OrderedList":
+                start, style, delim = b["c"][0][0], b["c"][0][1]["t"], b["c"][0][2]["t"]
+                out.extend(self._items(
+                    b["c"][1], lambda n, s=start, st=style, d=delim: _number_label(s + n, st, d),
+                    depth))
+            elif t == "BlockQuote" or t == "Div":
+                out.extend(self.blocks(b["c"] if t == "BlockQuote" else b["c"][1], depth))
+            elif t == "LineBlock":
+                for line in b["c"]:
+                    out.append(self.para(line))
+            elif t == "Table":
+                out.append(self.table(b["c"]))
+        return out
+
+    def _items(self, items: list[list[dict[str, Any]]], label: Any, depth: int) -> list[Item]:
+        out: list[Item] = []
+        for n, item in enumerate(items):
+            first = True
+            for b in item:
+                if first and b["t"] in ("Para", "Plain"):
+                    out.append(self.para(b["c"], marker=label(n), depth=depth))
+                    first = False
+                elif b["t"] in ("BulletList", "OrderedList"):
+                    out.extend(self.blocks([b], depth + 1))
+                else:
+                    out.extend(self.blocks([b], depth))
+        return out
+
+    def table(self, c: list[Any]) -> Table:
+        index = self.count
+        rows: list[list[Cell]] = []
+        head_rows = c[3][1]
+        for row in head_rows:
+            rows.append(self._row(row))
+        for body in c[4]:
+            for row in body[2] + body[3]:
+                rows.append(self._row(row))
+        for row in c[5][1]:
+            rows.append(self._row(row))
+        return Table(rows=rows, index=index, header_rows=len(head_rows))
+
+    def _row(self, row: list[Any]) -> list[Cell]:
+        cells: list[Cell] = []
+        for cell in row[1]:
+            colspan = cell[3]
+            paras = [p for p in self.blocks(cell[4]) if isinstance(p, Para)]
+            cells.append(Cell(paras, colspan))
+        return cells

@@ -1,0 +1,468 @@
+"""The files an import writes: a report folder in the content format, and the register's new
+and completed facts, checked against the engine before anything is written."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from ..directives import compute_rows, select_tasks, summarize
+from ..load import tasks_from_text
+from ..model import Task
+from ..months import default_period_start, end_of_month
+from ..problems import Problems
+from ..vietnamese import fold, format_count, format_date_short
+from ..yamledit import quote
+from .docx_read import Item, Para, Table
+from .register import append_tasks, update_task
+from .report import ReadReport, recase, written_as
+from .tasks import Note, match_task, new_id, row_entry, same_fact, task_facts
+
+_ITEM = re.compile(r"^(\*\*|\*)?\s*([-+–•])\s+")
+#: Counts typed in a body that the engine computes: (pattern, placeholder).
+COUNTS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(Tổng\s+số\s*:?\s*)(\d+)(?=\s*nhiệm\s+vụ)", re.I), "tong_so"),
+    (re.compile(r"(Đã\s+thực\s+hiện\s*(?:\(hoàn\s+thành\))?\s*:?\s*)(\d+)", re.I), "da_thuc_hien"),
+    (re.compile(r"(thực\s+hiện\s+chậm\s*:?\s*)(\d+)", re.I), "thuc_hien_cham"),
+    (re.compile(r"(Đang\s+thực\s+hiện\s*\(trong\s+hạn\)\s*:?\s*)(\d+)", re.I),
+     "dang_thuc_hien_trong_han"),
+    (re.compile(r"(Đang\s+thực\s+hiện\s*:\s*)(\d+)", re.I), "dang_thuc_hien"),
+    (re.compile(r"(quá\s+hạn\s*:?\s*)(\d+)(?=\s*nhiệm\s+vụ)", re.I), "dang_thuc_hien_qua_han"),
+    (re.compile(r"(Chưa\s+thực\s+hiện\s*:?\s*)(\d+)", re.I), "chua_thuc_hien"),
+)
+_STATUS_WORDS = {"dung han": "Đúng hạn", "qua han": "Quá hạn", "chua den han": "Chưa đến hạn",
+                 "khong ro": "Không rõ"}
+
+
+@dataclass
+class Plan:
+    """Everything an import would write, and what it found."""
+
+    month: tuple[int, int]
+    folder: str  # content/<yyyy>/<mm>
+    files: dict[str, str] = field(default_factory=dict)  # repository path -> text
+    directives: str | None = None  # the new register text (None: unchanged)
+    organization: str | None = None  # a new organization.yaml (None: unchanged)
+    notes: list[Note] = field(default_factory=list)
+    new_tasks: int = 0
+    updated_tasks: int = 0
+    matched_tasks: int = 0
+    cutoff: date | None = None
+
+
+# ---- Markdown bodies ---------------------------------------------------------------------
+def _table_md(table: Table) -> list[str]:
+    rows = []
+    for row in table.rows:
+        cells = []
+        for cell in row:
+            cells.append(cell.md.replace("\\\n", " ").replace("\n", " ").replace("|", "\\|")
+                         or " ")
+            cells.extend([" "] * (cell.colspan - 1))
+        rows.append(cells)
+    if not rows:
+        return []
+    width = max(len(r) for r in rows)
+    rows = [r + [" "] * (width - len(r)) for r in rows]
+    out = ["| " + " | ".join(rows[0]) + " |", "|" + "|".join(["---"] * width) + "|"]
+    out += ["| " + " | ".join(r) + " |" for r in rows[1:]]
+    return out
+
+
+def body_markdown(items: list[Item]) -> str:
+    """A section body in the editors' dialect: "-"/"+" paragraphs and Word bullets as lists
+    ("+" under "-"), Word numbering as its literal text, tables as pipe tables, footnotes."""
+    blocks: list[tuple[str, list[str]]] = []  # (kind, lines)
+    notes: list[str] = []
+    for item in items:
+        if isinstance(item, Table):
+            blocks.append(("table", _table_md(item)))
+            notes.extend(n for row in item.rows for c in row for p in c.paras for n in p.notes)
+            continue
+        p: Para = item
+        if not p.md:
+            continue
+        notes.extend(p.notes)
+        md = p.md
+        if p.marker == "-":
+            mark = "-" if p.depth == 0 else "+"
+            blocks.append(("item", ["    " * min(p.depth, 1) + f"{mark} {md}"]))
+            continue
+        if p.marker:
+            blocks.append(("para", [f"{p.marker} {md}"]))
+            continue
+        m = _ITEM.match(md)
+        if m:
+            emph, mark = m.group(1) or "", m.group(2)
+            text = emph + md[m.end():]
+            if mark in "-–•":
+                blocks.append(("item", [f"- {text}"]))
+            else:
+                nested = bool(blocks) and blocks[-1][0] == "item"
+                blocks.append(("item", [("    + " if nested else "+ ") + text]))
+            continue
+        blocks.append(("para", [md]))
+    lines: list[str] = []
+    prev = ""
+    for kind, block in blocks:
+        text = [line.replace("\\\n", "\\\n" + ("      " if kind == "item" else "")) for line in block]
+        if lines and not (kind == "item" and prev == "item"):
+            lines.append("")
+        lines.extend(text)
+        prev = kind
+    for n, note in enumerate(notes):
+        del n
+    body = "\n".join(lines)
+    if notes:
+        body += "\n\n" + "\n".join(f"[^{_note_no(body, i)}]: {note}" for i, note in enumerate(notes))
+    return body + "\n"
+
+
+def _note_no(body: str, i: int) -> str:
+    refs = re.findall(r"\[\^(\d+)\]", body)
+    return refs[i] if i < len(refs) else str(i + 1)
+
+
+def _slug(title: str) -> str:
+    text = fold(title)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", text)
+    slug = "-".join(words[:6])
+    return slug or "muc"
+
+
+def _body_words(rep: ReadReport) -> Counter[str]:
+    words: Counter[str] = Counter()
+    for s in rep.sections:
+        for item in s.body:
+            if isinstance(item, Para):
+                words.update(w.strip(".,;:()“”\"") for w in item.text.split())
+    return words
+
+
+# ---- the plan -----------------------------------------------------------------------------
+def month_of(rep: ReadReport, name: str, given: str | None, notes: list[Note]) -> tuple[int, int]:
+    if given:
+        y, m = given.split("-")
+        return int(y), int(m)
+    if rep.year_month:
+        return rep.year_month
+    found = re.search(r"tháng\s*(\d{1,2})\s*/\s*(\d{4})", rep.title, re.I)
+    if found:
+        notes.append(Note("guess", "trích yếu", f"tháng báo cáo lấy từ trích yếu: {found.group(0)}"))
+        return int(found.group(2)), int(found.group(1))
+    found = re.search(r"(\d{4})[-_. ](\d{1,2})(?!\d)", name)
+    if found and 1 <= int(found.group(2)) <= 12:
+        notes.append(Note("guess", "tên tệp", f"tháng báo cáo lấy từ tên tệp \"{name}\""))
+        return int(found.group(1)), int(found.group(2))
+    raise ValueError(name)
+
+
+def build_plan(rep: ReadReport, *, name: str, month: str | None, cutoff: date | None,
+               directives_text: str, tasks: tuple[Task, ...], previous_cutoff: date | None,
+               org_text: str | None, org_on_day: object | None) -> Plan:
+    notes = list(rep.notes)
+    year, mon = month_of(rep, name, month, notes)
+    plan = Plan((year, mon), f"content/{year}/{mon:02d}", notes=notes)
+
+    # -- the appendices' tasks, matched against the register
+    text = directives_text
+    ids: list[str] = []
+    typed: dict[str, tuple[str, str]] = {}  # id -> (typed status, where)
+    taken = {t.id for t in tasks}
+    new_entries: list[dict[str, str]] = []
+    for apx in rep.appendices:
+        for row in apx.rows:
+            entry = row_entry(row, notes)
+            if entry is None:
+                continue
+            found = match_task(entry, tasks) or next(
+                (t for t in _pending(new_entries, entry)), None)
+            if isinstance(found, Task):
+                plan.matched_tasks += 1
+                have = task_facts(found)
+                changes = {}
+                for key, value in entry.items():
+                    if key == "notes":
+                        continue
+                    old = have.get(key, "")
+                    if not old and value:
+                        changes[key] = value
+                    elif old and value and not same_fact(key, old, value):
+                        notes.append(Note("mismatch", row.where,
+                                          f"nhiệm vụ {found.id}: {key} trong báo cáo là \"{value}\", "
+                                          f"trong sổ là \"{old}\" (giữ theo sổ)"))
+                if changes:
+                    text = update_task(text, found.id, changes)
+                    plan.updated_tasks += 1
+                task_id = found.id
+            elif isinstance(found, dict):
+                task_id = found["id"]
+            else:
+                task_id = new_id(entry, taken)
+                entry = {"id": task_id, **entry}
+                new_entries.append(entry)
+            ids.append(task_id)
+            status = row.cells.get("tien_do") or row.cells.get("tinh_trang") or ""
+            typed[task_id] = (status, row.where)
+    text = append_tasks(text, new_entries)
+    plan.new_tasks = len(new_entries)
+    if text != directives_text:
+        plan.directives = text
+
+    problems = Problems()
+    all_tasks = tasks_from_text(text, problems) if text.strip() else ()
+    for p in problems.items:
+        notes.append(Note("unmapped", "directives.yaml", p.format()))
+
+    # -- the cut-off, the selection, the counts
+    counts = _typed_counts(rep)
+    groups = [(g, w) for a in rep.appendices for g, w in a.groups]
+    by_id = {t.id: t for t in all_tasks}
+    listed = [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
+    first, last = date(year, mon, 1), end_of_month(year, mon)
+
+    def score(day: date) -> int:
+        rows = compute_rows(listed, day)
+        s = sum(1 for r in rows if _status_word(typed[r.task.id][0]) == r.progress)
+        values = _values(summarize(rows))
+        s += sum(1 for k, (v, _) in counts.items() if values.get(k) == v)
+        return s
+
+    if cutoff is None:
+        if rep.day is not None:
+            cutoff = rep.day
+            notes.append(Note("guess", "dòng ngày tháng",
+                              f"ngày chốt số liệu lấy bằng ngày của báo cáo {format_date_short(cutoff)}"))
+        else:
+            days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+            best = max(score(d) for d in days) if listed else 0
+            fits = [d for d in days if not listed or score(d) == best]
+            cutoff = min(fits, key=lambda d: (abs(d.day - 15), d))
+            notes.append(Note("guess", "phụ lục",
+                              f"văn bản không ghi ngày chốt số liệu: chọn {format_date_short(cutoff)}, "
+                              "ngày gần ngày 15 nhất mà tiến độ và số liệu tính ra khớp với báo cáo "
+                              "(sửa cutoff trong index.md nếu cần)"))
+    plan.cutoff = cutoff
+    start = default_period_start(cutoff, previous_cutoff)
+    default = select_tasks(all_tasks, start, cutoff)
+    default_ids = [t.id for t in default]
+    wanted = list(dict.fromkeys(ids))
+    include = [i for i in wanted if i not in default_ids]
+    exclude = [i for i in default_ids if i not in wanted] if rep.appendices else []
+    rows = compute_rows(select_tasks(all_tasks, start, cutoff, include, exclude), cutoff)
+    values = _values(summarize(rows))
+    for r in rows:
+        status, where = typed.get(r.task.id, ("", ""))
+        if status and _status_word(status) != r.progress:
+            notes.append(Note("mismatch", where,
+                              f"nhiệm vụ {r.task.id}: báo cáo ghi tiến độ \"{status}\", công cụ tính "
+                              f"\"{r.progress}\" tại ngày chốt {format_date_short(cutoff)}"))
+    for key, (value, where) in counts.items():
+        if values.get(key) != value:
+            notes.append(Note("mismatch", where,
+                              f"số gõ trong báo cáo {key} = {value}, công cụ tính {values.get(key)}: "
+                              "thay bằng chỗ điền số liệu {{ " + key + " }}"))
+    for g, where in groups:
+        m = re.search(r"(\d+)", g)
+        if m is None:
+            continue
+        key = next((k for k, w in (("da_thuc_hien", "da thuc hien"),
+                                   ("dang_thuc_hien", "dang thuc hien"),
+                                   ("chua_thuc_hien", "chua thuc hien")) if w in fold(g)), None)
+        if key and format_count(int(m.group(1))) != values.get(key):
+            notes.append(Note("mismatch", where, f"dòng nhóm \"{g}\" ghi {m.group(1)}, công cụ tính "
+                              f"{values.get(key)}"))
+
+    # -- files
+    plan.files = _report_files(rep, plan, cutoff, include, exclude, use_counts=bool(rep.appendices))
+    if org_text is None and rep.agency_lines:
+        plan.organization = _organization(rep, year, mon, notes)
+    elif org_on_day is not None and rep.agency_lines:
+        parent, name = getattr(org_on_day, "parent", ""), getattr(org_on_day, "name", "")
+        typed_lines = [fold(x) for x in rep.agency_lines]
+        if fold(parent) not in typed_lines or fold(name) not in typed_lines:
+            notes.append(Note("mismatch", "đầu văn bản",
+                              f"tên cơ quan trong văn bản ({' / '.join(rep.agency_lines)}) khác "
+                              f"organization.yaml ({parent} / {name})"))
+    return plan
+
+
+def _pending(entries: list[dict[str, str]], entry: dict[str, str]) -> list[dict[str, str]]:
+    """A task already met earlier in this import (listed twice): the first one."""
+    return [e for e in entries if e["document"] == entry["document"] and e["summary"] == entry["summary"]]
+
+
+def _status_word(text: str) -> str:
+    return _STATUS_WORDS.get(" ".join(fold(text).split()), text.strip())
+
+
+def _values(summary: object) -> dict[str, str]:
+    s = summary
+    return {
+        "tong_so": format_count(s.total),  # type: ignore[attr-defined]
+        "da_thuc_hien": format_count(s.done),  # type: ignore[attr-defined]
+        "thuc_hien_cham": format_count(s.done_late),  # type: ignore[attr-defined]
+        "dang_thuc_hien": format_count(s.open),  # type: ignore[attr-defined]
+        "dang_thuc_hien_trong_han": format_count(s.in_progress),  # type: ignore[attr-defined]
+        "dang_thuc_hien_qua_han": format_count(s.overdue),  # type: ignore[attr-defined]
+        "chua_thuc_hien": format_count(s.not_started),  # type: ignore[attr-defined]
+    }
+
+
+def _typed_counts(rep: ReadReport) -> dict[str, tuple[str, str]]:
+    found: dict[str, tuple[str, str]] = {}
+    for s in rep.sections:
+        for item in s.body:
+            if not isinstance(item, Para):
+                continue
+            for pattern, key in COUNTS:
+                m = pattern.search(item.md)
+                if m and key not in found:
+                    found[key] = (format_count(int(m.group(2))), f"đoạn {item.index}")
+    return found
+
+
+def _with_placeholders(md: str) -> str:
+    for pattern, key in COUNTS:
+        md = pattern.sub(lambda m, k=key: m.group(1) + "{{ " + k + " }}", md, count=1)
+    return md
+
+
+def _report_files(rep: ReadReport, plan: Plan, cutoff: date, include: list[str],
+                  exclude: list[str], *, use_counts: bool) -> dict[str, str]:
+    files: dict[str, str] = {}
+    folder = plan.folder
+    words = _body_words(rep)
+    year, mon = plan.month
+    n = 0
+    used: set[str] = set()
+    replaced: set[str] = set()
+    for sec in rep.sections:
+        body = body_markdown(sec.body)
+        if use_counts:
+            for pattern, key in COUNTS:
+                if key not in replaced and pattern.search(body):
+                    replaced.add(key)
+                    body = pattern.sub(lambda m, k=key: m.group(1) + "{{ " + k + " }}", body, count=1)
+        if sec.opening:
+            files[f"{folder}/00-mo-dau.md"] = "---\nkind: opening\n---\n\n" + body
+            continue
+        n += 1
+        title = sec.title.replace("\n", " ")
+        if _is_caps(title) and not sec.number.isdigit() or _is_caps(title):
+            cased = recase(title, words)
+            if cased != title:
+                plan.notes.append(Note("guess", sec.where,
+                                       f"tiêu đề in hoa \"{title}\" ghi là \"{cased}\""))
+            title = cased
+        slug = _slug(title)
+        if sec.part != (rep.parts[0].number if rep.parts else "I"):
+            slug = "nhiem-vu-" + slug
+        name = f"{n:02d}-{slug}"
+        while name in used:
+            name += "-2"
+        used.add(name)
+        front = f"---\npart: {sec.part}\nnumber: {quote(sec.number)}\ntitle: {quote(title)}\n---\n\n"
+        files[f"{folder}/{name}.md"] = front + body
+    for k, apx in enumerate(rep.appendices):
+        title = apx.title or f"PHỤ LỤC {k + 1}"
+        files[f"{folder}/{90 + k}-phu-luc.md"] = (
+            f"---\nkind: appendix\ntitle: {quote(title)}\n---\n\n{{{{ bang_nhiem_vu }}}}\n")
+    files[f"{folder}/index.md"] = _index(rep, plan, cutoff, include, exclude, year, mon)
+    return files
+
+
+def _is_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def _signer(rep: ReadReport) -> tuple[str, str, str]:
+    lines = [x for x in rep.signer if x]
+    authority = next((x for x in lines if re.match(r"^(KT|TM|TL|TUQ|Q)\.", x, re.I)), "")
+    rest = [x for x in lines if x != authority]
+    name = next((x for x in reversed(rest) if not _is_caps(x)), "")
+    position = next((x for x in rest if _is_caps(x) and x != name), "")
+    if not position and authority:
+        position = authority.split(".", 1)[1].strip()
+        authority = ""
+    return authority, position, name
+
+
+def _index(rep: ReadReport, plan: Plan, cutoff: date, include: list[str], exclude: list[str],
+           year: int, mon: int) -> str:
+    authority, position, name = _signer(rep)
+    if not (position and name):
+        plan.notes.append(Note("unmapped", "chữ ký", "không đọc được chức vụ và họ tên người ký: "
+                               f"{' / '.join(rep.signer) or '(trống)'}; cần điền signer trong index.md"))
+    lines = [
+        "---",
+        f"# Báo cáo tháng {mon}/{year}, nhập từ văn bản Word bằng baocao import.",
+        f"title: {quote(rep.title or f'Báo cáo tháng {mon}/{year}')}",
+        "status: draft",
+        f"number: {rep.number if rep.number else ''}".rstrip() + "            # số văn bản",
+        f"date: {rep.day.isoformat() if rep.day else ''}".rstrip() + "              # ngày ban hành",
+        f"cutoff: {cutoff.isoformat()} # ngày chốt số liệu nhiệm vụ",
+        "parts:",
+    ]
+    words = _body_words(rep)
+    for part in rep.parts:
+        part.headings = {k: recase(v, words) if _is_caps(v) else v
+                         for k, v in part.headings.items()}
+        lines.append(f"  - number: {part.number}")
+        lines.append(f"    title: {quote(part.title or 'PHẦN ' + part.number)}")
+        if part.headings:
+            lines.append("    headings:")
+            lines.extend(f"      {k}: {quote(v)}" for k, v in part.headings.items())
+    if rep.addressees:
+        lines.append("addressees:")
+        lines.extend(f"  - {quote(a)}" for a in rep.addressees)
+    lines += ["signer:", f"  authority: {quote(authority)}", f"  position: {quote(position)}",
+              f"  name: {quote(name)}", "recipients:"]
+    lines.extend(f"  - {quote(r)}" for r in rep.recipients or ["Lưu: VT."])
+    if include or exclude:
+        lines.append("tasks:")
+        lines.append("  # Danh sách nhiệm vụ như phụ lục của văn bản gốc.")
+        if include:
+            lines.append("  include:")
+            lines.extend(f"    - {i}" for i in include)
+        if exclude:
+            lines.append("  exclude:")
+            lines.extend(f"    - {i}" for i in exclude)
+    lines.append("---")
+    return "\n".join(lines) + "\n"
+
+
+def _organization(rep: ReadReport, year: int, mon: int, notes: list[Note]) -> str:
+    parent = rep.agency_lines[0]
+    name = " ".join(rep.agency_lines[1:]) or parent
+    cased = written_as(name, rep.text) or recase(name, _body_words(rep))
+    symbol = rep.symbol.split("-", 1)[-1] if "-" in rep.symbol else rep.symbol
+    authority, position, _ = _signer(rep)
+    head = authority.split(".", 1)[1].strip() if authority else position
+    notes.append(Note("guess", "đầu văn bản", f"tạo organization.yaml từ đầu văn bản: \"{parent}\", "
+                      f"\"{cased}\", ký hiệu {symbol}, địa danh {rep.place} (kiểm tra lại tên viết thường)"))
+    return (
+        "# yaml-language-server: $schema=./schemas/organization.schema.json\n"
+        "# Tên cơ quan theo thời gian (tạo bởi baocao import từ đầu văn bản).\n"
+        "periods:\n"
+        f"  - from: {year}-{mon:02d}-01\n"
+        f"    parent: {quote(parent)}\n"
+        f"    name: {quote(cased)}\n"
+        f"    place: {quote(rep.place)}\n"
+        f"    symbol: {quote(symbol)}\n"
+        f"    head_title: {quote(head or 'GIÁM ĐỐC')}\n"
+    )
+
+
+def repo_path(root: Path, rel: str) -> Path:
+    """*rel* inside *root*, refusing any path that leaves it."""
+    target = (root / rel).resolve()
+    if root.resolve() not in target.parents:
+        raise ValueError(rel)
+    return target
