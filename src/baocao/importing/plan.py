@@ -88,6 +88,11 @@ def body_markdown(items: list[Item]) -> str:
             continue
         notes.extend(p.notes)
         md = p.md
+        if p.marker == "-" and _ITEM.match(md):
+            # a Word bullet whose text starts with a typed marker ("- + …"): the typed one counts
+            p = Para(p.text, md, p.index)
+        while _ITEM.match(md) and _ITEM.match(_ITEM.sub(lambda m: m.group(1) or "", md, count=1)):
+            md = _ITEM.sub(lambda m: m.group(1) or "", md, count=1)  # "- + …": the inner marker
         if p.marker == "-":
             mark = "-" if p.depth == 0 else "+"
             blocks.append(("item", ["    " * min(p.depth, 1) + f"{mark} {md}"]))

@@ -1,0 +1,268 @@
+"""baocao import (issue 19): earlier reports from Word into the content format.
+
+Two inputs: the shipped September 2023 DOCX (the round trip), and DOCX files made the way staff
+make them, written here with python-docx from the seed text (manual "-"/"+" paragraphs, Word
+list numbering, tabs, a header table with the agency and the national motto, a title broken by a
+manual line break, an appendix table whose rows continue on the next page). Each import goes into
+an empty repository; its documents are built with the project's own commands and compared with
+the shipped report's."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from difflib import SequenceMatcher
+from pathlib import Path
+
+import docx
+import pytest
+from docx.enum.text import WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from conftest import ROOT, copy_shipped_repo
+
+SEED = Path("/work/shared/seeds/000_19f09592a08089bb.txt")
+BAOCAO = [sys.executable, "-m", "baocao"]
+
+
+def run(args: list[str], cwd: Path, ok: bool = True) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run([*BAOCAO, *args], cwd=cwd, capture_output=True, text=True, check=False)
+    if ok:
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc
+
+
+def empty_repo(path: Path) -> Path:
+    path.mkdir(parents=True)
+    shutil.copy(ROOT / "mkdocs.yml", path / "mkdocs.yml")
+    (path / "templates").symlink_to(ROOT / "templates")
+    return path
+
+
+def docx_text(path: Path) -> tuple[str, list[list[str]]]:
+    """The body paragraphs' text in order (tables' text in place) and the last table's rows."""
+    d = docx.Document(str(path))
+    parts: list[str] = []
+    body = d.element.body
+    for child in body.iterchildren():
+        if child.tag == qn("w:p"):
+            parts.append("".join(t.text or "" for t in child.iter(qn("w:t"))))
+        elif child.tag == qn("w:tbl"):
+            for t in child.iter(qn("w:t")):
+                parts.append(t.text or "")
+    rows = [[" ".join(c.text.split()) for c in row.cells] for row in d.tables[-1].rows]
+    return "\n".join(parts).replace("\u2011", "-"), rows
+
+
+def shipped_docx(tmp: Path) -> Path:
+    repo = copy_shipped_repo(tmp / "shipped", years=("2023",))
+    out = tmp / "shipped.docx"
+    run(["docx", "2023-09", "-o", str(out)], repo)
+    return out
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return shipped_docx(tmp_path_factory.mktemp("shipped"))
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"\w+", text)
+
+
+def in_order_share(a: str, b: str) -> float:
+    """Share of the characters of *a*'s words found in order in *b* (longest common
+    subsequence of words, counted in characters)."""
+    wa, wb = words(a), words(b)
+    sm = SequenceMatcher(None, wa, wb, autojunk=False)
+    same = sum(len("".join(wa[i:i + n])) for i, _, n in sm.get_matching_blocks())
+    return same / len("".join(wa))
+
+
+def statuses(rows: list[list[str]]) -> list[str]:
+    return [r[5] for r in rows if r and r[0].isdigit()]
+
+
+# --------------------------------------------------------------------------------------------
+def test_round_trip_of_the_shipped_docx(shipped: Path, tmp_path: Path) -> None:
+    repo = empty_repo(tmp_path / "repo")
+    proc = run(["import", str(shipped)], repo)
+    assert "content/2023/09" in proc.stdout
+    assert "Không chuyển được" not in proc.stdout, proc.stdout
+    run(["check"], repo)
+    out = tmp_path / "again.docx"
+    run(["docx", "2023-09", "-o", str(out)], repo)
+    text_a, rows_a = docx_text(shipped)
+    text_b, rows_b = docx_text(out)
+    assert words(text_b) == words(text_a)
+    assert rows_b == rows_a
+    assert statuses(rows_b) == statuses(rows_a) and len(statuses(rows_a)) == 14
+    # the counts are the engine's placeholders again
+    body = (repo / "content/2023/09/01-thuc-hien-nhiem-vu-do-ubnd.md").read_text()
+    assert "Tổng số: {{ tong_so }} nhiệm vụ." in body
+    # never over a month that exists, and a dry run writes nothing
+    before = sorted(p.relative_to(repo) for p in repo.rglob("*"))
+    again = run(["import", str(shipped)], repo, ok=False)
+    assert again.returncode == 1 and "đã có trong kho" in again.stderr + again.stdout
+    assert "Traceback" not in again.stderr
+    assert sorted(p.relative_to(repo) for p in repo.rglob("*")) == before
+
+
+def test_dry_run_writes_nothing(shipped: Path, tmp_path: Path) -> None:
+    repo = empty_repo(tmp_path / "repo")
+    before = sorted(p.name for p in repo.iterdir())
+    proc = run(["import", str(shipped), "--dry-run"], repo)
+    assert "tháng 9/2023" in proc.stdout
+    assert sorted(p.name for p in repo.iterdir()) == before
+
+
+# --------------------------------------------------------------------------------------------
+# A report as staff type it in Word, from the seed text
+
+def _runs(par, text: str, bold: bool = False) -> None:
+    """*text* into *par*, "*x*" as italic runs."""
+    for n, piece in enumerate(re.split(r"\*([^*]+)\*", text)):
+        if piece:
+            run_ = par.add_run(piece)
+            run_.bold = bold or None
+            run_.italic = (n % 2 == 1) or None
+
+
+def _repeat_header(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    tr_pr.append(el)
+
+
+def word_docx(path: Path, *, word_lists: bool) -> Path:
+    """The seed's report as staff make it. *word_lists*: "-" paragraphs use Word's bullet list
+    numbering (the "- +" lines of the seed are such bullets whose text starts with "+"), and
+    the "+" items of section II are Word numbered list items; otherwise every marker is typed."""
+    lines = SEED.read_text(encoding="utf-8").split("\n")
+    d = docx.Document()
+    head = d.add_table(rows=2, cols=2)
+    left, right = head.rows[0].cells
+    left.paragraphs[0].add_run("UBND TỈNH BẮC GIANG")
+    left.add_paragraph().add_run("SỞ KHOA HỌC VÀ CÔNG NGHỆ").bold = True
+    right.paragraphs[0].add_run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM").bold = True
+    right.add_paragraph().add_run("Độc lập - Tự do - Hạnh phúc").bold = True
+    i = 0
+    while not lines[i].startswith("Số:"):
+        i += 1
+    head.rows[1].cells[0].paragraphs[0].add_run(lines[i].strip())
+    i += 1
+    while not lines[i].strip():
+        i += 1
+    head.rows[1].cells[1].paragraphs[0].add_run(lines[i].strip()).italic = True
+    i += 1
+    while lines[i].strip() != "BÁO CÁO":
+        i += 1
+    d.add_paragraph().add_run("BÁO CÁO").bold = True
+    i += 1
+    while not lines[i].strip():
+        i += 1
+    title = lines[i].strip()
+    p = d.add_paragraph()
+    first, rest = title.split(", ", 1)
+    r = p.add_run(first + ",")
+    r.bold = True
+    r.add_break(WD_BREAK.LINE)
+    p.add_run(rest).bold = True
+    i += 1
+    tail = next(n for n, line in enumerate(lines) if line.startswith("Nơi nhận"))
+    for line in lines[i:tail]:
+        text = line.rstrip()
+        if not text.strip():
+            continue
+        if re.match(r"^(Phần\s+[IV]+|[IVX]+\.\s|\d+\.\s)", text) or text.isupper():
+            _runs(d.add_paragraph(), text, bold=True)
+        elif word_lists and text.startswith("- "):
+            _runs(d.add_paragraph(style="List Bullet"), text[2:])
+        elif text.startswith("+ "):
+            # a "+" line typed with a tab before it, as staff indent by hand
+            _runs(d.add_paragraph(), "\t" + text)
+        else:
+            _runs(d.add_paragraph(), text)
+    # Nơi nhận and the signature: a borderless two-column table
+    end = next(n for n, line in enumerate(lines) if line.startswith("Phụ lục"))
+    block = [x.strip() for x in lines[tail:end] if x.strip()]
+    sign = [x.replace("*", "") for x in block if not x.startswith(("Nơi nhận", "- "))]
+    sign = [y for x in sign for y in x.split("\n")]
+    t = d.add_table(rows=1, cols=2)
+    cell = t.rows[0].cells[0]
+    cell.paragraphs[0].add_run("Nơi nhận:").bold = True
+    for x in block:
+        if x.startswith("- "):
+            cell.add_paragraph(x)
+    cell = t.rows[0].cells[1]
+    cell.paragraphs[0].add_run(sign[0]).bold = True
+    for x in sign[1:]:
+        cell.add_paragraph().add_run(x).bold = True
+    d.add_page_break()
+    # the appendix: its title lines, then a table typed with tabs in the seed
+    k = end
+    while "\t" not in lines[k]:
+        if lines[k].strip():
+            d.add_paragraph().add_run(lines[k].strip()).bold = True
+        k += 1
+    rows = []
+    for line in lines[k:]:
+        if not line.strip():
+            continue
+        cells = line.split("\t")
+        if len(cells) > 7 and cells[1] == "":
+            del cells[1]
+        rows.append((cells + [""] * 7)[:7])
+    table = d.add_table(rows=0, cols=7)
+    table.style = "Table Grid"
+    for n, cells in enumerate(rows):
+        row = table.add_row()
+        if n == 0:
+            _repeat_header(row)
+        if cells[0] and not cells[0].isdigit() and n > 0:  # a group row: one merged cell
+            merged = row.cells[1].merge(row.cells[6])
+            row.cells[0].text = cells[0]
+            merged.text = " ".join(c for c in cells[1:] if c)
+            continue
+        for c, value in enumerate(cells):
+            row.cells[c].text = value
+    d.save(str(path))
+    return path
+
+
+def body_between(text: str) -> str:
+    """The report's body: from Phần I to Nơi nhận."""
+    start = text.index("Phần I")
+    return text[start:text.index("Nơi nhận")]
+
+
+@pytest.mark.parametrize("word_lists", [False, True], ids=["typed-markers", "word-lists"])
+def test_word_authored_report(shipped: Path, tmp_path: Path, word_lists: bool) -> None:
+    src = word_docx(tmp_path / "bao-cao-thang-9-2023.docx", word_lists=word_lists)
+    repo = empty_repo(tmp_path / "repo")
+    proc = run(["import", str(src)], repo)
+    assert "content/2023/09" in proc.stdout
+    # the split rows are reported as guesses, with the row they came from
+    assert "bảng, dòng" in proc.stdout and "ngắt trang" in proc.stdout
+    run(["check"], repo)
+    out = tmp_path / "imported.docx"
+    run(["docx", "2023-09", "-o", str(out)], repo)
+    text_a, rows_a = docx_text(shipped)
+    text_b, rows_b = docx_text(out)
+    share = in_order_share(body_between(text_a), body_between(text_b))
+    assert share >= 0.99, share
+    assert rows_b == rows_a
+    index = (repo / "content/2023/09/index.md").read_text()
+    assert 'title: "Kết quả công tác tháng 9/2023, nhiệm vụ công tác tháng 10/2023"' in index
+    assert 'name: "Triệu Ngọc Trung"' in index
+    org = (repo / "organization.yaml").read_text()
+    assert "UBND TỈNH BẮC GIANG" in org and "Bắc Giang" in org
+    # "+" items are nested under their "-" item, as the shipped content writes them
+    body = (repo / "content/2023/09/02-xay-dung-co-che-chinh-sach.md").read_text()
+    assert "\n    + Tình hình nhân dân tháng 9 năm 2023;" in body
+    assert "\n    + Công tác cải cách hành chính quý III năm 2023;" in body  # "- +" in the seed
+    assert "\n- +" not in body
