@@ -470,9 +470,10 @@ def _print_table(records: list[dict[str, str]], rows: list[Any], day: date,
     console.print(f"Tổng số: {len(records)} nhiệm vụ.")
 
 
-from .cli_import import import_cmd  # noqa: E402 - the import commands (cli_import.py)
+from .cli_import import directives_import, import_cmd  # noqa: E402 - cli_import.py
 
 cli.add_command(import_cmd)
+directives.add_command(directives_import)
 
 
 def main() -> None:

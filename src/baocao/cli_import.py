@@ -127,3 +127,34 @@ def _summary(results: list) -> None:  # type: ignore[type-arg]
                       str(p.new_tasks), str(count["unmapped"]), str(count["guess"]),
                       str(count["mismatch"]))
     Console(highlight=False).print(table)
+
+
+@click.command("import", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--cot", "mapping", multiple=True, metavar="KHÓA=CỘT",
+              help="Chỉ rõ cột (lặp lại được): KHÓA là id, van_ban, ngay_ban_hanh, noi_dung, "
+                   "thoi_han, ngay_hoan_thanh, ket_qua, don_vi, ghi_chu; CỘT là tên cột hoặc "
+                   "chữ cột (A, B, …).")
+@click.option("--dry-run", is_flag=True, help="Chỉ liệt kê nhiệm vụ mới, thay đổi, không đổi.")
+@click.pass_context
+def directives_import(ctx: click.Context, path: Path, mapping: tuple[str, ...],
+                      dry_run: bool) -> None:
+    """Nhập sổ theo dõi nhiệm vụ từ tệp Excel (.xlsx) hoặc CSV vào directives.yaml.
+
+    Cột được nhận theo tên tiếng Việt (Số/Ký hiệu, Ngày văn bản, Nội dung, Thời hạn, Ngày hoàn
+    thành, Kết quả, Đơn vị). Giữ nguyên chú thích và thứ tự của directives.yaml; chỉ ghi sự
+    kiện, tình trạng vẫn do công cụ tính. Ví dụ: baocao directives import so-theo-doi.xlsx --dry-run
+    """
+    from .commands.import_tasks import import_register, register_lines  # noqa: PLC0415
+
+    root = _import_root(ctx.obj.get("repo", Path(".")) if ctx.obj else Path("."))
+    overrides: dict[str, str] = {}
+    for m in mapping:
+        key, sep, col = m.partition("=")
+        if not sep or not col.strip():
+            raise click.BadParameter(f"\"{m}\": viết dạng KHÓA=CỘT", param_hint="--cot")
+        overrides[key.strip()] = col.strip()
+    diff = import_register(root, path, overrides, dry_run=dry_run)
+    click.echo("\n".join(register_lines(diff, path.name)))
+    if dry_run:
+        err_console.print("Chạy thử (--dry-run): directives.yaml không đổi.")

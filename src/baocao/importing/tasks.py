@@ -15,7 +15,7 @@ from ..vietnamese import fold, format_date_short, parse_date
 #: Column keys recognised from header names (folded: no diacritics, lower case), first match
 #: wins; the keys are the appendix column keys of the content model.
 HEADER_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("id", ("ma nhiem vu",)),
+    ("id", ("ma nhiem vu", "ma")),
     ("tt", ("stt", "tt", "so thu tu")),
     ("ngay_hoan_thanh", ("ngay hoan thanh", "hoan thanh ngay")),
     ("ngay_ban_hanh", ("ngay ban hanh", "ngay van ban", "ngay giao")),
