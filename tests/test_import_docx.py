@@ -18,11 +18,10 @@ from pathlib import Path
 
 import docx
 import pytest
+from conftest import ROOT, copy_shipped_repo
 from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-
-from conftest import ROOT, copy_shipped_repo
 
 SEED = Path("/work/shared/seeds/000_19f09592a08089bb.txt")
 BAOCAO = [sys.executable, "-m", "baocao"]

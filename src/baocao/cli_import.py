@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .errors import ImportRefused, RefusedError, RepoNotFound
+from .importing.summary import FileResult
 from .repo import find_root
 from .vietnamese import DateParseError, parse_date
 
@@ -66,7 +67,7 @@ def import_cmd(ctx: click.Context, paths: tuple[Path, ...], month: str | None,
     Mỗi tệp thành một thư mục tháng mới trong content/ và các nhiệm vụ của phụ lục vào
     directives.yaml. Không bao giờ ghi đè tháng đã có. Ví dụ: baocao import bao-cao-9-2023.docx
     """
-    from .commands.import_docx import report_lines  # noqa: PLC0415
+    from .importing.summary import report_lines  # noqa: PLC0415
 
     root = _import_root(ctx.obj["repo"])
     for p in paths:
@@ -90,7 +91,7 @@ def import_cmd(ctx: click.Context, paths: tuple[Path, ...], month: str | None,
 
 
 def _run(root: Path, paths: list[Path], month: str | None, cutoff: date | None,
-         dry_run: bool) -> list:  # type: ignore[type-arg]
+         dry_run: bool) -> list[FileResult]:
     from .commands.import_docx import import_paths  # noqa: PLC0415
 
     if not err_console.is_terminal:
@@ -112,7 +113,7 @@ def _run(root: Path, paths: list[Path], month: str | None, cutoff: date | None,
     return out
 
 
-def _summary(results: list) -> None:  # type: ignore[type-arg]
+def _summary(results: list[FileResult]) -> None:
     table = Table(title="Tổng hợp nhập báo cáo", show_lines=False)
     for title in ("Tệp", "Tháng", "Kết quả", "Nhiệm vụ mới", "Chưa chuyển", "Phỏng đoán",
                   "Khác số liệu"):

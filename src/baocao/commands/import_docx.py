@@ -10,31 +10,19 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import yaml
 
 from ..errors import BaocaoError, ImportRefused
-from ..load import load_organization, organization_on, tasks_from_text
-from ..repofiles import DIRECTIVES_FILE, ORG_FILE
-from ..problems import Problems
 from ..importing.docx_read import read_docx
-from ..importing.plan import Plan, build_plan, repo_path
+from ..importing.plan import build_plan, repo_path
 from ..importing.report import read_report
-
-#: Kinds of note, as the import report names them.
-NOTE_TITLES = {"unmapped": "Không chuyển được", "guess": "Phỏng đoán",
-               "mismatch": "Khác với số liệu công cụ tính"}
-
-
-@dataclass
-class FileResult:
-    path: Path
-    plan: Plan | None = None
-    error: str = ""
-    written: list[str] = field(default_factory=list)
+from ..importing.summary import FileResult
+from ..load import load_organization, organization_on, tasks_from_text
+from ..problems import Problems
+from ..repofiles import DIRECTIVES_FILE, ORG_FILE
 
 
 def _read(root: Path, rel: str) -> str | None:
@@ -148,24 +136,3 @@ def import_paths(root: Path, paths: list[Path], *, month: str | None, cutoff: da
         except (OSError, ValueError, KeyError, yaml.YAMLError) as exc:
             results.append(FileResult(f, error=f"không đọc được tệp: {exc}"))
     return results
-
-
-def report_lines(result: FileResult) -> list[str]:
-    """The import report of one file, in Vietnamese."""
-    name = result.path.name
-    if result.plan is None:
-        return [f"{name}: LỖI: {result.error}"]
-    plan = result.plan
-    y, m = plan.month
-    sections = sum(1 for k in plan.files if not k.endswith("index.md"))
-    lines = [
-        f"{name}: tháng {m}/{y} → {plan.folder} ({sections} tệp nội dung; nhiệm vụ: "
-        f"{plan.new_tasks} mới, {plan.matched_tasks} đã có trong sổ, {plan.updated_tasks} bổ sung; "
-        f"ngày chốt {plan.cutoff.strftime('%d/%m/%Y') if plan.cutoff else '?'})"
-    ]
-    for kind, title in NOTE_TITLES.items():
-        found = [n for n in plan.notes if n.kind == kind]
-        if found:
-            lines.append(f"  {title} ({len(found)}):")
-            lines.extend(f"    - {n.where}: {n.text}" for n in found)
-    return lines

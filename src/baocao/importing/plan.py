@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -119,8 +120,6 @@ def body_markdown(items: list[Item]) -> str:
             lines.append("")
         lines.extend(text)
         prev = kind
-    for n, note in enumerate(notes):
-        del n
     body = "\n".join(lines)
     if notes:
         body += "\n\n" + "\n".join(f"[^{_note_no(body, i)}]: {note}" for i, note in enumerate(notes))
@@ -276,12 +275,13 @@ def build_plan(rep: ReadReport, *, name: str, month: str | None, cutoff: date | 
         m = re.search(r"(\d+)", g)
         if m is None:
             continue
-        key = next((k for k, w in (("da_thuc_hien", "da thuc hien"),
-                                   ("dang_thuc_hien", "dang thuc hien"),
-                                   ("chua_thuc_hien", "chua thuc hien")) if w in fold(g)), None)
-        if key and format_count(int(m.group(1))) != values.get(key):
+        group_key = next((k for k, w in (("da_thuc_hien", "da thuc hien"),
+                                         ("dang_thuc_hien", "dang thuc hien"),
+                                         ("chua_thuc_hien", "chua thuc hien")) if w in fold(g)),
+                         None)
+        if group_key and format_count(int(m.group(1))) != values.get(group_key):
             notes.append(Note("mismatch", where, f"dòng nhóm \"{g}\" ghi {m.group(1)}, công cụ tính "
-                              f"{values.get(key)}"))
+                              f"{values.get(group_key)}"))
 
     # -- files
     plan.files = _report_files(rep, plan, cutoff, include, exclude, use_counts=bool(rep.appendices))
@@ -332,10 +332,8 @@ def _typed_counts(rep: ReadReport) -> dict[str, tuple[str, str]]:
     return found
 
 
-def _with_placeholders(md: str) -> str:
-    for pattern, key in COUNTS:
-        md = pattern.sub(lambda m, k=key: m.group(1) + "{{ " + k + " }}", md, count=1)
-    return md
+def _placeholder(key: str) -> Callable[[re.Match[str]], str]:
+    return lambda m: m.group(1) + "{{ " + key + " }}"
 
 
 def _report_files(rep: ReadReport, plan: Plan, cutoff: date, include: list[str],
@@ -353,7 +351,7 @@ def _report_files(rep: ReadReport, plan: Plan, cutoff: date, include: list[str],
             for pattern, key in COUNTS:
                 if key not in replaced and pattern.search(body):
                     replaced.add(key)
-                    body = pattern.sub(lambda m, k=key: m.group(1) + "{{ " + k + " }}", body, count=1)
+                    body = pattern.sub(_placeholder(key), body, count=1)
         if sec.opening:
             files[f"{folder}/00-mo-dau.md"] = "---\nkind: opening\n---\n\n" + body
             continue

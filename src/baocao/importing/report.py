@@ -96,7 +96,7 @@ def _lines(item: Item) -> list[tuple[str, str]]:
     """(text line, where) of a paragraph, or of every cell of a table, in reading order."""
     if isinstance(item, Para):
         return [(line.strip(), _where(item)) for line in item.text.split("\n") if line.strip()]
-    out = []
+    out: list[tuple[str, str]] = []
     for r, row in enumerate(item.rows, 1):
         for cell in row:
             for p in cell.paras:
@@ -197,9 +197,12 @@ def _title(items: list[Item], i: int, rep: ReadReport) -> int:
             rep.addressees.extend(x for x in re.split(r"\s*[;\n]\s*", item.text.split(":", 1)[-1])
                                   if x.strip(" -.;"))
             i += 1
-            while i < len(items) and isinstance(items[i], Para) and \
-                    items[i].text.strip().startswith(("-", "–")) and len(items[i].text) < 120:
-                rep.addressees.append(items[i].text.strip().lstrip("-– ").rstrip(";. "))
+            while i < len(items):
+                nxt = items[i]
+                if not isinstance(nxt, Para) or not nxt.text.strip().startswith(("-", "–")) or \
+                        len(nxt.text) >= 120:
+                    break
+                rep.addressees.append(nxt.text.strip().lstrip("-– ").rstrip(";. "))
                 i += 1
             continue
         if item.heading or _PART.match(flat) or _ROMAN.match(flat) or parts and (
@@ -356,7 +359,7 @@ def _tail(items: list[Item], rep: ReadReport) -> None:
     signer: list[str] = []
 
     def take(lines: list[tuple[str, str]], in_recipients: bool) -> bool:
-        for line, where in lines:
+        for line, _ in lines:
             flat = _flat(line)
             m = _RECIPIENTS.match(flat)
             if m:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from ..deadlines import DeadlineKind, parse_deadline
-from ..errors import DeadlineParseError, DateParseError
+from ..errors import DateParseError, DeadlineParseError
 from ..model import Task
 from ..vietnamese import fold, format_date_short, parse_date
 
@@ -33,8 +33,9 @@ FIELD_NAMES = {
     "noi_dung": "nội dung", "thoi_han": "thời hạn", "ngay_hoan_thanh": "ngày hoàn thành",
     "ket_qua": "kết quả", "don_vi": "đơn vị", "ghi_chu": "ghi chú",
 }
-_DOC_DATE = re.compile(r"^(?P<doc>.*?)[\s,;]*(?:\(?\s*ngày\s*(?P<day>\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4})\s*\)?)?\s*$",
-                       re.I | re.S)
+_DOC_DATE = re.compile(
+    r"^(?P<doc>.*?)[\s,;]*(?:\(?\s*ngày\s*(?P<day>\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4})\s*\)?)?\s*$",
+    re.I | re.S)
 _ANY_DATE = re.compile(r"\b(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})\b")
 
 
