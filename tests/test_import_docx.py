@@ -121,11 +121,25 @@ def test_dry_run_writes_nothing(shipped: Path, tmp_path: Path) -> None:
 # --------------------------------------------------------------------------------------------
 # A report as staff type it in Word, from the seed text
 
+def _tcvn3(text: str) -> str:
+    """*text* as typed with a TCVN3 (ABC) font: each letter the one-byte code of TCVN 5712:1993
+    (read as Latin-1), capitals TCVN3 lacks left as they are."""
+    from baocao.vietnamese import _TCVN3
+
+    back = {v: k for k, v in _TCVN3.items()}
+    return "".join(back.get(ch, ch) for ch in text)
+
+
+LEGACY = False
+
+
 def _runs(par, text: str, bold: bool = False) -> None:
-    """*text* into *par*, "*x*" as italic runs."""
+    """*text* into *par*, "*x*" as italic runs (in TCVN3 with a .VnTime font when LEGACY)."""
     for n, piece in enumerate(re.split(r"\*([^*]+)\*", text)):
         if piece:
-            run_ = par.add_run(piece)
+            run_ = par.add_run(_tcvn3(piece) if LEGACY else piece)
+            if LEGACY:
+                run_.font.name = ".VnTime"
             run_.bold = bold or None
             run_.italic = (n % 2 == 1) or None
 
@@ -139,8 +153,8 @@ def _repeat_header(row) -> None:
 
 def word_docx(path: Path, *, word_lists: bool) -> Path:
     """The seed's report as staff make it. *word_lists*: "-" paragraphs use Word's bullet list
-    numbering (the "- +" lines of the seed are such bullets whose text starts with "+"), and
-    the "+" items of section II are Word numbered list items; otherwise every marker is typed."""
+    numbering (the "- +" lines of the seed are such bullets whose text starts with "+");
+    otherwise every marker is typed."""
     lines = SEED.read_text(encoding="utf-8").split("\n")
     d = docx.Document()
     head = d.add_table(rows=2, cols=2)
@@ -239,12 +253,18 @@ def body_between(text: str) -> str:
     return text[start:text.index("Nơi nhận")]
 
 
-@pytest.mark.parametrize("word_lists", [False, True], ids=["typed-markers", "word-lists"])
-def test_word_authored_report(shipped: Path, tmp_path: Path, word_lists: bool) -> None:
+@pytest.mark.parametrize(("word_lists", "legacy"), [(False, False), (True, False), (False, True)],
+                         ids=["typed-markers", "word-lists", "tcvn3-body"])
+def test_word_authored_report(shipped: Path, tmp_path: Path, word_lists: bool, legacy: bool,
+                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys.modules[__name__], "LEGACY", legacy)
     src = word_docx(tmp_path / "bao-cao-thang-9-2023.docx", word_lists=word_lists)
+    if legacy:  # the body really is TCVN3 in the file
+        assert "C«ng t¸c c¶i c¸ch hµnh chÝnh" in docx_text(src)[0]
     repo = empty_repo(tmp_path / "repo")
     proc = run(["import", str(src)], repo)
     assert "content/2023/09" in proc.stdout
+    assert ("bảng mã TCVN3" in proc.stdout) == legacy
     # the split rows are reported as guesses, with the row they came from
     assert "bảng, dòng" in proc.stdout and "ngắt trang" in proc.stdout
     run(["check"], repo)

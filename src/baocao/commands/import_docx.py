@@ -19,6 +19,7 @@ from ..errors import BaocaoError, ImportRefused
 from ..importing.docx_read import read_docx
 from ..importing.plan import build_plan, repo_path
 from ..importing.report import read_report
+from ..importing.tasks import Note
 from ..importing.summary import FileResult
 from ..load import load_organization, organization_on, tasks_from_text
 from ..problems import Problems
@@ -53,8 +54,12 @@ def _previous_cutoff(root: Path, year: int, month: int) -> date | None:
 def import_file(root: Path, path: Path, *, month: str | None = None, cutoff: date | None = None,
                 dry_run: bool = False) -> FileResult:
     """Import one DOCX into *root*; raises ImportRefused for a month that exists."""
-    items = read_docx(path)
+    items, legacy = read_docx(path)
     rep = read_report(items)
+    if legacy is not None:
+        rep.notes.append(Note("guess", "toàn văn bản", f"chữ gõ bằng bảng mã {legacy.encoding} đã "
+                              f"được chuyển sang Unicode (ví dụ \"{legacy.word}\" thành "
+                              f"\"{legacy.reading}\"); kiểm tra lại chữ in hoa của phông .VnTimeH"))
     if not rep.sections:
         raise ImportRefused(f"{path.name}: không nhận ra cấu trúc báo cáo (Phần, Mục) trong tệp")
     directives_text = _read(root, DIRECTIVES_FILE) or ""

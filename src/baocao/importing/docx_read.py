@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..vietnamese import LegacyText, decode_legacy, detect_legacy_encoding, has_legacy_sign
 from ..write.pandoc import run_pandoc
 
 #: Characters the DOCX writer uses that an editor types differently: the non-breaking hyphen
@@ -60,11 +61,68 @@ class Table:
 Item = Para | Table
 
 
-def read_docx(path: Path) -> list[Item]:
-    """The paragraphs and tables of *path* in document order."""
+def read_docx(path: Path) -> tuple[list[Item], LegacyText | None]:
+    """The paragraphs and tables of *path* in document order, and the legacy encoding (TCVN3 or
+    VNI) its text was typed in, if any: such text (an older document typed with .VnTime or
+    VNI-Times fonts) is converted to Unicode word by word."""
     out = run_pandoc(["-f", "docx", "-t", "json", str(path.resolve())])
     doc = json.loads(out.decode("utf-8"))
-    return Flattener().blocks(doc["blocks"])
+    strings: list[dict[str, Any]] = []
+    _strings(doc["blocks"], strings)
+    legacy = detect_legacy_encoding(" ".join(s["c"] for s in strings))
+    if legacy is not None:
+        for para in _paragraphs(doc["blocks"]):
+            words: list[dict[str, Any]] = []
+            _strings(para, words)
+            whole = any(has_legacy_sign(w["c"]) for w in words)
+            for w in words:
+                w["c"] = decode_legacy(w["c"], legacy.encoding, whole=whole)
+    return Flattener().blocks(doc["blocks"]), legacy
+
+
+def _paragraphs(node: Any) -> list[list[dict[str, Any]]]:
+    """The inlines of every paragraph (Para, Plain, Header) of pandoc's tree; a footnote's
+    paragraphs are their own."""
+    out: list[list[dict[str, Any]]] = []
+
+    def walk(n: Any) -> None:
+        if isinstance(n, dict):
+            t = n.get("t")
+            if t in ("Para", "Plain"):
+                out.append(n["c"])
+                _notes(n["c"])
+            elif t == "Header":
+                out.append(n["c"][2])
+            elif "c" in n:
+                walk(n["c"])
+        elif isinstance(n, list):
+            for x in n:
+                walk(x)
+
+    def _notes(inlines: Any) -> None:
+        if isinstance(inlines, dict):
+            if inlines.get("t") == "Note":
+                walk(inlines["c"])
+            elif "c" in inlines:
+                _notes(inlines["c"])
+        elif isinstance(inlines, list):
+            for x in inlines:
+                _notes(x)
+
+    walk(node)
+    return out
+
+
+def _strings(node: Any, out: list[dict[str, Any]]) -> None:
+    """Every Str node of pandoc's tree, in document order."""
+    if isinstance(node, dict):
+        if node.get("t") == "Str":
+            out.append(node)
+        elif "c" in node:
+            _strings(node["c"], out)
+    elif isinstance(node, list):
+        for x in node:
+            _strings(x, out)
 
 
 def _roman_lower(n: int) -> str:
