@@ -285,3 +285,113 @@ def test_word_authored_report(shipped: Path, tmp_path: Path, word_lists: bool, l
     assert "\n    + Tình hình nhân dân tháng 9 năm 2023;" in body
     assert "\n    + Công tác cải cách hành chính quý III năm 2023;" in body  # "- +" in the seed
     assert "\n- +" not in body
+
+
+# --------------------------------------------------------------------------------------------
+# Word's own constructs inside a section: footnotes, a table, numbered and nested lists
+
+CONSTRUCTS = """\
+UBND TỈNH BẮC GIANG
+
+SỞ KHOA HỌC VÀ CÔNG NGHỆ
+
+Số: 15/BC-KHCN
+
+Bắc Giang, ngày 20 tháng 3 năm 2024
+
+BÁO CÁO
+
+Kết quả công tác tháng 3/2024
+
+# Phần I KẾT QUẢ CÔNG TÁC THÁNG 3/2024
+
+## I. THÔNG TIN KH&CN
+
+Đã cập nhật cơ sở dữ liệu[^1] theo quy định.
+
+| Chỉ tiêu | Số lượng |
+|---|---|
+| Biểu ghi | 1.250 |
+| Bản tin | 02 |
+
+1. Phát hành bản tin số 3;
+2. Cập nhật trang thông tin điện tử.
+
+- Tổ chức hội nghị:
+    - Hội nghị tập huấn tại huyện Yên Dũng;
+    - Hội nghị tại huyện Lạng Giang.
+
+Tổng số: 3 nhiệm vụ.
+
+# Phần II NHIỆM VỤ THÁNG 4/2024
+
+## 1. Công tác khác
+
+- Họp giao ban định kỳ.
+
+Nơi nhận:
+
+- Lưu: VT.
+
+GIÁM ĐỐC
+
+Nguyễn Văn A
+
+[^1]: Cơ sở dữ liệu thống kê KH&CN của tỉnh.
+"""
+
+
+def test_footnotes_tables_and_word_lists_become_the_dialect(tmp_path: Path) -> None:
+    from baocao.write.pandoc import run_pandoc
+
+    src = tmp_path / "thang-3.docx"
+    run_pandoc(["-f", "markdown", "-t", "docx", "-o", str(src)], input_text=CONSTRUCTS)
+    repo = empty_repo(tmp_path / "repo")
+    proc = run(["import", str(src)], repo)
+    index = (repo / "content/2024/03/index.md").read_text()
+    assert "number: 15" in index and "date: 2024-03-20" in index and "cutoff: 2024-03-20" in index
+    assert 'position: "GIÁM ĐỐC"' in index and 'name: "Nguyễn Văn A"' in index
+    section = (repo / "content/2024/03/01-thong-tin-kh-cn.md").read_text()
+    assert "cơ sở dữ liệu[^1] theo" in section
+    assert "[^1]: Cơ sở dữ liệu thống kê KH&CN của tỉnh." in section
+    assert "| Biểu ghi | 1.250 |" in section
+    assert "\n1. Phát hành bản tin số 3;\n" in section  # Word numbering: literal text
+    assert "- Tổ chức hội nghị:\n    + Hội nghị tập huấn tại huyện Yên Dũng;" in section
+    # no appendix: the typed count stays typed
+    assert "Tổng số: 3 nhiệm vụ." in section
+    assert "Nơi nhận" not in section
+    run(["check"], repo)
+    assert "Không chuyển được" not in proc.stdout, proc.stdout
+
+
+def test_a_folder_of_reports_one_failing(shipped: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "luu-tru"
+    folder.mkdir()
+    shutil.copy(shipped, folder / "2023-09.docx")
+    (folder / "hong.docx").write_bytes(b"PK\x03\x04 not a real document")
+    word = word_docx(folder / "bao-cao-2023-10.docx", word_lists=False)
+    # the Word-authored file says September too: it is refused as a month that exists, the
+    # broken file is refused as unreadable, and the good one is imported
+    del word
+    repo = empty_repo(tmp_path / "repo")
+    proc = run(["import", str(folder)], repo, ok=False)
+    assert proc.returncode == 1
+    assert "Tổng hợp nhập báo cáo" in proc.stdout
+    out = proc.stdout
+    assert re.search(r"2023-09\.docx.*9/2023.*đã nhập", out), out
+    assert "hong.docx: LỖI: hong.docx: không đọc được tệp Word" in out
+    assert re.search(r"hong\.docx.*lỗi", out), out
+    assert "bao-cao-2023-10.docx: LỖI" in out and "đã có trong kho" in out
+    assert (repo / "content/2023/09/index.md").is_file()
+    assert "Traceback" not in proc.stderr
+
+
+def test_never_writes_outside_the_repository(shipped: Path, tmp_path: Path) -> None:
+    repo = empty_repo(tmp_path / "repo")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (repo / "content").symlink_to(outside)
+    proc = run(["import", str(shipped)], repo, ok=False)
+    assert proc.returncode == 1 and "ra ngoài kho" in proc.stderr, proc.stderr
+    assert list(outside.iterdir()) == []
+    assert "Traceback" not in proc.stderr

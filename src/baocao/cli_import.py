@@ -117,17 +117,17 @@ def _summary(results: list[FileResult]) -> None:
     table = Table(title="Tổng hợp nhập báo cáo", show_lines=False)
     for title in ("Tệp", "Tháng", "Kết quả", "Nhiệm vụ mới", "Chưa chuyển", "Phỏng đoán",
                   "Khác số liệu"):
-        table.add_column(title)
+        table.add_column(title, no_wrap=title == "Tệp")
     for r in results:
         if r.plan is None:
-            table.add_row(r.path.name, "", "LỖI: " + r.error, "", "", "", "")
+            table.add_row(r.path.name, "", "lỗi (xem trên)", "", "", "", "")
             continue
         p = r.plan
         count = {k: sum(1 for n in p.notes if n.kind == k) for k in ("unmapped", "guess", "mismatch")}
         table.add_row(r.path.name, f"{p.month[1]}/{p.month[0]}", "đã nhập" if r.written else "chạy thử",
                       str(p.new_tasks), str(count["unmapped"]), str(count["guess"]),
                       str(count["mismatch"]))
-    Console(highlight=False).print(table)
+    Console(highlight=False, width=max(120, Console().width)).print(table)
 
 
 @click.command("import", context_settings={"help_option_names": ["-h", "--help"]})

@@ -277,6 +277,11 @@ def detect_legacy_encoding(text: str) -> LegacyText | None:
     return LegacyText(name, offset, word, reading)
 
 
+def is_syllable(word: str) -> bool:
+    """True when *word* reads as one Vietnamese syllable ("THÔNG" yes; "UBND", "KH&CN" no)."""
+    return _is_vietnamese_word(word)
+
+
 def has_legacy_sign(text: str) -> bool:
     """True when *text* has a Latin-1 sign that Vietnamese never uses but TCVN3/VNI text does."""
     return _LEGACY_HINT.search(text) is not None

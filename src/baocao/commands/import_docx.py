@@ -8,53 +8,32 @@ and ``--dry-run`` writes nothing.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import yaml
 
-from ..errors import BaocaoError, ImportRefused
+from ..errors import BaocaoError, ImportRefused, PandocError
 from ..importing.docx_read import read_docx
+from ..importing.existing import previous_cutoff, read_repo_text
 from ..importing.plan import build_plan, repo_path
-from ..importing.report import read_report
-from ..importing.tasks import Note
+from ..importing.report import ReadReport, read_report
 from ..importing.summary import FileResult
+from ..importing.tasks import Note
 from ..load import load_organization, organization_on, tasks_from_text
 from ..problems import Problems
 from ..repofiles import DIRECTIVES_FILE, ORG_FILE
 
 
-def _read(root: Path, rel: str) -> str | None:
-    path = root / rel
-    if not path.is_file() or path.is_symlink():
-        return None
-    return path.read_text(encoding="utf-8")
-
-
-def _previous_cutoff(root: Path, year: int, month: int) -> date | None:
-    """The cut-off of the latest report before *year*-*month* in the repository."""
-    best: date | None = None
-    content = root / "content"
-    if not content.is_dir():
-        return None
-    for index in sorted(content.glob("[0-9][0-9][0-9][0-9]/[0-9][0-9]/index.md")):
-        y, m = int(index.parent.parent.name), int(index.parent.name)
-        if (y, m) >= (year, month):
-            continue
-        text = index.read_text(encoding="utf-8")
-        found = re.search(r"^cutoff:\s*(\d{4}-\d{2}-\d{2})", text, re.M)
-        if found:
-            day = date.fromisoformat(found.group(1))
-            best = day if best is None or day > best else best
-    return best
-
-
-def import_file(root: Path, path: Path, *, month: str | None = None, cutoff: date | None = None,
-                dry_run: bool = False) -> FileResult:
-    """Import one DOCX into *root*; raises ImportRefused for a month that exists."""
-    items, legacy = read_docx(path)
+def read_file(path: Path) -> ReadReport:
+    """The report recognised in one DOCX; ImportRefused when it cannot be read or has no
+    report structure."""
+    try:
+        items, legacy = read_docx(path)
+    except PandocError:
+        raise ImportRefused(f"{path.name}: không đọc được tệp Word (tệp hỏng, có mật khẩu hoặc "
+                            "không phải .docx)") from None
     rep = read_report(items)
     if legacy is not None:
         rep.notes.append(Note("guess", "toàn văn bản", f"chữ gõ bằng bảng mã {legacy.encoding} đã "
@@ -62,13 +41,20 @@ def import_file(root: Path, path: Path, *, month: str | None = None, cutoff: dat
                               f"\"{legacy.reading}\"); kiểm tra lại chữ in hoa của phông .VnTimeH"))
     if not rep.sections:
         raise ImportRefused(f"{path.name}: không nhận ra cấu trúc báo cáo (Phần, Mục) trong tệp")
-    directives_text = _read(root, DIRECTIVES_FILE) or ""
+    return rep
+
+
+def import_file(root: Path, path: Path, *, month: str | None = None, cutoff: date | None = None,
+                dry_run: bool = False, rep: ReadReport | None = None) -> FileResult:
+    """Import one DOCX into *root*; raises ImportRefused for a month that exists."""
+    rep = rep if rep is not None else read_file(path)
+    directives_text = read_repo_text(root, DIRECTIVES_FILE) or ""
     problems = Problems()
     tasks = tasks_from_text(directives_text, problems) if directives_text.strip() else ()
     if problems.items:
         raise ImportRefused(f"{DIRECTIVES_FILE} đang có lỗi ({problems.items[0].format()}): "
                             "hãy sửa trước khi nhập")
-    org_text = _read(root, ORG_FILE)
+    org_text = read_repo_text(root, ORG_FILE)
     org = None
     try:
         plan_month = _month_hint(rep, path, month)
@@ -80,7 +66,7 @@ def import_file(root: Path, path: Path, *, month: str | None = None, cutoff: dat
         org = organization_on(orgs, date(plan_month[0], plan_month[1], 1))
     plan = build_plan(rep, name=path.name, month=month, cutoff=cutoff,
                       directives_text=directives_text, tasks=tasks,
-                      previous_cutoff=_previous_cutoff(root, *plan_month),
+                      previous_cutoff=previous_cutoff(root, *plan_month),
                       org_text=org_text, org_on_day=org)
     folder = root / plan.folder
     if os.path.lexists(folder):
@@ -129,15 +115,24 @@ def import_paths(root: Path, paths: list[Path], *, month: str | None, cutoff: da
                                 and not x.name.startswith("~$")))
         else:
             files.append(p)
-    results = []
-    for f in files:
+    results: list[FileResult] = []
+    read: list[tuple[tuple[int, int], Path, ReadReport]] = []
+    for f in files:  # every file read first: imported oldest month first (periods chain)
         if progress is not None:
             progress(f)
         try:
-            results.append(import_file(root, f, month=month if len(files) == 1 else None,
-                                       cutoff=cutoff, dry_run=dry_run))
+            rep = read_file(f)
+            read.append((_month_hint(rep, f, month if len(files) == 1 else None), f, rep))
         except BaocaoError as exc:
             results.append(FileResult(f, error=exc.message))
-        except (OSError, ValueError, KeyError, yaml.YAMLError) as exc:
-            results.append(FileResult(f, error=f"không đọc được tệp: {exc}"))
-    return results
+        except ValueError:
+            results.append(FileResult(f, error=f"{f.name}: không xác định được tháng báo cáo"))
+    for _, f, rep in sorted(read, key=lambda x: (x[0], x[1].name)):
+        try:
+            results.append(import_file(root, f, month=month if len(files) == 1 else None,
+                                       cutoff=cutoff, dry_run=dry_run, rep=rep))
+        except BaocaoError as exc:
+            results.append(FileResult(f, error=exc.message))
+        except (OSError, KeyError, yaml.YAMLError) as exc:
+            results.append(FileResult(f, error=f"{f.name}: không nhập được: {exc}"))
+    return sorted(results, key=lambda r: r.path.name)

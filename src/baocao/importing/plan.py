@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from ..directives import compute_rows, select_tasks, summarize
+from ..errors import ImportRefused
 from ..load import tasks_from_text
 from ..model import Task
 from ..months import default_period_start, end_of_month
@@ -20,7 +21,7 @@ from ..vietnamese import fold, format_count, format_date_short
 from ..yamledit import quote
 from .docx_read import Item, Para, Table
 from .register import append_tasks, update_task
-from .report import ReadReport, recase, written_as
+from .report import ReadReport, agency_case, recase, written_as
 from .tasks import Note, match_task, new_id, row_entry, same_fact, task_facts
 
 _ITEM = re.compile(r"^(\*\*|\*)?\s*([-+–•])\s+")
@@ -266,7 +267,7 @@ def build_plan(rep: ReadReport, *, name: str, month: str | None, cutoff: date | 
             notes.append(Note("mismatch", where,
                               f"nhiệm vụ {r.task.id}: báo cáo ghi tiến độ \"{status}\", công cụ tính "
                               f"\"{r.progress}\" tại ngày chốt {format_date_short(cutoff)}"))
-    for key, (value, where) in counts.items():
+    for key, (value, where) in counts.items() if rep.appendices else ():
         if values.get(key) != value:
             notes.append(Note("mismatch", where,
                               f"số gõ trong báo cáo {key} = {value}, công cụ tính {values.get(key)}: "
@@ -444,7 +445,7 @@ def _index(rep: ReadReport, plan: Plan, cutoff: date, include: list[str], exclud
 def _organization(rep: ReadReport, year: int, mon: int, notes: list[Note]) -> str:
     parent = rep.agency_lines[0]
     name = " ".join(rep.agency_lines[1:]) or parent
-    cased = written_as(name, rep.text) or recase(name, _body_words(rep))
+    cased = written_as(name, rep.text) or agency_case(name)
     symbol = rep.symbol.split("-", 1)[-1] if "-" in rep.symbol else rep.symbol
     authority, position, _ = _signer(rep)
     head = authority.split(".", 1)[1].strip() if authority else position
@@ -464,8 +465,8 @@ def _organization(rep: ReadReport, year: int, mon: int, notes: list[Note]) -> st
 
 
 def repo_path(root: Path, rel: str) -> Path:
-    """*rel* inside *root*, refusing any path that leaves it."""
+    """*rel* inside *root*, refusing any path that leaves it (through a link too)."""
     target = (root / rel).resolve()
     if root.resolve() not in target.parents:
-        raise ValueError(rel)
+        raise ImportRefused(f"{rel} dẫn ra ngoài kho (qua liên kết tượng trưng): không ghi")
     return target

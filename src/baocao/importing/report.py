@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..vietnamese import fold, parse_roman
+from ..vietnamese import fold, is_syllable, parse_roman
 from .docx_read import Cell, Item, Para, Table
 from .tasks import Note, RowFacts, header_key
 
@@ -382,6 +382,8 @@ def _tail(items: list[Item], rep: ReadReport) -> None:
                     cell_lines = [(line, f"bảng sau đoạn {item.index}") for p in cell.paras
                                   for line in p.text.split("\n") if line.strip()]
                     in_rec = take(cell_lines, False)
+        elif item.marker:  # a Word list item: its bullet is the recipient line's dash
+            in_rec = take([("- " + line, w) for line, w in _lines(item)], in_rec)
         else:
             in_rec = take(_lines(item), in_rec)
     rep.recipients = recipients
@@ -475,6 +477,23 @@ def written_as(name: str, text: str) -> str | None:
     return max(sorted(forms), key=lambda f: forms[f]) if forms else None
 
 
+def agency_case(name: str) -> str:
+    """An agency's name from capitals, the way names of agencies are written: a capital for the
+    first word, for the first word of each field ("SỞ KHOA HỌC VÀ CÔNG NGHỆ" -> "Sở Khoa học và
+    Công nghệ") and for abbreviations kept as they are."""
+    words = name.split()
+    out = []
+    for n, w in enumerate(words):
+        low = w.lower()
+        if not is_syllable(w.strip(".,;:()")):
+            out.append(w)
+        elif n <= 1 or words[n - 1].lower() == "và":
+            out.append(low[:1].upper() + low[1:])
+        else:
+            out.append(low)
+    return " ".join(out)
+
+
 def recase(title: str, body_words: Counter[str]) -> str:
     """An all-capitals heading in the case its words have in the body ("THỰC HIỆN NHIỆM VỤ DO
     UBND TỈNH" -> "Thực hiện nhiệm vụ do UBND tỉnh"): each word takes its most frequent form in
@@ -483,7 +502,13 @@ def recase(title: str, body_words: Counter[str]) -> str:
     out = []
     for n, w in enumerate(words):
         forms = {f: c for f, c in body_words.items() if f.casefold() == w.casefold()}
-        form = max(sorted(forms), key=lambda f: forms[f]) if forms else w.lower()
+        bare = w.strip(".,;:()“”\"")
+        if forms:
+            form = max(sorted(forms), key=lambda f: forms[f])
+        elif bare and not is_syllable(bare) and not bare.isdigit():
+            form = w  # an abbreviation: UBND, KH&CN, TTHC
+        else:
+            form = w.lower()
         if n == 0 and not form[:1].isupper():
             form = form[:1].upper() + form[1:]
         out.append(form)
