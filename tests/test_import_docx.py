@@ -18,6 +18,7 @@ from pathlib import Path
 
 import docx
 import pytest
+import yaml
 from conftest import ROOT, copy_shipped_repo
 from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
@@ -395,3 +396,40 @@ def test_never_writes_outside_the_repository(shipped: Path, tmp_path: Path) -> N
     assert proc.returncode == 1 and "ra ngoài kho" in proc.stderr, proc.stderr
     assert list(outside.iterdir()) == []
     assert "Traceback" not in proc.stderr
+
+
+def test_a_task_followed_over_two_months_stays_one_task(tmp_path: Path) -> None:
+    """September and October 2023 built by the tool (October made by baocao new, task 3797
+    completed on 2/10/2023, a task assigned on 20/9/2023), imported from a folder into an empty
+    repository: one entry per task, the completion learnt from October's appendix."""
+    src = copy_shipped_repo(tmp_path / "src", years=("2023",))
+    run(["new", "2023-10"], src)
+    register = src / "directives.yaml"
+    text = register.read_text(encoding="utf-8")
+    text = text.replace(
+        '    summary: "V/v triển khai thực hiện Thông tư số 14/2023/TT-BKHHCN ngày 30/6/2023 của Bộ '
+        'Khoa học và Công nghệ"\n',
+        '    summary: "V/v triển khai thực hiện Thông tư số 14/2023/TT-BKHHCN ngày 30/6/2023 của Bộ '
+        'Khoa học và Công nghệ"\n    completed: "02/10/2023"\n'
+        '    result: "Công văn số 1300/KHCN-QLKH Ngày 02/10/2023"\n', 1)
+    text = text.replace("tasks:\n", 'tasks:\n  - id: 2023-5123-UBND-KGVX\n    document: "5123/UBND-KGVX"\n'
+                        '    issued: "20/9/2023"\n    summary: "V/v báo cáo kết quả triển khai Đề án 06"\n'
+                        '    deadline: "30/10/2023"\n\n', 1)
+    register.write_text(text, encoding="utf-8")
+    folder = tmp_path / "word"
+    folder.mkdir()
+    for month in ("2023-10", "2023-09"):
+        run(["docx", month, "-o", str(folder / f"bao-cao-{month}.docx")], src)
+    repo = empty_repo(tmp_path / "repo")
+    proc = run(["import", str(folder)], repo)
+    assert "Không chuyển được" not in proc.stdout, proc.stdout
+    tasks = yaml.safe_load((repo / "directives.yaml").read_text(encoding="utf-8"))["tasks"]
+    ids = [t["id"] for t in tasks]
+    assert len(ids) == len(set(ids)) == 15, ids
+    done = next(t for t in tasks if t["document"] == "3797/UBND-KGVX")
+    assert done["completed"] == "02/10/2023" and "1300/KHCN-QLKH" in done["result"]
+    run(["check"], repo)
+    for month in ("2023-09", "2023-10"):
+        out = tmp_path / f"again-{month}.docx"
+        run(["docx", month, "-o", str(out)], repo)
+        assert docx_text(out)[1] == docx_text(folder / f"bao-cao-{month}.docx")[1], month

@@ -20,7 +20,7 @@ from ..problems import Problems
 from ..vietnamese import fold, format_count, format_date_short
 from ..yamledit import quote
 from .docx_read import Item, Para, Table
-from .register import append_tasks, update_task
+from .register import append_tasks, insert_task, update_task
 from .report import ReadReport, agency_case, recase, written_as
 from .tasks import Note, match_task, new_id, row_entry, same_fact, task_facts
 
@@ -214,7 +214,11 @@ def build_plan(rep: ReadReport, *, name: str, month: str | None, cutoff: date | 
             ids.append(task_id)
             status = row.cells.get("tien_do") or row.cells.get("tinh_trang") or ""
             typed[task_id] = (status, row.where)
-    text = append_tasks(text, new_entries)
+    existing = {t.id for t in tasks}
+    for entry in new_entries:  # before the next task of the appendix that the register has
+        after = ids[ids.index(entry["id"]) + 1:]
+        before = next((i for i in after if i in existing), None)
+        text = insert_task(text, entry, before) if before else append_tasks(text, [entry])
     plan.new_tasks = len(new_entries)
     if text != directives_text:
         plan.directives = text

@@ -124,3 +124,18 @@ def update_task(text: str, task_id: str, changes: dict[str, str]) -> str:
             lines.insert(at, " " * item.indent + f"{key}: {quote(value)}\n")
         text = "".join(lines)
     return text
+
+
+def insert_task(text: str, entry: dict[str, str], before: str) -> str:
+    """*text* with *entry* placed just before task *before* (and the comment lines right above
+    it), so that a report listing both keeps its order."""
+    items, _ = _items(text)
+    item = items.get(before)
+    if item is None:
+        return append_tasks(text, [entry])
+    lines = text.splitlines(keepends=True)
+    at = item.first
+    while at > 0 and lines[at - 1].lstrip().startswith("#"):
+        at -= 1
+    block = entry_lines(entry) + ["\n"]
+    return "".join(lines[:at] + block + lines[at:])
