@@ -159,3 +159,16 @@ def test_the_tools_own_export_changes_nothing(tmp_path: Path) -> None:
         run(["directives", "--as-of", "31/12/2025", "--format", fmt, "-o", str(out)], repo)
         proc = run(["directives", "import", str(out), "--dry-run"], repo)
         assert f"Nhiệm vụ mới: 0; thay đổi: 0; không đổi: {n}" in proc.stdout, proc.stdout
+
+
+def test_the_editors_guide_explains_the_migration() -> None:
+    guide = (ROOT / "docs" / "huong-dan-bien-tap.md").read_text(encoding="utf-8")
+    chapter = guide[guide.index("## 11. Chuyển kho báo cáo cũ"):]
+    for text in ("baocao import", "--dry-run", "baocao directives import", "--cot",
+                 "Không chuyển được", "Phỏng đoán", "Khác với số liệu công cụ tính",
+                 "không bao giờ ghi đè"):
+        assert text in chapter, text
+    # the import report's three headings are the ones the guide names
+    from baocao.importing.summary import NOTE_TITLES
+
+    assert all(title in chapter for title in NOTE_TITLES.values())
