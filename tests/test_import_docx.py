@@ -152,11 +152,15 @@ def _repeat_header(row) -> None:
     tr_pr.append(el)
 
 
-def word_docx(path: Path, *, word_lists: bool) -> Path:
+def word_docx(path: Path, *, word_lists: bool, edits: tuple[tuple[str, str], ...] = ()) -> Path:
     """The seed's report as staff make it. *word_lists*: "-" paragraphs use Word's bullet list
     numbering (the "- +" lines of the seed are such bullets whose text starts with "+");
     otherwise every marker is typed."""
-    lines = SEED.read_text(encoding="utf-8").split("\n")
+    seed = SEED.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in seed
+        seed = seed.replace(old, new, 1)
+    lines = seed.split("\n")
     d = docx.Document()
     head = d.add_table(rows=2, cols=2)
     left, right = head.rows[0].cells
@@ -304,6 +308,10 @@ BÁO CÁO
 
 Kết quả công tác tháng 3/2024
 
+Kính gửi: Ủy ban nhân dân tỉnh Bắc Giang
+
+Thực hiện chỉ đạo của UBND tỉnh, Sở Khoa học và Công nghệ báo cáo như sau:
+
 # Phần I KẾT QUẢ CÔNG TÁC THÁNG 3/2024
 
 ## I. THÔNG TIN KH&CN
@@ -352,6 +360,13 @@ def test_footnotes_tables_and_word_lists_become_the_dialect(tmp_path: Path) -> N
     index = (repo / "content/2024/03/index.md").read_text()
     assert "number: 15" in index and "date: 2024-03-20" in index and "cutoff: 2024-03-20" in index
     assert 'position: "GIÁM ĐỐC"' in index and 'name: "Nguyễn Văn A"' in index
+    assert 'addressees:\n  - "Ủy ban nhân dân tỉnh Bắc Giang"' in index
+    assert 'title: "Kết quả công tác tháng 3/2024"' in index
+    opening = (repo / "content/2024/03/00-mo-dau.md").read_text()
+    assert opening.startswith("---\nkind: opening\n---")
+    assert "Thực hiện chỉ đạo của UBND tỉnh, Sở Khoa học và Công nghệ báo cáo như sau:" in opening
+    org = (repo / "organization.yaml").read_text()
+    assert 'name: "Sở Khoa học và Công nghệ"' in org
     section = (repo / "content/2024/03/01-thong-tin-kh-cn.md").read_text()
     assert "cơ sở dữ liệu[^1] theo" in section
     assert "[^1]: Cơ sở dữ liệu thống kê KH&CN của tỉnh." in section
@@ -433,3 +448,25 @@ def test_a_task_followed_over_two_months_stays_one_task(tmp_path: Path) -> None:
         out = tmp_path / f"again-{month}.docx"
         run(["docx", month, "-o", str(out)], repo)
         assert docx_text(out)[1] == docx_text(folder / f"bao-cao-{month}.docx")[1], month
+
+
+def test_a_typed_count_that_disagrees_is_reported(tmp_path: Path) -> None:
+    """The typed total says 15 and one row says "Quá hạn": both are reported with where they
+    are; the body gets the placeholder, the register gets no status."""
+    src = word_docx(tmp_path / "2023-09.docx", word_lists=False, edits=(
+        ("Tổng số: 14 nhiệm vụ.", "Tổng số: 15 nhiệm vụ."),
+        ("Thông tư số 14/2023/TT-BKHHCN ngày 30/6/2023 của Bộ Khoa học và Công nghệ\t\t\tChưa "
+         "đến hạn", "Thông tư số 14/2023/TT-BKHHCN ngày 30/6/2023 của Bộ Khoa học và Công nghệ"
+         "\t\t\tQuá hạn"),
+    ))
+    repo = empty_repo(tmp_path / "repo")
+    proc = run(["import", str(src), "--cutoff", "14/9/2023"], repo)
+    out = proc.stdout
+    assert "Khác với số liệu công cụ tính (2):" in out, out
+    assert re.search(r"đoạn \d+: Tổng số nhiệm vụ trong phụ lục: văn bản gõ 15, công cụ tính 14", out)
+    assert re.search(r"bảng, dòng \d+: nhiệm vụ 2023-3797-UBND-KGVX: báo cáo ghi tiến độ "
+                     r"\"Quá hạn\", công cụ tính \"Chưa đến hạn\"", out), out
+    body = (repo / "content/2023/09/01-thuc-hien-nhiem-vu-do-ubnd.md").read_text()
+    assert "Tổng số: {{ tong_so }} nhiệm vụ." in body
+    assert "cutoff: 2023-09-14" in (repo / "content/2023/09/index.md").read_text()
+    assert "Quá hạn" not in (repo / "directives.yaml").read_text()

@@ -103,9 +103,11 @@ def _run(root: Path, paths: list[Path], month: str | None, cutoff: date | None,
                   console=err_console, transient=True) as bar:
         task = bar.add_task("Đang nhập", total=len(files))
 
+        seen: list[Path] = []
+
         def step(path: Path) -> None:
-            bar.update(task, advance=1 if bar.tasks[0].description != "Đang nhập" else 0,
-                       description=f"Đang nhập {path.name}")
+            bar.update(task, completed=len(seen), description=f"Đang đọc {path.name}")
+            seen.append(path)
 
         out = import_paths(root, paths, month=month, cutoff=cutoff, dry_run=dry_run,
                            progress=step)

@@ -16,6 +16,7 @@ from ..errors import ImportRefused
 from ..load import tasks_from_text
 from ..model import Task
 from ..months import default_period_start, end_of_month
+from ..placeholders import INLINE
 from ..problems import Problems
 from ..vietnamese import fold, format_count, format_date_short
 from ..yamledit import quote
@@ -36,6 +37,10 @@ COUNTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(quá\s+hạn\s*:?\s*)(\d+)(?=\s*nhiệm\s+vụ)", re.I), "dang_thuc_hien_qua_han"),
     (re.compile(r"(Chưa\s+thực\s+hiện\s*:?\s*)(\d+)", re.I), "chua_thuc_hien"),
 )
+#: Register facts as the import report names them.
+FACT_NAMES = {"document": "số/ký hiệu văn bản", "issued": "ngày văn bản", "summary": "nội dung",
+              "deadline": "thời hạn", "completed": "ngày hoàn thành", "result": "kết quả",
+              "unit": "đơn vị"}
 _STATUS_WORDS = {"dung han": "Đúng hạn", "qua han": "Quá hạn", "chua den han": "Chưa đến hạn",
                  "khong ro": "Không rõ"}
 
@@ -199,8 +204,9 @@ def build_plan(rep: ReadReport, *, name: str, month: str | None, cutoff: date | 
                         changes[key] = value
                     elif old and value and not same_fact(key, old, value):
                         notes.append(Note("mismatch", row.where,
-                                          f"nhiệm vụ {found.id}: {key} trong báo cáo là \"{value}\", "
-                                          f"trong sổ là \"{old}\" (giữ theo sổ)"))
+                                          f"nhiệm vụ {found.id}: {FACT_NAMES.get(key, key)} trong "
+                                          f"báo cáo là \"{value}\", trong sổ là \"{old}\" (giữ "
+                                          "theo sổ)"))
                 if changes:
                     text = update_task(text, found.id, changes)
                     plan.updated_tasks += 1
@@ -274,8 +280,8 @@ def build_plan(rep: ReadReport, *, name: str, month: str | None, cutoff: date | 
     for key, (value, where) in counts.items() if rep.appendices else ():
         if values.get(key) != value:
             notes.append(Note("mismatch", where,
-                              f"số gõ trong báo cáo {key} = {value}, công cụ tính {values.get(key)}: "
-                              "thay bằng chỗ điền số liệu {{ " + key + " }}"))
+                              f"{INLINE[key]}: văn bản gõ {value}, công cụ tính {values.get(key)}; "
+                              "đã thay bằng chỗ điền số liệu {{ " + key + " }}"))
     for g, where in groups:
         m = re.search(r"(\d+)", g)
         if m is None:

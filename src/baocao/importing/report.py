@@ -194,8 +194,8 @@ def _title(items: list[Item], i: int, rep: ReadReport) -> int:
             continue
         kg = _KINH_GUI.match(flat)
         if kg:
-            rep.addressees.extend(x for x in re.split(r"\s*[;\n]\s*", item.text.split(":", 1)[-1])
-                                  if x.strip(" -.;"))
+            rep.addressees.extend(x.strip(" -–.;") for x in re.split(r"[;\n]", kg.group(1))
+                                  if x.strip(" -–.;"))
             i += 1
             while i < len(items):
                 nxt = items[i]
@@ -333,7 +333,13 @@ def _body(items: list[Item], rep: ReadReport) -> None:
                                       f"tiêu đề \"{text}\" không có số: đánh số {number}"))
                 continue
         if current is None:
-            if not rep.sections or rep.sections[0].opening:
+            if st.part is None:  # before Phần I: the opening paragraph(s)
+                if not rep.sections:
+                    rep.sections.append(Section("", "", "", _where(item), opening=True))
+                current = rep.sections[0]
+            elif not rep.sections or rep.sections[-1].opening:
+                rep.notes.append(Note("unmapped", _where(item), "nội dung nằm giữa tiêu đề Phần "
+                                      "và mục đầu tiên: đưa vào phần mở đầu"))
                 if not rep.sections:
                     rep.sections.append(Section("", "", "", _where(item), opening=True))
                 current = rep.sections[0]
