@@ -19,7 +19,7 @@ from pathlib import Path
 import docx
 import pytest
 import yaml
-from conftest import ROOT, copy_shipped_repo
+from conftest import ROOT, copy_shipped_repo, soffice
 from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -252,18 +252,34 @@ def word_docx(path: Path, *, word_lists: bool, edits: tuple[tuple[str, str], ...
     return path
 
 
+def _app_name(path: Path) -> str:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return z.read("docProps/app.xml").decode("utf-8")
+
+
 def body_between(text: str) -> str:
     """The report's body: from Phần I to Nơi nhận."""
     start = text.index("Phần I")
     return text[start:text.index("Nơi nhận")]
 
 
-@pytest.mark.parametrize(("word_lists", "legacy"), [(False, False), (True, False), (False, True)],
-                         ids=["typed-markers", "word-lists", "tcvn3-body"])
+@pytest.mark.parametrize(("word_lists", "legacy", "libreoffice"),
+                         [(False, False, False), (True, False, False), (False, True, False),
+                          (True, False, True)],
+                         ids=["typed-markers", "word-lists", "tcvn3-body", "saved-by-libreoffice"])
 def test_word_authored_report(shipped: Path, tmp_path: Path, word_lists: bool, legacy: bool,
-                              monkeypatch: pytest.MonkeyPatch) -> None:
+                              libreoffice: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys.modules[__name__], "LEGACY", legacy)
     src = word_docx(tmp_path / "bao-cao-thang-9-2023.docx", word_lists=word_lists)
+    if libreoffice:  # opened and saved again by LibreOffice: its own DOCX (lists, tables)
+        saved = tmp_path / "lo"
+        subprocess.run([soffice(), "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+                        "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(saved), str(src)],
+                       check=True, capture_output=True, timeout=180)
+        src = saved / src.name
+        assert "LibreOffice" in _app_name(src)
     if legacy:  # the body really is TCVN3 in the file
         assert "C«ng t¸c c¶i c¸ch hµnh chÝnh" in docx_text(src)[0]
     repo = empty_repo(tmp_path / "repo")
