@@ -282,6 +282,14 @@ def is_syllable(word: str) -> bool:
     return _is_vietnamese_word(word)
 
 
+def legacy_to_unicode(text: str, encoding: str) -> str:
+    """*text* known to be typed in *encoding* (its font says so: .VnTime is TCVN3, VNI-Times is
+    VNI), every letter read as Unicode."""
+    if encoding.startswith("TCVN3"):
+        return text.translate(_TCVN3_TABLE)
+    return _WORD.sub(lambda m: _decode_vni(m.group(0)), text)
+
+
 def has_legacy_sign(text: str) -> bool:
     """True when *text* has a Latin-1 sign that Vietnamese never uses but TCVN3/VNI text does."""
     return _LEGACY_HINT.search(text) is not None

@@ -35,10 +35,7 @@ def read_file(path: Path) -> ReadReport:
         raise ImportRefused(f"{path.name}: không đọc được tệp Word (tệp hỏng, có mật khẩu hoặc "
                             "không phải .docx)") from None
     rep = read_report(items)
-    if legacy is not None:
-        rep.notes.append(Note("guess", "toàn văn bản", f"chữ gõ bằng bảng mã {legacy.encoding} đã "
-                              f"được chuyển sang Unicode (ví dụ \"{legacy.word}\" thành "
-                              f"\"{legacy.reading}\"); kiểm tra lại chữ in hoa của phông .VnTimeH"))
+    rep.notes.extend(Note("guess", "toàn văn bản", text) for text in legacy)
     if not rep.sections:
         raise ImportRefused(f"{path.name}: không nhận ra cấu trúc báo cáo (Phần, Mục) trong tệp")
     return rep

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..vietnamese import LegacyText, decode_legacy, detect_legacy_encoding, has_legacy_sign
+from ..vietnamese import decode_legacy, detect_legacy_encoding, has_legacy_sign
 from ..write.pandoc import run_pandoc
+from .legacy_fonts import recode
 
 #: Characters the DOCX writer uses that an editor types differently: the non-breaking hyphen
 #: kept inside document numbers ("99‑KL/TU") is a hyphen in the content.
@@ -61,12 +62,19 @@ class Table:
 Item = Para | Table
 
 
-def read_docx(path: Path) -> tuple[list[Item], LegacyText | None]:
-    """The paragraphs and tables of *path* in document order, and the legacy encoding (TCVN3 or
-    VNI) its text was typed in, if any: such text (an older document typed with .VnTime or
-    VNI-Times fonts) is converted to Unicode word by word."""
-    out = run_pandoc(["-f", "docx", "-t", "json", str(path.resolve())])
+def read_docx(path: Path) -> tuple[list[Item], list[str]]:
+    """The paragraphs and tables of *path* in document order, and what was converted from a
+    legacy encoding (Vietnamese messages for the import report). Runs in a TCVN3 or VNI font
+    are converted by their font (:mod:`.legacy_fonts`); text in such an encoding left without its
+    font (pasted, or the font set by a style) is found by :func:`detect_legacy_encoding` and
+    converted paragraph by paragraph."""
+    data, fonts = recode(path.read_bytes())
+    out = run_pandoc(["-f", "docx", "-t", "json"], input_bytes=data)
     doc = json.loads(out.decode("utf-8"))
+    said: list[str] = []
+    if fonts:
+        said.append(f"chữ gõ bằng phông {', '.join(fonts)} (bảng mã cũ) đã được chuyển sang "
+                    "Unicode theo phông")
     strings: list[dict[str, Any]] = []
     _strings(doc["blocks"], strings)
     legacy = detect_legacy_encoding(" ".join(s["c"] for s in strings))
@@ -77,7 +85,10 @@ def read_docx(path: Path) -> tuple[list[Item], LegacyText | None]:
             whole = any(has_legacy_sign(w["c"]) for w in words)
             for w in words:
                 w["c"] = decode_legacy(w["c"], legacy.encoding, whole=whole)
-    return Flattener().blocks(doc["blocks"]), legacy
+        said.append(f"chữ gõ bằng bảng mã {legacy.encoding} (không rõ phông) đã được chuyển sang "
+                    f"Unicode theo từng đoạn (ví dụ \"{legacy.word}\" thành \"{legacy.reading}\"): "
+                    "đọc lại các đoạn này")
+    return Flattener().blocks(doc["blocks"]), said
 
 
 def _paragraphs(node: Any) -> list[list[dict[str, Any]]]:
