@@ -504,7 +504,35 @@ def test_tcvn3_text_without_its_font_is_found_by_its_letters(tmp_path: Path) -> 
     d.add_paragraph("Chủ trì hội nghị về công tác vô tuyến điện")  # Unicode, "vô" is a word
     src = tmp_path / "cu.docx"
     d.save(str(src))
-    items, said = read_docx(src)
+    items, said, _ = read_docx(src)
     texts = [i.text for i in items if isinstance(i, Para)]
     assert texts == [*typed, "Chủ trì hội nghị về công tác vô tuyến điện"]
     assert len(said) == 1 and "TCVN3" in said[0] and "không rõ phông" in said[0]
+
+
+def _png() -> bytes:
+    """A 1x1 white PNG."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00\xff\xff\xff")) + chunk(b"IEND", b""))
+
+
+def test_an_image_is_named_as_not_imported(tmp_path: Path) -> None:
+    from io import BytesIO
+
+    from baocao.importing.docx_read import read_docx
+
+    d = docx.Document()
+    d.add_paragraph("Đoạn đầu.")
+    d.add_paragraph("Hình ảnh hội nghị:").add_run().add_picture(BytesIO(_png()))
+    src = tmp_path / "anh.docx"
+    d.save(str(src))
+    _, _, dropped = read_docx(src)
+    assert dropped == [("đoạn 2", "ảnh không nhập được (nội dung chưa chèn được ảnh): chèn lại "
+                                  "khi công cụ hỗ trợ")]

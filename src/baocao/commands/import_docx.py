@@ -30,12 +30,13 @@ def read_file(path: Path) -> ReadReport:
     """The report recognised in one DOCX; ImportRefused when it cannot be read or has no
     report structure."""
     try:
-        items, legacy = read_docx(path)
+        items, legacy, dropped = read_docx(path)
     except PandocError:
         raise ImportRefused(f"{path.name}: không đọc được tệp Word (tệp hỏng, có mật khẩu hoặc "
                             "không phải .docx)") from None
     rep = read_report(items)
     rep.notes.extend(Note("guess", "toàn văn bản", text) for text in legacy)
+    rep.notes.extend(Note("unmapped", where, text) for where, text in dropped)
     if not rep.sections:
         raise ImportRefused(f"{path.name}: không nhận ra cấu trúc báo cáo (Phần, Mục) trong tệp")
     return rep

@@ -62,12 +62,13 @@ class Table:
 Item = Para | Table
 
 
-def read_docx(path: Path) -> tuple[list[Item], list[str]]:
+def read_docx(path: Path) -> tuple[list[Item], list[str], list[tuple[str, str]]]:
     """The paragraphs and tables of *path* in document order, and what was converted from a
     legacy encoding (Vietnamese messages for the import report). Runs in a TCVN3 or VNI font
     are converted by their font (:mod:`.legacy_fonts`); text in such an encoding left without its
     font (pasted, or the font set by a style) is found by :func:`detect_legacy_encoding` and
-    converted paragraph by paragraph."""
+    converted paragraph by paragraph. Last, what the content format cannot hold (an image, a
+    formula): (where, message) for the import report."""
     data, fonts = recode(path.read_bytes())
     out = run_pandoc(["-f", "docx", "-t", "json"], input_bytes=data)
     doc = json.loads(out.decode("utf-8"))
@@ -88,7 +89,9 @@ def read_docx(path: Path) -> tuple[list[Item], list[str]]:
         said.append(f"chữ gõ bằng bảng mã {legacy.encoding} (không rõ phông) đã được chuyển sang "
                     f"Unicode theo từng đoạn (ví dụ \"{legacy.word}\" thành \"{legacy.reading}\"): "
                     "đọc lại các đoạn này")
-    return Flattener().blocks(doc["blocks"]), said
+    flat = Flattener()
+    items = flat.blocks(doc["blocks"])
+    return items, said, flat.dropped
 
 
 def _paragraphs(node: Any) -> list[list[dict[str, Any]]]:
@@ -169,6 +172,8 @@ class Flattener:
 
     def __init__(self) -> None:
         self.count = 0
+        #: What could not be kept: (where, message).
+        self.dropped: list[tuple[str, str]] = []
 
     # ---- inlines -------------------------------------------------------------------------
     def plain(self, inlines: list[dict[str, Any]]) -> str:
@@ -232,6 +237,13 @@ class Flattener:
                 out.append(q[0] + self.md(il["c"][1], notes) + q[1])
             elif t == "Code":
                 out.append("".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in il["c"][1]))
+            elif t == "Image":
+                self.dropped.append((f"đoạn {self.count}", "ảnh không nhập được (nội dung "
+                                     "chưa chèn được ảnh): chèn lại khi công cụ hỗ trợ"))
+            elif t == "Math":
+                out.append(il["c"][1])
+                self.dropped.append((f"đoạn {self.count}", f"công thức \"{il['c'][1][:40]}\" "
+                                     "được giữ dạng chữ"))
             elif t == "Note":
                 body = " ".join(self._note_text(b, notes) for b in il["c"]).strip()
                 notes.append(body)
@@ -277,6 +289,12 @@ class Flattener:
                     out.append(self.para(line))
             elif t == "Table":
                 out.append(self.table(b["c"]))
+            elif t == "Figure":
+                out.extend(self.blocks(b["c"][2], depth))
+            elif t in ("CodeBlock", "RawBlock"):
+                text = b["c"][1]
+                self.dropped.append((f"sau đoạn {self.count}", f"khối \"{text[:40]}\" không "
+                                     "nhập được"))
         return out
 
     def _items(self, items: list[list[dict[str, Any]]], label: Any, depth: int) -> list[Item]:

@@ -411,6 +411,9 @@ def _signer(rep: ReadReport) -> tuple[str, str, str]:
 def _index(rep: ReadReport, plan: Plan, cutoff: date, include: list[str], exclude: list[str],
            year: int, mon: int) -> str:
     authority, position, name = _signer(rep)
+    for line in rep.signer:
+        if line not in (authority, position, name):
+            plan.notes.append(Note("unmapped", "khối chữ ký", f"dòng \"{line}\" không dùng"))
     if not (position and name):
         plan.notes.append(Note("unmapped", "chữ ký", "không đọc được chức vụ và họ tên người ký: "
                                f"{' / '.join(rep.signer) or '(trống)'}; cần điền signer trong index.md"))
