@@ -22,7 +22,7 @@ from ..vietnamese import fold, format_count, format_date_short
 from ..yamledit import quote
 from .docx_read import Item, Para, Table
 from .register import append_tasks, insert_task, update_task
-from .report import ReadReport, agency_case, recase, written_as
+from .report import ReadReport, Section, agency_case, recase, written_as
 from .tasks import Note, match_task, new_id, row_entry, same_fact, task_facts
 
 _ITEM = re.compile(r"^(\*\*|\*)?\s*([-+–•])\s+")
@@ -330,9 +330,17 @@ def _values(summary: object) -> dict[str, str]:
     }
 
 
+def counts_section(rep: ReadReport) -> Section | None:
+    """The section that types the task counts: the first with "Tổng số: N nhiệm vụ" (the other
+    counts are only read there, so "Đã thực hiện 02 cuộc kiểm tra" elsewhere stays text)."""
+    pattern = COUNTS[0][0]
+    return next((s for s in rep.sections for item in s.body
+                 if isinstance(item, Para) and pattern.search(item.md)), None)
+
+
 def _typed_counts(rep: ReadReport) -> dict[str, tuple[str, str]]:
     found: dict[str, tuple[str, str]] = {}
-    for s in rep.sections:
+    for s in [x for x in (counts_section(rep),) if x is not None]:
         for item in s.body:
             if not isinstance(item, Para):
                 continue
@@ -358,7 +366,7 @@ def _report_files(rep: ReadReport, plan: Plan, cutoff: date, include: list[str],
     replaced: set[str] = set()
     for sec in rep.sections:
         body = body_markdown(sec.body)
-        if use_counts:
+        if use_counts and sec is counts_section(rep):
             for pattern, key in COUNTS:
                 if key not in replaced and pattern.search(body):
                     replaced.add(key)
