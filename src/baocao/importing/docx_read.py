@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..errors import ImportRefused
 from ..vietnamese import decode_legacy, detect_legacy_encoding, has_legacy_sign
 from ..write.pandoc import run_pandoc
 from .legacy_fonts import recode
@@ -20,6 +21,8 @@ from .legacy_fonts import recode
 #: Characters the DOCX writer uses that an editor types differently: the non-breaking hyphen
 #: kept inside document numbers ("99‑KL/TU") is a hyphen in the content.
 _TYPED = str.maketrans({"\u2011": "-", "\u00ad": ""})
+#: The largest DOCX read (a monthly report is well under 5 MB; images make the rest).
+MAX_DOCX_BYTES = 100 << 20
 #: Characters that are Markdown in the dialect when typed in a body: escaped.
 _MD_SPECIAL = set("\\*_`[]<>~^$#|")
 
@@ -69,6 +72,8 @@ def read_docx(path: Path) -> tuple[list[Item], list[str], list[tuple[str, str]]]
     font (pasted, or the font set by a style) is found by :func:`detect_legacy_encoding` and
     converted paragraph by paragraph. Last, what the content format cannot hold (an image, a
     formula): (where, message) for the import report."""
+    if path.stat().st_size > MAX_DOCX_BYTES:
+        raise ImportRefused(f"{path.name}: tệp lớn hơn {MAX_DOCX_BYTES >> 20} MB, không nhập")
     data, fonts = recode(path.read_bytes())
     out = run_pandoc(["-f", "docx", "-t", "json"], input_bytes=data)
     doc = json.loads(out.decode("utf-8"))
