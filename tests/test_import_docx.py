@@ -536,3 +536,41 @@ def test_an_image_is_named_as_not_imported(tmp_path: Path) -> None:
     _, _, dropped = read_docx(src)
     assert dropped == [("đoạn 2", "ảnh không nhập được (nội dung chưa chèn được ảnh): chèn lại "
                                   "khi công cụ hỗ trợ")]
+
+
+def test_word_heading_styles_without_typed_numbers(tmp_path: Path) -> None:
+    """Headings numbered by Word's heading styles (the number is not in the text): Heading 1 is
+    a Phần, Heading 2 a Mục, Heading 3 a khoản under it; each number is a guess in the report."""
+    d = docx.Document()
+    d.add_paragraph("SỞ KHOA HỌC VÀ CÔNG NGHỆ")
+    d.add_paragraph("Bắc Giang, ngày 10 tháng 4 năm 2024")
+    d.add_paragraph("BÁO CÁO")
+    d.add_paragraph("Kết quả công tác tháng 4/2024")
+    d.add_heading("KẾT QUẢ CÔNG TÁC THÁNG 4/2024", level=1)
+    d.add_heading("Công tác chung", level=2)
+    d.add_paragraph("- Họp giao ban tháng.")
+    d.add_heading("Hoạt động KH&CN", level=2)
+    d.add_heading("Nghiên cứu khoa học", level=3)
+    d.add_paragraph("- Nghiệm thu 02 đề tài.")
+    d.add_heading("Sở hữu trí tuệ", level=3)
+    d.add_paragraph("- Hỗ trợ đăng ký 03 nhãn hiệu.")
+    d.add_heading("NHIỆM VỤ THÁNG 5/2024", level=1)
+    d.add_heading("Công tác chung", level=2)
+    d.add_paragraph("- Tổng kết 6 tháng.")
+    d.add_paragraph("Nơi nhận:")
+    d.add_paragraph("- Lưu: VT.")
+    d.add_paragraph("GIÁM ĐỐC")
+    d.add_paragraph("Nguyễn Văn A")
+    src = tmp_path / "thang-4.docx"
+    d.save(str(src))
+    repo = empty_repo(tmp_path / "repo")
+    proc = run(["import", str(src)], repo)
+    assert "đề mục kiểu Heading 2 không gõ số" in proc.stdout
+    files = sorted(p.name for p in (repo / "content/2024/04").iterdir())
+    heads = [re.search(r'number: "([^"]+)"', (repo / "content/2024/04" / f).read_text()).group(1)
+             for f in files if f[0:2].isdigit() and f[0:2] != "00"]
+    assert heads == ["I", "II.1", "II.2", "I"], (files, heads)
+    index = (repo / "content/2024/04/index.md").read_text()
+    assert 'title: "KẾT QUẢ CÔNG TÁC THÁNG 4/2024"' in index
+    assert 'II: "Hoạt động KH&CN"' in index
+    run(["check"], repo)

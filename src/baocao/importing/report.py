@@ -269,6 +269,18 @@ def _body(items: list[Item], rep: ReadReport) -> None:
                     pending_part_title = None
                     continue
                 pending_part_title = None
+            if item.heading and not (_PART.match(text) or _ROMAN.match(text)
+                                     or _ARABIC.match(text)):
+                # a Word heading numbered by its style, not typed: its level gives the number
+                if item.heading == 1:
+                    text = f"Phần {_roman_of(len(rep.parts) + 1)} {text}"
+                elif item.heading == 2 or not st.roman:
+                    text = f"{_roman_of(st.next_roman)}. {text}"
+                else:
+                    text = f"{st.next_arabic}. {text}"
+                rep.notes.append(Note("guess", _where(item), f"đề mục kiểu Heading {item.heading} "
+                                      f"không gõ số: đánh số \"{text.split(' ', 2)[0]}"
+                                      f"{' ' + text.split(' ', 2)[1] if item.heading == 1 else ''}\""))
             mp = _PART.match(text) if not item.marker else None
             if mp and (item.heading or item.bold or len(text) < 200):
                 number = mp.group(1).upper()
@@ -318,19 +330,6 @@ def _body(items: list[Item], rep: ReadReport) -> None:
                 st.next_arabic += 1
                 current = Section(st.part.number, number, title, _where(item))
                 rep.sections.append(current)
-                continue
-            if item.heading and st.part is not None:
-                # a Word heading with numbering of its own (not typed): the next number
-                if st.roman or item.heading <= 2:
-                    number = _roman_of(st.next_roman)
-                    st.next_roman += 1
-                else:
-                    number = str(st.next_arabic)
-                    st.next_arabic += 1
-                current = Section(st.part.number, number, text, _where(item))
-                rep.sections.append(current)
-                rep.notes.append(Note("guess", _where(item),
-                                      f"tiêu đề \"{text}\" không có số: đánh số {number}"))
                 continue
         if current is None:
             if st.part is None:  # before Phần I: the opening paragraph(s)
