@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from ..directives import compute_rows, select_tasks, summarize
+from ..directives import TaskRow, compute_rows, select_tasks, summarize
 from ..errors import ImportRefused
 from ..load import tasks_from_text
-from ..model import Task
+from ..model import APPENDIX_COLUMNS, DEFAULT_APPENDIX_COLUMNS, Task, is_nhu_tren
 from ..months import default_period_start, end_of_month
 from ..placeholders import INLINE
 from ..problems import Problems
@@ -22,8 +22,8 @@ from ..vietnamese import fold, format_count, format_date_short
 from ..yamledit import quote
 from .docx_read import Item, Para, Table
 from .register import append_tasks, insert_task, update_task
-from .report import ReadReport, Section, agency_case, recase, written_as
-from .tasks import Note, match_task, new_id, row_entry, same_fact, task_facts
+from .report import Appendix, ReadReport, Section, agency_case, recase, written_as
+from .tasks import UNDATED, Note, match_task, new_id, row_entry, same_fact, task_facts
 
 _ITEM = re.compile(r"^(\*\*|\*)?\s*([-+–•])\s+")
 #: Counts typed in a body that the engine computes: (pattern, placeholder).
@@ -150,7 +150,10 @@ def _body_words(rep: ReadReport) -> Counter[str]:
     for s in rep.sections:
         for item in s.body:
             if isinstance(item, Para):
-                words.update(w.strip(".,;:()“”\"") for w in item.text.split())
+                split = item.text.split()
+                # a word's case is voted only where it is not capitalised for starting a sentence
+                words.update(w.strip(".,;:()“”\"") for n, w in enumerate(split)
+                             if n > 0 and not split[n - 1].endswith((".", ":", ";", "-", "+")))
     return words
 
 
@@ -180,12 +183,13 @@ def build_plan(rep: ReadReport, *, name: str, month: str | None, cutoff: date | 
     plan = Plan((year, mon), f"content/{year}/{mon:02d}", notes=notes)
 
     # -- the appendices' tasks, matched against the register
-    text = directives_text
-    ids: list[str] = []
-    typed: dict[str, tuple[str, str]] = {}  # id -> (typed status, where)
+    per_apx: list[list[str]] = []  # each appendix's task ids, in row order
+    typed: dict[tuple[int, str], tuple[str, str]] = {}  # (appendix, id) -> (status, where)
     taken = {t.id for t in tasks}
     new_entries: list[dict[str, str]] = []
-    for apx in rep.appendices:
+    updates: list[tuple[str, dict[str, str]]] = []
+    for k, apx in enumerate(rep.appendices):
+        per_apx.append([])
         for row in apx.rows:
             entry = row_entry(row, notes)
             if entry is None:
@@ -194,56 +198,78 @@ def build_plan(rep: ReadReport, *, name: str, month: str | None, cutoff: date | 
                 (t for t in _pending(new_entries, entry)), None)
             if isinstance(found, Task):
                 plan.matched_tasks += 1
-                have = task_facts(found)
-                changes = {}
-                for key, value in entry.items():
-                    if key == "notes":
-                        continue
-                    old = have.get(key, "")
-                    if not old and value:
-                        changes[key] = value
-                    elif old and value and not same_fact(key, old, value):
-                        notes.append(Note("mismatch", row.where,
-                                          f"nhiệm vụ {found.id}: {FACT_NAMES.get(key, key)} trong "
-                                          f"báo cáo là \"{value}\", trong sổ là \"{old}\" (giữ "
-                                          "theo sổ)"))
+                changes = _changes(found, entry, row.where, notes)
                 if changes:
-                    text = update_task(text, found.id, changes)
-                    plan.updated_tasks += 1
+                    updates.append((found.id, changes))
                 task_id = found.id
-            elif isinstance(found, dict):
+            elif isinstance(found, dict):  # met in an earlier appendix: add what it lacked
                 task_id = found["id"]
+                for key, value in entry.items():
+                    found.setdefault(key, value)
             else:
                 task_id = new_id(entry, taken)
                 entry = {"id": task_id, **entry}
                 new_entries.append(entry)
-            ids.append(task_id)
+            if row.group and _is_topic(apx) and isinstance(found, dict | None):
+                target = found if isinstance(found, dict) else entry
+                target.setdefault("topic", row.group[0])
+            per_apx[k].append(task_id)
             status = row.cells.get("tien_do") or row.cells.get("tinh_trang") or ""
-            typed[task_id] = (status, row.where)
+            typed[(k, task_id)] = (status, row.where)
+            if " ".join(fold(status).split()) == "chua thuc hien":
+                flag = found if isinstance(found, dict) else (
+                    entry if not isinstance(found, Task) else None)
+                if flag is not None and "not_started" not in flag:
+                    flag["not_started"] = "true"
+                    notes.append(Note("guess", row.where, "\"Chưa thực hiện\": ghi not_started: "
+                                      "true (chưa bắt đầu) cho nhiệm vụ"))
+    for entry in new_entries:  # "Hoàn thành …" typed, no day anywhere: done by the cut-off
+        said = [st for (_, i), (st, _) in typed.items() if i == entry["id"]]
+        if any(fold(x).startswith("hoan thanh") for x in said) and not (
+                entry.get("completed") or entry.get("completed_by")):
+            entry["completed_by"] = UNDATED
+            notes.append(Note("guess", typed[next(k for k in typed if k[1] == entry["id"])][1],
+                              f"nhiệm vụ {entry['id']} ghi \"hoàn thành\" mà không có ngày: ghi "
+                              "completed_by bằng ngày chốt số liệu"))
+    for entry in new_entries:  # the "Kết quả" of an open task: its progress at the cut-off
+        if entry.get("result") and not (entry.get("completed") or entry.get("completed_by")):
+            entry["progress"] = f"{UNDATED}|{entry.pop('result')}"
+    ids = [i for apx_ids in per_apx for i in apx_ids]
     existing = {t.id for t in tasks}
-    for entry in new_entries:  # before the next task of the appendix that the register has
-        after = ids[ids.index(entry["id"]) + 1:]
-        before = next((i for i in after if i in existing), None)
-        text = insert_task(text, entry, before) if before else append_tasks(text, [entry])
     plan.new_tasks = len(new_entries)
-    if text != directives_text:
-        plan.directives = text
+    plan.updated_tasks = len({i for i, _ in updates})
 
-    problems = Problems()
-    all_tasks = tasks_from_text(text, problems) if text.strip() else ()
-    for p in problems.items:
-        notes.append(Note("unmapped", "directives.yaml", p.format()))
+    def register(undated: date) -> str:
+        """The register with this import's facts, an undated completion as of *undated*."""
+        day = f"{undated.day}/{undated.month}/{undated.year}"
+        text = directives_text
+        for task_id, changes in updates:
+            text = update_task(text, task_id, {k: day if v == UNDATED else v
+                                               for k, v in changes.items()})
+        for entry in new_entries:  # before the next task of the appendix that the register has
+            entry = {k: v.replace(UNDATED, day) for k, v in entry.items()}
+            after = ids[ids.index(entry["id"]) + 1:]
+            before = next((i for i in after if i in existing), None)
+            text = insert_task(text, entry, before) if before else append_tasks(text, [entry])
+        return text
 
-    # -- the cut-off, the selection, the counts
+    def parsed(text: str) -> dict[str, Task]:
+        problems = Problems()
+        found = tasks_from_text(text, problems) if text.strip() else ()
+        for p in problems.items:
+            notes.append(Note("unmapped", "directives.yaml", p.format()))
+        return {t.id: t for t in found}
+
+    # -- the cut-off (an undated completion counts at the month's end until it is known)
+    main = per_apx[0] if per_apx else []
     counts = _typed_counts(rep)
-    groups = [(g, w) for a in rep.appendices for g, w in a.groups]
-    by_id = {t.id: t for t in all_tasks}
-    listed = [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
     first, last = date(year, mon, 1), end_of_month(year, mon)
+    by_id = parsed(register(last)) if cutoff is None and rep.day is None else {}
+    listed = [by_id[i] for i in dict.fromkeys(main) if i in by_id]
 
     def score(day: date) -> int:
         rows = compute_rows(listed, day)
-        s = sum(1 for r in rows if _status_word(typed[r.task.id][0]) == r.progress)
+        s = sum(1 for r in rows if _same_status(typed[(0, r.task.id)][0], r))
         values = _values(summarize(rows))
         s += sum(1 for k, (v, _) in counts.items() if values.get(k) == v)
         return s
@@ -263,39 +289,39 @@ def build_plan(rep: ReadReport, *, name: str, month: str | None, cutoff: date | 
                               "ngày gần ngày 15 nhất mà tiến độ và số liệu tính ra khớp với báo cáo "
                               "(sửa cutoff trong index.md nếu cần)"))
     plan.cutoff = cutoff
+    text = register(cutoff)
+    if text != directives_text:
+        plan.directives = text
+    by_id = parsed(text)
+    all_tasks = tuple(by_id.values())
+
+    # -- the selection, the counts, the statuses, each appendix's groups
     start = default_period_start(cutoff, previous_cutoff)
-    default = select_tasks(all_tasks, start, cutoff)
-    default_ids = [t.id for t in default]
-    wanted = list(dict.fromkeys(ids))
+    default_ids = [t.id for t in select_tasks(all_tasks, start, cutoff)]
+    wanted = list(dict.fromkeys(main))
     include = [i for i in wanted if i not in default_ids]
     exclude = [i for i in default_ids if i not in wanted] if rep.appendices else []
     rows = compute_rows(select_tasks(all_tasks, start, cutoff, include, exclude), cutoff)
     values = _values(summarize(rows))
-    for r in rows:
-        status, where = typed.get(r.task.id, ("", ""))
-        if status and _status_word(status) != r.progress:
-            notes.append(Note("mismatch", where,
-                              f"nhiệm vụ {r.task.id}: báo cáo ghi tiến độ \"{status}\", công cụ tính "
-                              f"\"{r.progress}\" tại ngày chốt {format_date_short(cutoff)}"))
     for key, (value, where) in counts.items() if rep.appendices else ():
         if values.get(key) != value:
             notes.append(Note("mismatch", where,
                               f"{INLINE[key]}: văn bản gõ {value}, công cụ tính {values.get(key)}; "
                               "đã thay bằng chỗ điền số liệu {{ " + key + " }}"))
-    for g, where in groups:
-        m = re.search(r"(\d+)", g)
-        if m is None:
-            continue
-        group_key = next((k for k, w in (("da_thuc_hien", "da thuc hien"),
-                                         ("dang_thuc_hien", "dang thuc hien"),
-                                         ("chua_thuc_hien", "chua thuc hien")) if w in fold(g)),
-                         None)
-        if group_key and format_count(int(m.group(1))) != values.get(group_key):
-            notes.append(Note("mismatch", where, f"dòng nhóm \"{g}\" ghi {m.group(1)}, công cụ tính "
-                              f"{values.get(group_key)}"))
+    for k, apx in enumerate(rep.appendices):
+        apx_rows = compute_rows([by_id[i] for i in per_apx[k] if i in by_id], cutoff)
+        for r in apx_rows:
+            status, where = typed.get((k, r.task.id), ("", ""))
+            if status and not _same_status(status, r):
+                notes.append(Note("mismatch", where,
+                                  f"nhiệm vụ {r.task.id}: báo cáo ghi \"{status}\", công cụ tính "
+                                  f"\"{r.progress}\" ({r.status.label}) tại ngày chốt "
+                                  f"{format_date_short(cutoff)}"))
+        _check_groups(apx.groups, _values(summarize(apx_rows)), notes)
 
     # -- files
-    plan.files = _report_files(rep, plan, cutoff, include, exclude, use_counts=bool(rep.appendices))
+    plan.files = _report_files(rep, plan, cutoff, include, exclude, per_apx,
+                               use_counts=bool(rep.appendices))
     if org_text is None and rep.agency_lines:
         plan.organization = _organization(rep, year, mon, notes)
     elif org_on_day is not None and rep.agency_lines:
@@ -306,6 +332,53 @@ def build_plan(rep: ReadReport, *, name: str, month: str | None, cutoff: date | 
                               f"tên cơ quan trong văn bản ({' / '.join(rep.agency_lines)}) khác "
                               f"organization.yaml ({parent} / {name})"))
     return plan
+
+
+def _changes(found: Task, entry: dict[str, str], where: str, notes: list[Note]) -> dict[str, str]:
+    """The facts of *entry* the register's task lacks; a fact that differs is a note (the
+    register wins)."""
+    have = task_facts(found)
+    changes = {}
+    for key, value in entry.items():
+        if key == "notes":
+            continue
+        old = have.get(key, "")
+        if key == "completed_by" and (found.completed or found.completed_by):
+            continue
+        if not old and value:
+            changes[key] = value
+        elif old and value and value != UNDATED and not same_fact(key, old, value):
+            notes.append(Note("mismatch", where,
+                              f"nhiệm vụ {found.id}: {FACT_NAMES.get(key, key)} trong báo cáo là "
+                              f"\"{value}\", trong sổ là \"{old}\" (giữ theo sổ)"))
+    return changes
+
+
+def _is_topic(apx: Appendix) -> bool:
+    """The appendix's group rows name fields of work, not statuses."""
+    return bool(apx.groups) and not any("thuc hien" in fold(g) for g, _ in apx.groups)
+
+
+def _same_status(typed: str, row: TaskRow) -> bool:
+    """The typed "Tiến độ" or "Tình trạng" cell says what the engine computes."""
+    word = " ".join(fold(typed).replace("(", " ").replace(")", " ").split())
+    return (_status_word(typed) == row.progress
+            or word == row.status.value.replace("-", " ")
+            or word == " ".join(fold(row.status.label).split()))
+
+
+def _check_groups(groups: list[tuple[str, str]], values: dict[str, str],
+                  notes: list[Note]) -> None:
+    for g, where in groups:
+        m = re.search(r"(\d+)", g)
+        if m is None:
+            continue
+        key = next((k for k, w in (("da_thuc_hien", "da thuc hien"),
+                                   ("dang_thuc_hien", "dang thuc hien"),
+                                   ("chua_thuc_hien", "chua thuc hien")) if w in fold(g)), None)
+        if key and format_count(int(m.group(1))) != values.get(key):
+            notes.append(Note("mismatch", where, f"dòng nhóm \"{g}\" ghi {m.group(1)}, công cụ tính "
+                              f"{values.get(key)}"))
 
 
 def _pending(entries: list[dict[str, str]], entry: dict[str, str]) -> list[dict[str, str]]:
@@ -356,7 +429,8 @@ def _placeholder(key: str) -> Callable[[re.Match[str]], str]:
 
 
 def _report_files(rep: ReadReport, plan: Plan, cutoff: date, include: list[str],
-                  exclude: list[str], *, use_counts: bool) -> dict[str, str]:
+                  exclude: list[str], per_apx: list[list[str]], *,
+                  use_counts: bool) -> dict[str, str]:
     files: dict[str, str] = {}
     folder = plan.folder
     words = _body_words(rep)
@@ -371,8 +445,13 @@ def _report_files(rep: ReadReport, plan: Plan, cutoff: date, include: list[str],
                 if key not in replaced and pattern.search(body):
                     replaced.add(key)
                     body = pattern.sub(_placeholder(key), body, count=1)
-        if sec.opening:
+        if sec.opening and not sec.part:
             files[f"{folder}/00-mo-dau.md"] = "---\nkind: opening\n---\n\n" + body
+            continue
+        if sec.opening:  # the lines under a Phần heading, before its first Mục
+            n += 1
+            files[f"{folder}/{n:02d}-mo-dau-phan-{sec.part.lower()}.md"] = (
+                f"---\nkind: opening\npart: {sec.part}\n---\n\n" + body)
             continue
         n += 1
         title = sec.title.replace("\n", " ")
@@ -393,10 +472,42 @@ def _report_files(rep: ReadReport, plan: Plan, cutoff: date, include: list[str],
         files[f"{folder}/{name}.md"] = front + body
     for k, apx in enumerate(rep.appendices):
         title = apx.title or f"PHỤ LỤC {k + 1}"
+        decl = _declaration(apx, per_apx[k] if k < len(per_apx) else [], first=k == 0)
         files[f"{folder}/{90 + k}-phu-luc.md"] = (
-            f"---\nkind: appendix\ntitle: {quote(title)}\n---\n\n{{{{ bang_nhiem_vu }}}}\n")
+            f"---\nkind: appendix\ntitle: {quote(title)}\n{decl}---\n\n{{{{ bang_nhiem_vu }}}}\n")
     files[f"{folder}/index.md"] = _index(rep, plan, cutoff, include, exclude, year, mon)
     return files
+
+
+def _declaration(apx: Appendix, ids: list[str], *, first: bool) -> str:
+    """The appendix's table as typed: its columns (and their titles when not the default ones),
+    no grouping when the table had no group rows, continuous numbering, and for an appendix after
+    the first the exact list of its tasks."""
+    lines: list[str] = []
+    keys = [k for k in apx.columns if k in APPENDIX_COLUMNS]
+    if keys and tuple(keys) != DEFAULT_APPENDIX_COLUMNS:
+        lines.append("columns:")
+        for key, header in zip(apx.columns, apx.headers or apx.columns, strict=False):
+            if key not in APPENDIX_COLUMNS:
+                continue
+            if " ".join(header.split()).casefold() == APPENDIX_COLUMNS[key][0].casefold():
+                lines.append(f"  - {key}")
+            else:
+                lines.append(f"  - {{key: {key}, title: {quote(' '.join(header.split()))}}}")
+    if not apx.groups:
+        lines.append("group: none")
+    elif _is_topic(apx):
+        lines += ["group: topic", "topics:"]
+        topics = dict.fromkeys(r.group for r in apx.rows if r.group)
+        lines.extend(f"  - {{key: {quote(key)}, title: {quote(title)}}}" for key, title in topics)
+    numbers = [int(n) for n in apx.numbers if n.isdigit()]
+    if apx.groups and len(numbers) > 1 and numbers == list(range(1, len(numbers) + 1)):
+        lines.append("numbering: continuous")
+    if not first and ids:
+        lines.append("select: list")
+        lines.append("tasks:")
+        lines.extend(f"  - {i}" for i in dict.fromkeys(ids))
+    return "".join(line + "\n" for line in lines)
 
 
 def _is_caps(text: str) -> bool:
@@ -449,7 +560,8 @@ def _index(rep: ReadReport, plan: Plan, cutoff: date, include: list[str], exclud
         lines.extend(f"  - {quote(a)}" for a in rep.addressees)
     lines += ["signer:", f"  authority: {quote(authority)}", f"  position: {quote(position)}",
               f"  name: {quote(name)}", "recipients:"]
-    lines.extend(f"  - {quote(r)}" for r in rep.recipients or ["Lưu: VT."])
+    recipients = [r for r in rep.recipients if not (rep.addressees and is_nhu_tren(r))]
+    lines.extend(f"  - {quote(r)}" for r in recipients or ["Lưu: VT."])
     if include or exclude:
         lines.append("tasks:")
         lines.append("  # Danh sách nhiệm vụ như phụ lục của văn bản gốc.")

@@ -25,8 +25,11 @@ NEW_REGISTER = (
     "tasks:\n"
 )
 #: Facts a task entry may carry, in the register's order.
-FACT_ORDER = ("id", "document", "issued", "summary", "deadline", "completed", "completed_by",
-              "result", "unit", "notes")
+FACT_ORDER = ("id", "document", "issued", "summary", "deadline", "extensions", "adjustments",
+              "completed", "completed_by",
+              "result", "unit", "required_result", "topic", "not_started", "progress", "notes")
+#: Facts written as YAML booleans, not strings.
+FLAGS = ("not_started",)
 
 
 @dataclass(frozen=True)
@@ -72,8 +75,21 @@ def entry_lines(entry: dict[str, str]) -> list[str]:
         value = entry.get(key)
         if not value:
             continue
+        if key in ("adjustments", "extensions"):  # "deadline|date|document"
+            new, day, doc = value.split("|", 2)
+            lines += [f"    {key}:\n", f"      - deadline: {quote(new)}\n",
+                      f"        {'date' if key == 'adjustments' else 'approved'}: {quote(day)}\n"]
+            if doc:
+                lines.append(f"        document: {quote(doc)}\n")
+            continue
+        if key == "progress":  # "date|text": one dated note
+            day, _, text = value.partition("|")
+            lines += ["    progress:\n", f"      - date: {quote(day)}\n",
+                      f"        text: {quote(text)}\n"]
+            continue
         prefix = "  - " if key == "id" else "    "
-        lines.append(f"{prefix}{key}: {quote(value)}\n")
+        shown = value if key in FLAGS else quote(value)
+        lines.append(f"{prefix}{key}: {shown}\n")
     return lines
 
 
@@ -118,10 +134,11 @@ def update_task(text: str, task_id: str, changes: dict[str, str]) -> str:
                 raise FrontMatterEditError(
                     f"nhiệm vụ \"{task_id}\": trường {key} viết trên nhiều dòng, không sửa tự động")
             line = lines[sl]
-            lines[sl] = line[:sc] + quote(value) + line[ec:]
+            lines[sl] = line[:sc] + (value if key in FLAGS else quote(value)) + line[ec:]
         else:
             at = item.last + 1
-            lines.insert(at, " " * item.indent + f"{key}: {quote(value)}\n")
+            shown = value if key in FLAGS else quote(value)
+            lines.insert(at, " " * item.indent + f"{key}: {shown}\n")
         text = "".join(lines)
     return text
 

@@ -16,7 +16,7 @@ from datetime import date
 
 from ..vietnamese import fold, is_syllable, parse_roman
 from .docx_read import Cell, Item, Para, Table
-from .tasks import Note, RowFacts, header_key
+from .tasks import Note, RowFacts, header_key, is_header
 
 _PART = re.compile(r"^phần\s+(thứ\s+\S+|[IVXLC]+)\b[\s.:–-]*(.*)$", re.I | re.S)
 _ROMAN = re.compile(r"^([IVXLC]+)\s*[.:]\s*(.+)$", re.S)
@@ -58,6 +58,8 @@ class Appendix:
     title: str
     where: str
     columns: list[str] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)  # the header cells as typed
+    numbers: list[str] = field(default_factory=list)  # the TT cells as typed
     rows: list[RowFacts] = field(default_factory=list)
     #: Group rows as typed ("ĐÃ THỰC HIỆN: 04 nhiệm vụ") with where they are.
     groups: list[tuple[str, str]] = field(default_factory=list)
@@ -336,21 +338,12 @@ def _body(items: list[Item], rep: ReadReport) -> None:
                 if not rep.sections:
                     rep.sections.append(Section("", "", "", _where(item), opening=True))
                 current = rep.sections[0]
-            elif not rep.sections or rep.sections[-1].opening:
-                rep.notes.append(Note("unmapped", _where(item), "nội dung nằm giữa tiêu đề Phần "
-                                      "và mục đầu tiên: đưa vào phần mở đầu"))
-                if not rep.sections:
-                    rep.sections.append(Section("", "", "", _where(item), opening=True))
-                current = rep.sections[0]
-            else:
-                rep.notes.append(Note("unmapped", _where(item), "nội dung nằm giữa tiêu đề Phần "
-                                      "và mục đầu tiên: gộp vào mục trước"))
-                current = rep.sections[-1]
+            else:  # under a Phần heading, before its first Mục: the Phần's opening
+                current = Section(st.part.number, "", "", _where(item), opening=True)
+                rep.sections.append(current)
         current.body.append(item)
         if current is st.roman_section:
             st.roman_has_body = True
-        if current.opening and st.part is not None:
-            current = None
 
 
 def _roman_of(n: int) -> str:
@@ -437,13 +430,18 @@ def _cell_texts(row: list[Cell]) -> list[str]:
 
 def _appendix_table(table: Table, apx: Appendix, rep: ReadReport) -> None:
     columns: list[str] = apx.columns
+    group: tuple[str, str] | None = apx.rows[-1].group if apx.rows else None
     for r, row in enumerate(table.rows, 1):
         where = f"{apx.where}: bảng, dòng {r}"
         texts = _cell_texts(row)
-        keys = [header_key(t) for t in texts]
-        if sum(1 for k in keys if k) >= 3 and "noi_dung" in keys:
+        if is_header(texts):
+            keys = [header_key(t) for t in texts]
             if not columns:
                 columns.extend(k or f"cot_{n}" for n, k in enumerate(keys))
+                apx.headers.extend(texts)
+            elif texts != apx.headers:
+                rep.notes.append(Note("unmapped", where, "dòng giống dòng tiêu đề cột nhưng khác "
+                                      "dòng tiêu đề đầu bảng: bỏ qua"))
             continue  # the header (again, on a table split across pages)
         if not columns:
             rep.notes.append(Note("unmapped", where, "bảng phụ lục không có dòng tiêu đề cột"))
@@ -452,6 +450,8 @@ def _appendix_table(table: Table, apx: Appendix, rep: ReadReport) -> None:
         if len(row) == 1 or (row and row[-1].colspan > 1 and len(row) <= 2) or (
                 first and parse_roman(first) is not None and not first.isdigit()):
             apx.groups.append((" ".join(t for t in texts if t), where))
+            rest = " ".join(t for t in texts[1:] if t)
+            group = (first, rest) if parse_roman(first) is not None else None
             continue
         if all(not t for t in texts):
             continue
@@ -460,7 +460,8 @@ def _appendix_table(table: Table, apx: Appendix, rep: ReadReport) -> None:
             if not first.rstrip(".").isdigit():
                 rep.notes.append(Note("unmapped", where,
                                       f"số thứ tự \"{first}\" không phải một số: đọc như một nhiệm vụ"))
-            apx.rows.append(RowFacts(where, cells))
+            apx.rows.append(RowFacts(where, cells, group))
+            apx.numbers.append(first.rstrip("."))
         else:
             # a row continued on the next page: its cells join the row above
             last = apx.rows[-1]

@@ -86,7 +86,7 @@ def columns_of(rows: list[list[str]], overrides: dict[str, str]) -> tuple[int, d
     """(header row index, key -> column index). *overrides*: key -> header text or column
     letter. Raises ValueError with a Vietnamese message when the sheet has no usable header."""
     for h, row in enumerate(rows[:15]):
-        keys = [header_key(v) if v else None for v in row]
+        keys = [header_key(v) if v and len(v) <= 40 else None for v in row]
         found: dict[str, int] = {}
         for n, k in enumerate(keys):
             if k and k not in found:

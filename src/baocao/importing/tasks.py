@@ -24,6 +24,7 @@ HEADER_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("thoi_han", ("thoi han", "han xu ly", "han hoan thanh", "han")),
     ("tien_do", ("tien do",)),
     ("tinh_trang", ("tinh trang",)),
+    ("ket_qua_yeu_cau", ("ket qua yeu cau",)),
     ("ket_qua", ("ket qua",)),
     ("don_vi", ("don vi", "phong", "chu tri")),
     ("ghi_chu", ("ghi chu",)),
@@ -32,10 +33,20 @@ FIELD_NAMES = {
     "id": "mã nhiệm vụ", "van_ban": "số/ký hiệu văn bản", "ngay_ban_hanh": "ngày văn bản",
     "noi_dung": "nội dung", "thoi_han": "thời hạn", "ngay_hoan_thanh": "ngày hoàn thành",
     "ket_qua": "kết quả", "don_vi": "đơn vị", "ghi_chu": "ghi chú",
+    "ket_qua_yeu_cau": "kết quả yêu cầu",
 }
 _DOC_DATE = re.compile(
     r"^(?P<doc>.*?)[\s,;]*(?:\(?\s*ngày\s*(?P<day>\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4})\s*\)?)?\s*$",
     re.I | re.S)
+#: A deadline with a remark in brackets after it.
+_REMARK = re.compile(r"^(.+?)\s*\((.+)\)\s*$", re.S)
+#: A deadline changed by a document, as the appendix prints it (render/facts.py).
+_CHANGE = re.compile(
+    r"^(?P<new>[^()]+?)\s*\((?P<kind>gia hạn|điều chỉnh)(?:\s+theo\s+(?:văn bản|công văn|quyết "
+    r"định)?\s*(?:số\s*)?(?P<doc>[^\s,]+)\s+ngày\s+(?P<day>\d{1,2}/\d{1,2}/\d{4}))?\s*,\s*"
+    r"hạn cũ\s+(?P<old>[^()]+)\)\s*$", re.I)
+#: Placeholder of an undated completion until the report's cut-off is known.
+UNDATED = "\u2063ngay-chot\u2063"
 _ANY_DATE = re.compile(r"\b(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})\b")
 
 
@@ -49,6 +60,15 @@ def header_key(name: str) -> str | None:
     return None
 
 
+def is_header(cells: list[str]) -> bool:
+    """A row of column names: not numbered, three short cells naming columns, one of them the
+    content (a task row's long texts can contain the same words)."""
+    if cells and cells[0].strip().rstrip(".").isdigit():
+        return False
+    keys = [header_key(c) for c in cells if c and len(c) <= 40]
+    return sum(1 for k in keys if k) >= 3 and "noi_dung" in keys
+
+
 @dataclass
 class Note:
     """A message of the import report: kind "unmapped", "guess" or "mismatch"."""
@@ -60,10 +80,11 @@ class Note:
 
 @dataclass
 class RowFacts:
-    """One row's facts as typed, and where it came from."""
+    """One row's facts as typed, and where it came from (and its group row: key, title)."""
 
     where: str
     cells: dict[str, str]
+    group: tuple[str, str] | None = None
     entry: dict[str, str] = field(default_factory=dict)
     typed_status: str = ""
 
@@ -73,12 +94,13 @@ def _clean(text: str) -> str:
 
 
 def _date_text(text: str) -> str | None:
+    """The date as typed ("09/8/2023" keeps its zero), or None when it is not a date."""
+    typed = text.replace(" ", "")
     try:
-        d = parse_date(text.replace(" ", ""))
+        parse_date(typed)
     except (DateParseError, ValueError):
         return None
-    return f"{d.day:02d}/{d.month}/{d.year}" if text.strip().startswith("0") else (
-        f"{d.day}/{d.month}/{d.year}")
+    return typed
 
 
 def row_entry(row: RowFacts, notes: list[Note]) -> dict[str, str] | None:
@@ -107,6 +129,26 @@ def row_entry(row: RowFacts, notes: list[Note]) -> dict[str, str] | None:
         summary = doc
     entry["summary"] = summary
     deadline = _clean(c.get("thoi_han", ""))
+    change = _CHANGE.match(deadline)
+    remark = _REMARK.match(deadline)
+    if change and _parses(change.group("new")) and _parses(change.group("old")) and (
+            change.group("day") or change.group("kind").lower() == "điều chỉnh"):
+        # "30/4/2025 (điều chỉnh theo Văn bản số 1618/UBND-KTN ngày 25/3/2025, hạn cũ Quý II/2025)"
+        key = "adjustments" if change.group("kind").lower() == "điều chỉnh" else "extensions"
+        day = change.group("day") or ""
+        if key == "adjustments" and not day:
+            day = entry["issued"]
+            notes.append(Note("guess", row.where, "điều chỉnh thời hạn không ghi ngày văn bản: "
+                              "lấy ngày giao nhiệm vụ"))
+        entry[key] = f"{change.group('new').strip()}|{day}|{change.group('doc') or ''}"
+        deadline = change.group("old").strip()
+    elif remark and _parses(remark.group(1)):
+        # "30/6/2025 (gia hạn, hạn cũ Quý I/2025)": the deadline in force; the history cannot be
+        # written without the day of the extension
+        deadline = remark.group(1).strip()
+        notes.append(Note("guess", row.where, f"thời hạn \"{_clean(c.get('thoi_han', ''))}\": ghi "
+                          f"thời hạn đang áp dụng {deadline}; phần trong ngoặc không ghi được vào sổ "
+                          "(thiếu ngày, số văn bản gia hạn): bổ sung extensions nếu cần"))
     if deadline:
         try:
             parsed = parse_deadline(deadline)
@@ -129,10 +171,15 @@ def row_entry(row: RowFacts, notes: list[Note]) -> dict[str, str] | None:
             if _clean(found.group(0)) != done:
                 notes.append(Note("guess", row.where,
                                   f"ngày hoàn thành \"{done}\" được hiểu là {entry['completed']}"))
+        elif "hoan thanh" in fold(done) and "chua" not in fold(done):
+            entry["completed_by"] = UNDATED
+            notes.append(Note("guess", row.where, f"ngày hoàn thành \"{done}\" không có ngày: ghi "
+                              "completed_by bằng ngày chốt số liệu của báo cáo"))
         else:
             notes.append(Note("unmapped", row.where,
                               f"ngày hoàn thành \"{done}\" không phải một ngày: không ghi vào sổ"))
-    for key, name in (("ket_qua", "result"), ("don_vi", "unit")):
+    for key, name in (("ket_qua", "result"), ("don_vi", "unit"),
+                      ("ket_qua_yeu_cau", "required_result")):
         value = _clean(c.get(key, ""))
         if value:
             entry[name] = value
@@ -140,6 +187,14 @@ def row_entry(row: RowFacts, notes: list[Note]) -> dict[str, str] | None:
     if note:
         entry["notes"] = (entry.get("notes", "") + "; " if entry.get("notes") else "") + note
     return entry
+
+
+def _parses(text: str) -> bool:
+    try:
+        parse_deadline(text.strip())
+    except (DeadlineParseError, ValueError):
+        return False
+    return True
 
 
 _KIND = {
@@ -193,6 +248,8 @@ def task_facts(task: Task) -> dict[str, str]:
         "completed": task.completed_text,
         "result": task.result,
         "unit": task.unit or "",
+        "required_result": task.required_result or "",
+        "completed_by": task.completed_by_text,
     }
 
 
