@@ -608,6 +608,14 @@ def test_round_trip_of_may_2025(tmp_path: Path) -> None:
     assert "addressees:" in index
     part_two = next((repo / "content/2025/05").glob("*-mo-dau-phan-ii.md")).read_text()
     assert "kind: opening\npart: II" in part_two
+    def front(path: Path) -> dict:
+        return yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
+
+    shipped, mine = (front(ROOT / "content/2025/05/90-phu-luc-nhiem-vu.md"),
+                     front(repo / "content/2025/05/90-phu-luc.md"))
+    for key in ("columns", "group", "topics", "numbering"):
+        assert mine[key] == shipped[key], key
+    assert front(repo / "content/2025/05/91-phu-luc.md")["select"] == "list"
     register = yaml.safe_load((repo / "directives.yaml").read_text())["tasks"]
     adjusted = next(t for t in register if t["document"] == "781/UBND-KTN")
     assert adjusted["deadline"] == "Quý II/2025"

@@ -60,6 +60,8 @@ class Table:
     rows: list[list[Cell]]
     index: int  # paragraph count before it (its place in the document)
     header_rows: int = 0
+    #: Each column's share of the table's width (0 when Word gives none).
+    widths: list[float] = field(default_factory=list)
 
 
 Item = Para | Table
@@ -327,7 +329,8 @@ class Flattener:
                 rows.append(self._row(row))
         for row in c[5][1]:
             rows.append(self._row(row))
-        return Table(rows=rows, index=index, header_rows=len(head_rows))
+        widths = [spec[1]["c"] if spec[1].get("t") == "ColWidth" else 0.0 for spec in c[2]]
+        return Table(rows=rows, index=index, header_rows=len(head_rows), widths=widths)
 
     def _row(self, row: list[Any]) -> list[Cell]:
         cells: list[Cell] = []

@@ -14,7 +14,14 @@ from pathlib import Path
 from ..directives import TaskRow, compute_rows, select_tasks, summarize
 from ..errors import ImportRefused
 from ..load import tasks_from_text
-from ..model import APPENDIX_COLUMNS, DEFAULT_APPENDIX_COLUMNS, Task, is_nhu_tren
+from ..model import (
+    APPENDIX_COLUMNS,
+    DEFAULT_APPENDIX_COLUMNS,
+    MAX_COLUMN_WIDTH,
+    MIN_COLUMN_WIDTH,
+    Task,
+    is_nhu_tren,
+)
 from ..months import default_period_start, end_of_month
 from ..placeholders import INLINE
 from ..problems import Problems
@@ -487,13 +494,19 @@ def _declaration(apx: Appendix, ids: list[str], *, first: bool) -> str:
     keys = [k for k in apx.columns if k in APPENDIX_COLUMNS]
     if keys and tuple(keys) != DEFAULT_APPENDIX_COLUMNS:
         lines.append("columns:")
-        for key, header in zip(apx.columns, apx.headers or apx.columns, strict=False):
+        total = sum(w for k, w in zip(apx.columns, apx.widths, strict=False)
+                    if k in APPENDIX_COLUMNS)
+        for n, (key, header) in enumerate(zip(apx.columns, apx.headers or apx.columns,
+                                              strict=False)):
             if key not in APPENDIX_COLUMNS:
                 continue
-            if " ".join(header.split()).casefold() == APPENDIX_COLUMNS[key][0].casefold():
-                lines.append(f"  - {key}")
-            else:
-                lines.append(f"  - {{key: {key}, title: {quote(' '.join(header.split()))}}}")
+            parts = [f"key: {key}"]
+            if " ".join(header.split()).casefold() != APPENDIX_COLUMNS[key][0].casefold():
+                parts.append(f"title: {quote(' '.join(header.split()))}")
+            if key != "tt" and total and n < len(apx.widths):  # TT takes what is left
+                share = round(100 * apx.widths[n] / total)
+                parts.append(f"width: {min(max(share, MIN_COLUMN_WIDTH), MAX_COLUMN_WIDTH)}")
+            lines.append(f"  - {{{', '.join(parts)}}}" if len(parts) > 1 else f"  - {key}")
     if not apx.groups:
         lines.append("group: none")
     elif _is_topic(apx):

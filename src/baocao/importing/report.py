@@ -59,6 +59,7 @@ class Appendix:
     where: str
     columns: list[str] = field(default_factory=list)
     headers: list[str] = field(default_factory=list)  # the header cells as typed
+    widths: list[float] = field(default_factory=list)  # each column's share of the width
     numbers: list[str] = field(default_factory=list)  # the TT cells as typed
     rows: list[RowFacts] = field(default_factory=list)
     #: Group rows as typed ("ĐÃ THỰC HIỆN: 04 nhiệm vụ") with where they are.
@@ -439,6 +440,8 @@ def _appendix_table(table: Table, apx: Appendix, rep: ReadReport) -> None:
             if not columns:
                 columns.extend(k or f"cot_{n}" for n, k in enumerate(keys))
                 apx.headers.extend(texts)
+                if len(table.widths) == len(texts) and all(table.widths):
+                    apx.widths.extend(table.widths)
             elif texts != apx.headers:
                 rep.notes.append(Note("unmapped", where, "dòng giống dòng tiêu đề cột nhưng khác "
                                       "dòng tiêu đề đầu bảng: bỏ qua"))
