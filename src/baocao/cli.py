@@ -181,7 +181,7 @@ def render(ctx: click.Context, month: str, output: Path | None) -> None:
         sys.stdout.write(text)
 
 
-@cli.command()
+@cli.group(invoke_without_command=True)
 @click.option("--as-of", "as_of", metavar="NGÀY", help="Tính tình trạng tại ngày này (mặc định: hôm nay).")
 @click.option("--report", "report_month", metavar="THÁNG",
               help="Chỉ các nhiệm vụ trong phụ lục của báo cáo tháng này, tại ngày chốt của nó.")
@@ -201,6 +201,8 @@ def directives(
 
     Ví dụ: baocao directives --status qua-han; baocao directives --format xlsx -o nhiem-vu.xlsx
     """
+    if ctx.invoked_subcommand is not None:  # baocao directives import …
+        return
     from .commands.directives import STATUS_ALIASES, row_record, select_rows
     from .write.exports import export_csv, export_json, export_xlsx
 
@@ -501,6 +503,12 @@ def _print_table(records: list[dict[str, str]], rows: list[Any], day: date,
                       highlight=False, markup=False, emoji=False)
     console.print(table)
     console.print(f"Tổng số: {len(records)} nhiệm vụ.")
+
+
+from .cli_import import directives_import, import_cmd  # noqa: E402 - cli_import.py
+
+cli.add_command(import_cmd)
+directives.add_command(directives_import)
 
 
 def main() -> None:

@@ -127,6 +127,10 @@ class NewMonthError(RefusedError):
     """The month could not be created (message in Vietnamese)."""
 
 
+class ImportRefused(RefusedError):
+    """An import was refused (the month exists, the file is not a report); Vietnamese message."""
+
+
 class ServeError(RefusedError):
     """The preview server could not start (message in Vietnamese)."""
 

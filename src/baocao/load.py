@@ -508,7 +508,13 @@ def load_tasks(root: Path, problems: Problems) -> tuple[Task, ...]:
     if not os.path.lexists(path):
         return ()
     text = read_text(path, DIRECTIVES_FILE, problems)
-    loaded = _load_yaml_file(text, DIRECTIVES_FILE, problems) if text is not None else None
+    return tasks_from_text(text, problems) if text is not None else ()
+
+
+def tasks_from_text(text: str, problems: Problems) -> tuple[Task, ...]:
+    """The tasks of a ``directives.yaml`` text (the importer checks a register before writing
+    it)."""
+    loaded = _load_yaml_file(text, DIRECTIVES_FILE, problems)
     if loaded is None:
         return ()
     if loaded.data is None:

@@ -275,3 +275,47 @@ def detect_legacy_encoding(text: str) -> LegacyText | None:
         return None
     offset, word, reading = found[0]
     return LegacyText(name, offset, word, reading)
+
+
+def is_syllable(word: str) -> bool:
+    """True when *word* reads as one Vietnamese syllable ("THÔNG" yes; "UBND", "KH&CN" no)."""
+    return _is_vietnamese_word(word)
+
+
+def legacy_to_unicode(text: str, encoding: str) -> str:
+    """*text* known to be typed in *encoding* (its font says so: .VnTime is TCVN3, VNI-Times is
+    VNI), every letter read as Unicode."""
+    if encoding.startswith("TCVN3"):
+        return text.translate(_TCVN3_TABLE)
+    return _WORD.sub(lambda m: _decode_vni(m.group(0)), text)
+
+
+def has_legacy_sign(text: str) -> bool:
+    """True when *text* has a Latin-1 sign that Vietnamese never uses but TCVN3/VNI text does."""
+    return _LEGACY_HINT.search(text) is not None
+
+
+def decode_legacy(text: str, encoding: str, *, whole: bool = False) -> str:
+    """*text* with each word typed in *encoding* (a name :func:`detect_legacy_encoding` gives)
+    read as Unicode: a word changes when its reading is a Vietnamese word and it has a legacy
+    sign, mixes cases after its first letter ("kÕt") or is not a Vietnamese word itself; Unicode
+    words and foreign words stay as they are (a VNI word made only of Vietnamese letters, such as
+    "Coâng", is left: it cannot be told from Unicode text). *whole*: the text is known to be
+    typed in *encoding* (a paragraph with legacy signs): every word that reads as Vietnamese
+    changes ("vô" is "vụ" there)."""
+
+    def read(m: re.Match[str]) -> str:
+        word = m.group(0)
+        reading = (word.translate(_TCVN3_TABLE) if encoding.startswith("TCVN3")
+                   else _decode_vni(word))
+        if reading == word or not _is_vietnamese_word(reading):
+            return word
+        if whole:
+            return reading
+        mixed = word[1:] != word[1:].lower() and word[1:] != word[1:].upper()  # "kÕt"
+        if _LEGACY_HINT.search(word) is None and not mixed and _is_vietnamese_word(word):
+            return word
+        return reading
+
+    return _WORD.sub(read, text)
+

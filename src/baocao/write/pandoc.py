@@ -64,6 +64,7 @@ def run_pandoc(
     args: list[str],
     *,
     input_text: str | None = None,
+    input_bytes: bytes | None = None,
     cwd: Path | None = None,
     epoch: int | None = None,
     timeout: float = 120,
@@ -75,6 +76,7 @@ def run_pandoc(
     Arguments:
         args: pandoc arguments (without the program name and without --sandbox).
         input_text: text fed on standard input (UTF-8).
+        input_bytes: bytes fed on standard input instead (a DOCX being read).
         cwd: working directory.
         epoch: SOURCE_DATE_EPOCH for the run (default: :func:`source_date_epoch`).
         timeout: seconds before the run is abandoned.
@@ -92,7 +94,7 @@ def run_pandoc(
     try:
         proc = subprocess.run(
             [str(exe), *_rts_options(), "--sandbox", *args],
-            input=input_text.encode("utf-8") if input_text is not None else None,
+            input=input_text.encode("utf-8") if input_text is not None else input_bytes,
             capture_output=True,
             cwd=cwd,
             env=env,

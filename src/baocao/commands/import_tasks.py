@@ -1,0 +1,69 @@
+"""``baocao directives import FILE.xlsx|FILE.csv``: the register from a spreadsheet, merged
+into ``directives.yaml`` keeping its comments and order (:mod:`baocao.importing.spreadsheet`)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import ImportRefused
+from ..importing.plan import repo_path
+from ..importing.spreadsheet import MAPPABLE, SheetDiff, diff_sheet, read_rows
+from ..importing.tasks import FIELD_NAMES
+from ..load import tasks_from_text
+from ..problems import Problems
+from ..repofiles import DIRECTIVES_FILE
+
+
+def import_register(root: Path, path: Path, overrides: dict[str, str], *,
+                    dry_run: bool) -> SheetDiff:
+    for key in overrides:
+        if key not in MAPPABLE:
+            raise ImportRefused(f"--cot: không có khóa \"{key}\"; các khóa: {', '.join(MAPPABLE)}")
+    if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv", ".txt"):
+        raise ImportRefused(f"{path.name}: chỉ nhập được tệp .xlsx hoặc .csv")
+    target = repo_path(root, DIRECTIVES_FILE)
+    text = target.read_text(encoding="utf-8") if target.is_file() else ""
+    problems = Problems()
+    tasks = tasks_from_text(text, problems) if text.strip() else ()
+    if problems.errors:
+        raise ImportRefused(f"{DIRECTIVES_FILE} đang có lỗi ({problems.errors[0].format()}): "
+                            "hãy sửa trước khi nhập")
+    try:
+        rows = read_rows(path)
+        diff = diff_sheet(rows, path.name, overrides, text, tasks)
+    except ValueError as exc:
+        raise ImportRefused(f"{path.name}: {exc}") from None
+    after = Problems()
+    tasks_from_text(diff.text, after)
+    if after.errors:
+        raise ImportRefused("sổ sau khi nhập sẽ có lỗi, không ghi: " + after.errors[0].format())
+    if not dry_run and diff.text != text:
+        tmp = target.with_name(target.name + ".import-tmp")
+        tmp.write_text(diff.text, encoding="utf-8")
+        os.replace(tmp, target)
+    return diff
+
+
+def register_lines(diff: SheetDiff, name: str) -> list[str]:
+    """The difference, in Vietnamese."""
+    cols = ", ".join(f"{FIELD_NAMES.get(k, k)} ← \"{v}\"" for k, v in diff.columns.items()
+                     if k in FIELD_NAMES)
+    lines = [f"{name}: cột {cols}",
+             f"Nhiệm vụ mới: {len(diff.new)}; thay đổi: {len(diff.changed)}; "
+             f"không đổi: {len(diff.unchanged)}"]
+    for e in diff.new:
+        lines.append(f"  + {e['id']}: {e['document']} — {e['summary'][:70]}")
+    for c in diff.changed:
+        for key, (old, new) in c.changes.items():
+            lines.append(f"  ~ {c.task_id} ({c.where}): {FIELD_NAMES.get(_K.get(key, key), key)}: "
+                         f"\"{old}\" → \"{new}\"")
+    for n in diff.notes:
+        kind = {"unmapped": "Không chuyển được", "guess": "Ghi chú"}.get(n.kind, n.kind)
+        lines.append(f"  {kind}: {n.where}: {n.text}")
+    return lines
+
+
+_K = {"document": "van_ban", "issued": "ngay_ban_hanh", "summary": "noi_dung",
+      "deadline": "thoi_han", "completed": "ngay_hoan_thanh", "result": "ket_qua",
+      "unit": "don_vi", "notes": "ghi_chu"}

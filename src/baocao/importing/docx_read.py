@@ -1,0 +1,341 @@
+"""A DOCX as a flat list of paragraphs and tables, read with pandoc's DOCX reader.
+
+Word heading styles arrive as headings, Word list numbering as list items (a bullet as "-",
+a number as its literal text "1.", "a)", …), tables cell by cell, footnotes as notes. Every
+paragraph keeps two forms: its plain text (for recognising the report's structure) and its
+Markdown in the editors' dialect (for the section bodies).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import ImportRefused
+from ..vietnamese import decode_legacy, detect_legacy_encoding, has_legacy_sign
+from ..write.pandoc import run_pandoc
+from .legacy_fonts import recode
+
+#: Characters the DOCX writer uses that an editor types differently: the non-breaking hyphen
+#: kept inside document numbers ("99‑KL/TU") is a hyphen in the content.
+_TYPED = str.maketrans({"\u2011": "-", "\u00ad": ""})
+#: The largest DOCX read (a monthly report is well under 5 MB; images make the rest).
+MAX_DOCX_BYTES = 100 << 20
+#: Characters that are Markdown in the dialect when typed in a body: escaped.
+_MD_SPECIAL = set("\\*_`[]<>~^$#|")
+
+
+@dataclass
+class Para:
+    """One paragraph. ``index`` counts the document's paragraphs from 1 (for messages)."""
+
+    text: str
+    md: str
+    index: int
+    heading: int = 0  # Word heading level (0: none)
+    bold: bool = False  # the whole paragraph is bold
+    marker: str = ""  # Word list numbering: "-" for a bullet, "1." / "a)" … for a number
+    depth: int = 0  # nesting of a Word list item (0: top)
+    notes: list[str] = field(default_factory=list)  # footnotes in this paragraph (Markdown)
+
+
+@dataclass
+class Cell:
+    paras: list[Para]
+    colspan: int = 1
+
+    @property
+    def text(self) -> str:
+        return "\n".join(p.text for p in self.paras).strip()
+
+    @property
+    def md(self) -> str:
+        return " ".join(p.md for p in self.paras if p.md).strip()
+
+
+@dataclass
+class Table:
+    rows: list[list[Cell]]
+    index: int  # paragraph count before it (its place in the document)
+    header_rows: int = 0
+    #: Each column's share of the table's width (0 when Word gives none).
+    widths: list[float] = field(default_factory=list)
+
+
+Item = Para | Table
+
+
+def read_docx(path: Path) -> tuple[list[Item], list[str], list[tuple[str, str]]]:
+    """The paragraphs and tables of *path* in document order, and what was converted from a
+    legacy encoding (Vietnamese messages for the import report). Runs in a TCVN3 or VNI font
+    are converted by their font (:mod:`.legacy_fonts`); text in such an encoding left without its
+    font (pasted, or the font set by a style) is found by :func:`detect_legacy_encoding` and
+    converted paragraph by paragraph. Last, what the content format cannot hold (an image, a
+    formula): (where, message) for the import report."""
+    if path.stat().st_size > MAX_DOCX_BYTES:
+        raise ImportRefused(f"{path.name}: tệp lớn hơn {MAX_DOCX_BYTES >> 20} MB, không nhập")
+    data, fonts = recode(path.read_bytes())
+    out = run_pandoc(["-f", "docx", "-t", "json"], input_bytes=data)
+    doc = json.loads(out.decode("utf-8"))
+    said: list[str] = []
+    if fonts:
+        said.append(f"chữ gõ bằng phông {', '.join(fonts)} (bảng mã cũ) đã được chuyển sang "
+                    "Unicode theo phông")
+    strings: list[dict[str, Any]] = []
+    _strings(doc["blocks"], strings)
+    legacy = detect_legacy_encoding(" ".join(s["c"] for s in strings))
+    if legacy is not None:
+        for para in _paragraphs(doc["blocks"]):
+            words: list[dict[str, Any]] = []
+            _strings(para, words)
+            whole = any(has_legacy_sign(w["c"]) for w in words)
+            for w in words:
+                w["c"] = decode_legacy(w["c"], legacy.encoding, whole=whole)
+        said.append(f"chữ gõ bằng bảng mã {legacy.encoding} (không rõ phông) đã được chuyển sang "
+                    f"Unicode theo từng đoạn (ví dụ \"{legacy.word}\" thành \"{legacy.reading}\"): "
+                    "đọc lại các đoạn này")
+    flat = Flattener()
+    items = flat.blocks(doc["blocks"])
+    return items, said, flat.dropped
+
+
+def _paragraphs(node: Any) -> list[list[dict[str, Any]]]:
+    """The inlines of every paragraph (Para, Plain, Header) of pandoc's tree; a footnote's
+    paragraphs are their own."""
+    out: list[list[dict[str, Any]]] = []
+
+    def walk(n: Any) -> None:
+        if isinstance(n, dict):
+            t = n.get("t")
+            if t in ("Para", "Plain"):
+                out.append(n["c"])
+                _notes(n["c"])
+            elif t == "Header":
+                out.append(n["c"][2])
+            elif "c" in n:
+                walk(n["c"])
+        elif isinstance(n, list):
+            for x in n:
+                walk(x)
+
+    def _notes(inlines: Any) -> None:
+        if isinstance(inlines, dict):
+            if inlines.get("t") == "Note":
+                walk(inlines["c"])
+            elif "c" in inlines:
+                _notes(inlines["c"])
+        elif isinstance(inlines, list):
+            for x in inlines:
+                _notes(x)
+
+    walk(node)
+    return out
+
+
+def _strings(node: Any, out: list[dict[str, Any]]) -> None:
+    """Every Str node of pandoc's tree, in document order."""
+    if isinstance(node, dict):
+        if node.get("t") == "Str":
+            out.append(node)
+        elif "c" in node:
+            _strings(node["c"], out)
+    elif isinstance(node, list):
+        for x in node:
+            _strings(x, out)
+
+
+def _roman_lower(n: int) -> str:
+    vals = [(10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+    out = ""
+    for v, s in vals:
+        while n >= v:
+            out += s
+            n -= v
+    return out
+
+
+def _number_label(n: int, style: str, delim: str) -> str:
+    if style in ("LowerAlpha", "UpperAlpha"):
+        label = chr(ord("a") + (n - 1) % 26)
+        label = label.upper() if style == "UpperAlpha" else label
+    elif style in ("LowerRoman", "UpperRoman"):
+        label = _roman_lower(n)
+        label = label.upper() if style == "UpperRoman" else label
+    else:
+        label = str(n)
+    if delim == "OneParen":
+        return f"{label})"
+    if delim == "TwoParens":
+        return f"({label})"
+    if style in ("LowerAlpha",) and delim == "DefaultDelim":
+        return f"{label})"
+    return f"{label}."
+
+
+class Flattener:
+    """Walks pandoc's blocks; numbers the paragraphs."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        #: What could not be kept: (where, message).
+        self.dropped: list[tuple[str, str]] = []
+
+    # ---- inlines -------------------------------------------------------------------------
+    def plain(self, inlines: list[dict[str, Any]]) -> str:
+        out: list[str] = []
+        for il in inlines:
+            t = il["t"]
+            if t == "Str":
+                out.append(il["c"].translate(_TYPED))
+            elif t in ("Space", "SoftBreak"):
+                out.append(" ")
+            elif t == "LineBreak":
+                out.append("\n")
+            elif t in ("Emph", "Strong", "Underline", "Strikeout", "SmallCaps", "Superscript",
+                       "Subscript"):
+                out.append(self.plain(il["c"]))
+            elif t in ("Span", "Link"):
+                out.append(self.plain(il["c"][1]))
+            elif t == "Quoted":
+                q = ("“", "”") if il["c"][0]["t"] == "DoubleQuote" else ("‘", "’")
+                out.append(q[0] + self.plain(il["c"][1]) + q[1])
+            elif t == "Code":
+                out.append(il["c"][1])
+        return "".join(out)
+
+    def md(self, inlines: list[dict[str, Any]], notes: list[str]) -> str:
+        out: list[str] = []
+        for il in inlines:
+            t = il["t"]
+            if t == "Str":
+                s = il["c"].translate(_TYPED)
+                out.append("".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in s))
+            elif t in ("Space", "SoftBreak"):
+                out.append(" ")
+            elif t == "LineBreak":
+                out.append("\\\n")
+            elif t in ("Emph", "Strong"):
+                inner = self.md(il["c"], notes)
+                mark = "*" if t == "Emph" else "**"
+                stripped = inner.strip()
+                if stripped:
+                    lead = inner[: len(inner) - len(inner.lstrip())]
+                    trail = inner[len(inner.rstrip()):]
+                    out.append(f"{lead}{mark}{stripped}{mark}{trail}")
+                else:
+                    out.append(inner)
+            elif t == "Superscript":
+                out.append("^" + self.md(il["c"], notes).replace(" ", "\\ ") + "^")
+            elif t == "Subscript":
+                out.append("~" + self.md(il["c"], notes).replace(" ", "\\ ") + "~")
+            elif t in ("Underline", "Strikeout", "SmallCaps"):
+                out.append(self.md(il["c"], notes))
+            elif t == "Span":
+                out.append(self.md(il["c"][1], notes))
+            elif t == "Link":
+                text = self.md(il["c"][1], notes)
+                url = il["c"][2][0]
+                out.append(f"[{text}](<{url}>)" if url.startswith(("http://", "https://", "mailto:"))
+                           else text)
+            elif t == "Quoted":
+                q = ("“", "”") if il["c"][0]["t"] == "DoubleQuote" else ("‘", "’")
+                out.append(q[0] + self.md(il["c"][1], notes) + q[1])
+            elif t == "Code":
+                out.append("".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in il["c"][1]))
+            elif t == "Image":
+                self.dropped.append((f"đoạn {self.count}", "ảnh không nhập được (nội dung "
+                                     "chưa chèn được ảnh): chèn lại khi công cụ hỗ trợ"))
+            elif t == "Math":
+                out.append(il["c"][1])
+                self.dropped.append((f"đoạn {self.count}", f"công thức \"{il['c'][1][:40]}\" "
+                                     "được giữ dạng chữ"))
+            elif t == "Note":
+                body = " ".join(self._note_text(b, notes) for b in il["c"]).strip()
+                notes.append(body)
+                out.append(f"[^{len(notes)}]")
+        return "".join(out)
+
+    def _note_text(self, block: dict[str, Any], notes: list[str]) -> str:
+        if block["t"] in ("Para", "Plain"):
+            return self.md(block["c"], notes).replace("\\\n", " ")
+        return ""
+
+    # ---- blocks --------------------------------------------------------------------------
+    def para(self, inlines: list[dict[str, Any]], heading: int = 0, marker: str = "",
+             depth: int = 0) -> Para:
+        self.count += 1
+        notes: list[str] = []
+        md = self.md(inlines, notes).strip()
+        text = self.plain(inlines).strip(" \t")
+        visible = [il for il in inlines if il["t"] not in ("Space", "SoftBreak", "LineBreak")]
+        bold = bool(visible) and all(il["t"] == "Strong" for il in visible)
+        return Para(text=text, md=md, index=self.count, heading=heading, bold=bold,
+                    marker=marker, depth=depth, notes=notes)
+
+    def blocks(self, blocks: list[dict[str, Any]], depth: int = 0) -> list[Item]:
+        out: list[Item] = []
+        for b in blocks:
+            t = b["t"]
+            if t in ("Para", "Plain"):
+                out.append(self.para(b["c"]))
+            elif t == "Header":
+                out.append(self.para(b["c"][2], heading=b["c"][0]))
+            elif t == "BulletList":
+                out.extend(self._items(b["c"], lambda _n: "-", depth))
+            elif t == "OrderedList":
+                start, style, delim = b["c"][0][0], b["c"][0][1]["t"], b["c"][0][2]["t"]
+                out.extend(self._items(
+                    b["c"][1], lambda n, s=start, st=style, d=delim: _number_label(s + n, st, d),
+                    depth))
+            elif t == "BlockQuote" or t == "Div":
+                out.extend(self.blocks(b["c"] if t == "BlockQuote" else b["c"][1], depth))
+            elif t == "LineBlock":
+                for line in b["c"]:
+                    out.append(self.para(line))
+            elif t == "Table":
+                out.append(self.table(b["c"]))
+            elif t == "Figure":
+                out.extend(self.blocks(b["c"][2], depth))
+            elif t in ("CodeBlock", "RawBlock"):
+                text = b["c"][1]
+                self.dropped.append((f"sau đoạn {self.count}", f"khối \"{text[:40]}\" không "
+                                     "nhập được"))
+        return out
+
+    def _items(self, items: list[list[dict[str, Any]]], label: Any, depth: int) -> list[Item]:
+        out: list[Item] = []
+        for n, item in enumerate(items):
+            first = True
+            for b in item:
+                if first and b["t"] in ("Para", "Plain"):
+                    out.append(self.para(b["c"], marker=label(n), depth=depth))
+                    first = False
+                elif b["t"] in ("BulletList", "OrderedList"):
+                    out.extend(self.blocks([b], depth + 1))
+                else:
+                    out.extend(self.blocks([b], depth))
+        return out
+
+    def table(self, c: list[Any]) -> Table:
+        index = self.count
+        rows: list[list[Cell]] = []
+        head_rows = c[3][1]
+        for row in head_rows:
+            rows.append(self._row(row))
+        for body in c[4]:
+            for row in body[2] + body[3]:
+                rows.append(self._row(row))
+        for row in c[5][1]:
+            rows.append(self._row(row))
+        widths = [spec[1]["c"] if spec[1].get("t") == "ColWidth" else 0.0 for spec in c[2]]
+        return Table(rows=rows, index=index, header_rows=len(head_rows), widths=widths)
+
+    def _row(self, row: list[Any]) -> list[Cell]:
+        cells: list[Cell] = []
+        for cell in row[1]:
+            colspan = cell[3]
+            paras = [p for p in self.blocks(cell[4]) if isinstance(p, Para)]
+            cells.append(Cell(paras, colspan))
+        return cells

@@ -1,0 +1,33 @@
+"""What an import reads of the repository it imports into: a file's text, and the cut-off of
+the latest report before a month (the chain of report periods)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from ..repofiles import read_setting_text
+
+
+def read_repo_text(root: Path, rel: str) -> str | None:
+    """The repository file *rel* (read as the loader reads: no link, bounded size), or None."""
+    return read_setting_text(root, rel)
+
+
+def previous_cutoff(root: Path, year: int, month: int) -> date | None:
+    """The cut-off of the latest report before *year*-*month* in the repository."""
+    best: date | None = None
+    content = root / "content"
+    if not content.is_dir():
+        return None
+    for index in sorted(content.glob("[0-9][0-9][0-9][0-9]/[0-9][0-9]/index.md")):
+        y, m = int(index.parent.parent.name), int(index.parent.name)
+        if (y, m) >= (year, month):
+            continue
+        text = read_setting_text(root, index.relative_to(root).as_posix()) or ""
+        found = re.search(r"^cutoff:\s*(\d{4}-\d{2}-\d{2})", text, re.M)
+        if found:
+            day = date.fromisoformat(found.group(1))
+            best = day if best is None or day > best else best
+    return best
