@@ -26,8 +26,9 @@ ALLOWED = {
     "baocao", "docx", "pdf", "yaml", "csv", "json", "xlsx", "git", "url", "html", "markdown",
     "mkdocs", "pagefind", "zensical", "ctrl", "content", "directives", "organization", "site",
     "index", "md", "issued", "draft", "status", "table", "sha", "ubnd", "uuid", "localhost",
-    "http", "yyyy", "mm", "dd", "web", "c",
-    "build", "check", "issue", "new", "render", "serve",  # the commands' own names
+    "http", "yyyy", "mm", "dd", "web", "c", "id",
+    "build", "check", "issue", "new", "render", "serve", "import",  # the commands' own names
+    "word", "excel",  # the programs the import reads from
 }
 #: A Vietnamese syllable written without its marks (onset, vowels, final consonant): "ghi",
 #: "giao", "THAM", "trang" are Vietnamese, "Usage", "this", "exit" are not.
@@ -71,7 +72,9 @@ def test_the_scanner_finds_english():
     assert english_words("Try the command") == {"the", "command"}
 
 
-COMMANDS = [[]] + [[name] for name in sorted(cli.commands)]
+COMMANDS = [[]] + [[name] for name in sorted(cli.commands)] + [
+    [name, sub] for name in sorted(cli.commands)
+    for sub in sorted(getattr(cli.commands[name], "commands", {}))]
 
 
 @pytest.mark.parametrize("cmd", COMMANDS, ids=lambda c: " ".join(c) or "baocao")
@@ -104,6 +107,11 @@ ERROR_CASES = [
     ["--repo"],
     ["--repo", "/khong-co-kho", "check"],
     ["check", "--repo", "/khong-co-kho"],
+    ["import"],
+    ["import", "khong-co.docx"],
+    ["import", "--month", "2023-13", "README.md"],
+    ["directives", "import"],
+    ["directives", "import", "README.md", "--repo", "/khong-co-kho"],
 ]
 
 

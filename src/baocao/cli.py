@@ -68,6 +68,16 @@ class BaocaoGroup(click.Group):
 OPTIONS_METAVAR = "[TÙY_CHỌN]"
 
 
+class BaocaoSubGroup(click.Group):
+    """A group under ``baocao`` (``baocao directives``): its commands take the global options
+    too (``baocao directives import X --repo Y``) and show the Vietnamese options metavar."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        cmd.params.extend(_global_options())
+        cmd.options_metavar = OPTIONS_METAVAR
+        super().add_command(cmd, name)
+
+
 def _set_repo(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
     # A command's --repo is parsed before the group's callback runs, which then keeps it.
     if value is not None:
@@ -181,7 +191,8 @@ def render(ctx: click.Context, month: str, output: Path | None) -> None:
         sys.stdout.write(text)
 
 
-@cli.group(invoke_without_command=True)
+@cli.group(cls=BaocaoSubGroup, invoke_without_command=True,
+           subcommand_metavar="[LỆNH] [THAM_SỐ]...")
 @click.option("--as-of", "as_of", metavar="NGÀY", help="Tính tình trạng tại ngày này (mặc định: hôm nay).")
 @click.option("--report", "report_month", metavar="THÁNG",
               help="Chỉ các nhiệm vụ trong phụ lục của báo cáo tháng này, tại ngày chốt của nó.")

@@ -14,9 +14,8 @@ from rich.table import Table
 from .errors import ImportRefused, RefusedError, RepoNotFound
 from .importing.summary import FileResult
 from .repo import find_root
+from .terminal import err_console
 from .vietnamese import DateParseError, parse_date
-
-err_console = Console(stderr=True, highlight=False)
 
 
 def _import_root(start: Path) -> Path:
@@ -52,9 +51,9 @@ def _month(value: str | None) -> str | None:
 
 
 @click.command("import")
-@click.argument("paths", nargs=-1, required=True,
+@click.argument("paths", nargs=-1, required=True, metavar="TỆP_HOẶC_THƯ_MỤC...",
                 type=click.Path(exists=True, path_type=Path))
-@click.option("--month", metavar="YYYY-MM", help="Tháng báo cáo (khi nhập một tệp; mặc định: "
+@click.option("--month", metavar="THÁNG", help="Tháng báo cáo (khi nhập một tệp; mặc định: "
               "theo dòng ngày tháng, trích yếu hoặc tên tệp).")
 @click.option("--cutoff", metavar="NGÀY", help="Ngày chốt số liệu nhiệm vụ (mặc định: ngày "
               "của văn bản, hoặc ngày gần ngày 15 nhất khớp với phụ lục).")
@@ -129,15 +128,17 @@ def _summary(results: list[FileResult]) -> None:
         table.add_row(r.path.name, f"{p.month[1]}/{p.month[0]}", "đã nhập" if r.written else "chạy thử",
                       str(p.new_tasks), str(count["unmapped"]), str(count["guess"]),
                       str(count["mismatch"]))
-    Console(highlight=False, width=max(120, Console().width)).print(table)
+    Console(highlight=False, markup=False, emoji=False,
+            width=max(120, Console().width)).print(table)
 
 
 @click.command("import", context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("path", metavar="TỆP",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--cot", "mapping", multiple=True, metavar="KHÓA=CỘT",
               help="Chỉ rõ cột (lặp lại được): KHÓA là id, van_ban, ngay_ban_hanh, noi_dung, "
-                   "thoi_han, ngay_hoan_thanh, ket_qua, don_vi, ghi_chu; CỘT là tên cột hoặc "
-                   "chữ cột (A, B, …).")
+                   "thoi_han, ngay_hoan_thanh, ket_qua, don_vi, ghi_chu; CỘT là tên cột (như "
+                   "\"Thời hạn\") hoặc chữ cột của bảng tính (như C).")
 @click.option("--dry-run", is_flag=True, help="Chỉ liệt kê nhiệm vụ mới, thay đổi, không đổi.")
 @click.pass_context
 def directives_import(ctx: click.Context, path: Path, mapping: tuple[str, ...],
