@@ -50,7 +50,7 @@ from ..document import html as document_html
 from ..model import DEFAULT_APPENDIX, Report, Repository, Section, Task
 from ..repofiles import GUIDE_FILE
 from ..settings import engine_settings
-from ..vietnamese import fold, format_count, format_date_short
+from ..vietnamese import fold, format_count, format_date_short, site_dates
 from .facts import (
     TABLE_COLUMNS,
     AppendixFacts,
@@ -684,6 +684,9 @@ REGISTER_HEADERS = ("TT", "Số/Ký hiệu VBCĐ", "Nội dung công việc", "T
 
 #: Columns the site shows as the status chip (last column) rather than as text.
 _CHIP_COLUMNS = ("tien_do", "tinh_trang")
+#: Columns of dates: the site writes their dates its one way (``vietnamese.site_dates``); the
+#: documents print them as the source says.
+_DATE_COLUMNS = frozenset({"van_ban", "thoi_han", "ngay_hoan_thanh"})
 
 
 def appendix_table(facts: ReportFacts | AppendixFacts, anchors: Mapping[str, str],
@@ -714,7 +717,8 @@ def appendix_table(facts: ReportFacts | AppendixFacts, anchors: Mapping[str, str
         assert isinstance(row, TaskTableRow)
         if not started:  # a table without groups (group: none): one group with no heading
             key, heading, lines, started = "nhom-tat-ca", "", [], True
-        cells = tuple(TaskCell(columns[i].title, _one_line(row.cells[i])) for i in shown)
+        cells = tuple(TaskCell(columns[i].title, _site_cell(columns[i].key, row.cells[i]))
+                      for i in shown)
         lines.append(TaskLine(anchors.get(row.task_id, task_anchor(row.task_id)), row.status.value,
                               _chip_text(row, labels), cells))
     widths: tuple[float, ...] = ()
@@ -732,6 +736,10 @@ def appendix_table(facts: ReportFacts | AppendixFacts, anchors: Mapping[str, str
                      tuple(groups), widths)
 
 
+def _site_cell(key: str, text: str) -> str:
+    return site_dates(_one_line(text)) if key in _DATE_COLUMNS else _one_line(text)
+
+
 def _group_id(number: str) -> str:
     """HTML id of a group: "nhom-i" (status groups I, II, III, as before), "nhom-<topic>"."""
     return "nhom-" + (re.sub(r"[^a-z0-9]+", "-", fold(number).lower()).strip("-") or "x")
@@ -739,8 +747,8 @@ def _group_id(number: str) -> str:
 
 def _deadline_text(row: TaskRow, as_of: date) -> str:
     """The deadline in force, with the change that set it: an extension or an adjustment."""
-    text = row.deadline.text or "Không có hạn"
-    note = change_note(row.task, as_of)
+    text = site_dates(row.deadline.text) or "Không có hạn"
+    note = site_dates(change_note(row.task, as_of))
     return f"{text} {note}" if note else text
 
 
@@ -751,8 +759,8 @@ def _completion_text(task: Task, as_of: date) -> str:
     if day is None:
         return ""
     if task.completed is None:
-        return f"Không rõ ngày (chậm nhất {task.completed_by_text})"
-    return task.completed_text
+        return f"Không rõ ngày (chậm nhất {site_dates(task.completed_by_text)})"
+    return site_dates(task.completed_text)
 
 
 def _revision_texts(rev: Revision | None) -> tuple[str, str]:
@@ -849,7 +857,9 @@ class _Renderer:
         titles = (*signer.authority_lines, *((signer.position,) if signer.position else ()))
         signer_line = ", ".join(titles)
         rows: list[tuple[str, str]] = [
-            ("Cơ quan ban hành", f"{org.name}, {org.parent}"),
+            # As organization.yaml states them: the governing body, then the agency.
+            ("Cơ quan chủ quản", org.parent),
+            ("Cơ quan ban hành", org.name),
             ("Số, ký hiệu", "Chưa cấp số (dự thảo)" if report.is_draft or meta.number is None
              else facts.so_ky_hieu),
             ("Ngày ban hành", format_date_short(meta.date.value)
@@ -1005,10 +1015,11 @@ class _Renderer:
                 else:  # open, or done without a result written: how it stood last
                     note = latest_progress(t, ctx.as_of)
                     if note is not None:
-                        notes.append(f"Tình hình đến {note.date_text}: {_one_line(note.text)}")
+                        notes.append(f"Tình hình đến {format_date_short(note.date)}: "
+                                     f"{_one_line(note.text)}")
                 cells = (
                     TaskCell("TT", str(i)),
-                    TaskCell("Số/Ký hiệu VBCĐ", f"{t.document} ngày {t.issued_text}"),
+                    TaskCell("Số/Ký hiệu VBCĐ", f"{t.document} ngày {format_date_short(t.issued)}"),
                     TaskCell("Nội dung công việc", _one_line(t.summary), tuple(notes)),
                     TaskCell("Thời hạn", _deadline_text(row, ctx.as_of)),
                     TaskCell("Ngày hoàn thành", _completion_text(t, ctx.as_of)),
