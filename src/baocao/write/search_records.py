@@ -63,6 +63,10 @@ SKIP_CLASSES = frozenset({
     # table's rows would only repeat the same text in every report's appendix.
     "bc-table",
 })
+#: Elements whose text is not searched: scripts, and code blocks (the guide's YAML and command
+#: examples: a result's excerpt would show `signer: authority: "KT. GIÁM ĐỐC"`, and their
+#: keys and quoted values are not what a reader searches for). Inline code stays.
+_SKIP_TAGS = frozenset({"script", "style", "template", "pre"})
 _BLOCK_TAGS = frozenset({
     "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "table", "tr", "td", "th", "caption",
     "thead", "tbody", "br", "h1", "h2", "h3", "h4", "h5", "h6", "section", "blockquote", "pre",
@@ -151,7 +155,7 @@ def element_text(el: lxml_html.HtmlElement) -> str:
 
     def walk(node: lxml_html.HtmlElement) -> None:
         tag = node.tag if isinstance(node.tag, str) else ""
-        skip = (not tag or tag in ("script", "style", "template") or node.get("hidden") is not None
+        skip = (not tag or tag in _SKIP_TAGS or node.get("hidden") is not None
                 or bool(_classes(node) & SKIP_CLASSES))
         if not skip:
             block = tag in _BLOCK_TAGS or bool(_classes(node) & _BLOCK_CLASSES)
