@@ -1181,7 +1181,7 @@ def _filter_indexes(table: TaskTable, split: bool) -> tuple[FilterIndex, ...]:
             order = sorted(values, key=lambda v: fold(v))
         else:
             order = sorted(values, key=_month_order if key == "han" else int, reverse=key == "nam")
-        if values:
+        if len(values) > 1:  # one value filters nothing
             out.append(FilterIndex(key, label, tuple((v, tuple(values[v])) for v in order)))
     return tuple(out)
 
