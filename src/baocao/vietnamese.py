@@ -127,8 +127,9 @@ def site_dates(text: str) -> str:
     day) written the one way the website shows dates (docs/dev/site.md, "Dates"): a day as
     :func:`format_date_short` ("05/9/2023", "15/01/2024"), a month as :func:`format_month`
     ("1/2024"), whatever form the editor typed; other words are kept ("Quý II/2025",
-    "trước ngày 15/1/2024" -> "trước ngày 15/01/2024", "Văn bản số 12/2023"). Not for official documents, which print
-    the source text, nor for free text (section bodies, summaries).
+    "trước ngày 15/1/2024" -> "trước ngày 15/01/2024", "Văn bản số 12/2023"). Not for
+    official documents, which print the source text, nor for free text (section bodies,
+    summaries).
 
     >>> site_dates("10/1/2024 (gia hạn, hạn cũ 05/2016)")
     '10/01/2024 (gia hạn, hạn cũ 5/2016)'
