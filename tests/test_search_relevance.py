@@ -208,3 +208,16 @@ def test_archive_ranks_what_was_typed_first(archive_box, archive, query, url, ti
     shown = check_order(archive_box, archive[1], query)
     best = min(tier(r, query) for r in archive[1])
     assert shown[0][1] == best, [(r.title[:40], t) for r, t in shown]
+
+
+def test_archive_tasks_are_records_of_their_year_pages(archive):
+    """A register cut by year (316 tasks here): each task is one record, linked to its row on
+    the page of its year of issue, none to the overview (which repeats the open ones)."""
+    site, records = archive
+    tasks = [r for r in records if r.url.startswith("nhiem-vu/")]
+    assert (site / "nhiem-vu/2016/index.html").is_file()
+    assert len(tasks) == len({r.url for r in tasks}) > 300
+    for rec in tasks:
+        assert re.fullmatch(r"nhiem-vu/(\d{4})/#nv-\1-[a-z0-9-]+", rec.url), rec.url
+        page, anchor = rec.url.split("#")
+        assert f'id="{anchor}"' in (site / page / "index.html").read_text("utf-8")
