@@ -253,8 +253,15 @@ def write_report(rng: random.Random, folder: Path, year: int, month: int, number
     (folder / "90-phu-luc.md").write_text(appendix, encoding="utf-8")
 
 
-def make_archive(out: Path, reports: int, seed: int, start: tuple[int, int] = (2016, 1)) -> Path:
-    """Write a content repository with *reports* monthly reports into *out* (replaced)."""
+def make_archive(out: Path, reports: int, seed: int, start: tuple[int, int] | None = None, *,
+                 lock: bool = True) -> Path:
+    """Write a content repository with *reports* monthly reports into *out* (replaced), from
+    *start* (year, month; default January 2016, or early enough that the last report falls in
+    2099 at the latest: the checker refuses years after 2100, and deadlines run past the last
+    report). *lock*: lock the issued reports as ``baocao issue`` would (a test that only reads
+    the repository leaves them unlocked: a warning each, and one reading of the archive less)."""
+    if start is None:
+        start = (min(2016, 2099 - (reports - 1) // 12), 1)
     rng = random.Random(seed)
     if out.exists():
         shutil.rmtree(out)
@@ -268,7 +275,13 @@ def make_archive(out: Path, reports: int, seed: int, start: tuple[int, int] = (2
         write_report(rng, out / "content" / str(y) / f"{m:02d}", y, m, 800 + i,
                      draft=i >= reports - 2)
     write_tasks(make_tasks(rng, months), out / "directives.yaml")
-    shutil.copy(ROOT / "organization.yaml", out / "organization.yaml")
+    org = (ROOT / "organization.yaml").read_text(encoding="utf-8")
+    first = re.search(r"from: (\d{4})-(\d{2})-\d{2}", org)
+    if first and (int(first.group(1)), int(first.group(2))) > start:
+        # A long archive begins before the organization's first period: that period is
+        # taken to begin with the archive.
+        org = org.replace(first.group(0), f"from: {start[0]:04d}-{start[1]:02d}-01", 1)
+    (out / "organization.yaml").write_text(org, encoding="utf-8")
     for name in ("mkdocs.yml",):
         if (ROOT / name).is_file():
             shutil.copy(ROOT / name, out / name)
@@ -276,9 +289,10 @@ def make_archive(out: Path, reports: int, seed: int, start: tuple[int, int] = (2
     if (ROOT / "docs").is_dir():
         shutil.copytree(ROOT / "docs", out / "docs")
     # The issued reports are locked, as `baocao issue` would have left them.
-    from baocao.commands.issue import lock_issued
+    if lock:
+        from baocao.commands.issue import lock_issued
 
-    lock_issued(out)
+        lock_issued(out)
     return out
 
 

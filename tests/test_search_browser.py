@@ -315,6 +315,32 @@ def test_one_search_box_in_the_header_with_keyboard_access(visit):
     log.assert_clean()
 
 
+def test_escape_closes_at_once_and_filters_in_force_are_named(visit, records):
+    """Esc closes the box at the first press, also with text typed (a search field first
+    clears its text); the text and the filters stay for the next opening, and the status line
+    names the filters in force until "Bỏ lọc" clears them."""
+    page, log = visit("2023/09/")
+    hits = run_search(page, "bức xạ", {"thang": "10"})
+    assert hits
+    dialog = page.locator("#bc-search-dialog")
+    assert status(page) == (f"Tìm thấy {len(hits)} kết quả cho “bức xạ”, lọc theo "
+                            "Tháng: Tháng 10.")
+    assert page.locator(".bc-search__filter--on select[name=thang]").count() == 1
+    page.locator("#bc-search-input").focus()
+    page.keyboard.press("Escape")
+    assert not dialog.evaluate("d => d.open")
+    page.keyboard.press("/")
+    assert dialog.evaluate("d => d.open")
+    assert page.locator("#bc-search-input").input_value() == "bức xạ"
+    assert "lọc theo Tháng: Tháng 10" in status(page)
+    assert page.locator(".bc-search__clear").is_visible()
+    page.locator(".bc-search__clear").click()
+    page.wait_for_function("() => document.querySelector('[data-bc-search]').dataset.filters === '{}'")
+    assert "lọc theo" not in status(page)
+    assert page.locator(".bc-search__filter--on").count() == 0
+    log.assert_clean()
+
+
 def test_without_javascript_there_is_no_search_box(visit):
     page, log = visit("", java_script_enabled=False)
     assert page.locator("[data-bc-search]").count() == 1

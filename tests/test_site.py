@@ -255,6 +255,28 @@ def test_chart_handles_months_with_nothing_due():
 
 def test_every_link_in_the_tree_resolves(pages: dict[str, str], archive):
     """Links in generated HTML are not checked by the engine, so they are checked here."""
+    assert_links_resolve(pages, archive)
+
+
+def test_a_large_register_is_cut_by_year_and_its_links_resolve(archive, monkeypatch):
+    """Beyond REGISTER_PAGE_TASKS tasks the register is an overview (the open tasks, the year
+    links) and one page per year of issue; every task is on its year's page once."""
+    monkeypatch.setattr(site, "REGISTER_PAGE_TASKS", 5)
+    pages = render_site(context(archive), TEMPLATES)
+    years = sorted({t.issued.year for t in archive.tasks if t.issued <= date(2023, 10, 20)})
+    register = {p for p in pages if p.startswith("nhiem-vu/")}
+    assert register == {"nhiem-vu/index.md"} | {f"nhiem-vu/{y}/index.md" for y in years}
+    overview = pages["nhiem-vu/index.md"]
+    statuses = re.findall(r'class="bc-task" data-status="([^"]+)"', overview)
+    assert statuses and not {"hoan-thanh-dung-han", "hoan-thanh-qua-han"} & set(statuses)
+    assert "Tình trạng của 15 nhiệm vụ tính đến ngày 20/10/2023" in overview
+    year_rows = re.findall(r'<tr id="([^"]+)" class="bc-task"',
+                           "".join(pages[f"nhiem-vu/{y}/index.md"] for y in years))
+    assert len(year_rows) == len(set(year_rows)) == 15
+    assert_links_resolve(pages, archive)
+
+
+def assert_links_resolve(pages: dict[str, str], archive) -> None:
     files = set(pages) | {site.document_path(r, ext) for r in archive.reports for ext in ("docx", "pdf")}
     ids: dict[str, set[str]] = {p: set(re.findall(r'\bid="([^"]+)"', t)) for p, t in pages.items()}
     for path, text in pages.items():

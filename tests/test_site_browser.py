@@ -216,6 +216,40 @@ def test_register_filter_without_javascript(visit):
     log.assert_clean()
 
 
+def test_register_narrows_by_deadline_month_at_once(visit):
+    """The lists made from the rows (here: deadline month; one year, no unit in this register)
+    narrow the rows at once, with the status filter; the link lists for readers without
+    JavaScript are hidden then."""
+    page, log = visit("nhiem-vu/")
+    rows = page.locator("tr.bc-task")
+    due = rows.evaluate_all("rs => rs.map(r => r.dataset.han)")
+    assert due.count("1/2024") == 3
+    assert page.locator("select[name=nam]").count() == 0  # one year: nothing to choose
+    assert not page.locator("[data-bc-index]").is_visible()
+    select = page.locator("select[name=han]")
+    options = select.locator("option").evaluate_all("os => os.map(o => o.textContent)")
+    assert options[0] == "Tất cả" and "Tháng 1/2024" in options
+    select.select_option("1/2024")
+    visible = page.locator("tr.bc-task:visible")
+    assert visible.count() == 3
+    assert set(visible.evaluate_all("rs => rs.map(r => r.dataset.han)")) == {"1/2024"}
+    assert page.locator(".bc-filter__result").inner_text() == "Đang hiển thị 3 trên 15 nhiệm vụ."
+    page.locator(".bc-filter__item", has_text="Hoàn thành đúng hạn").click()
+    assert page.locator("tr.bc-task:visible").count() == 0
+    assert page.locator("tbody[data-group]:visible").count() == 0
+    select.select_option("")
+    assert page.locator("tr.bc-task:visible").count() == 4
+    log.assert_clean()
+    # Without JavaScript: the lists link each month to its rows.
+    page, log = visit("nhiem-vu/", java_script_enabled=False)
+    index = page.locator("[data-bc-index]")
+    index.locator("summary").click()
+    item = index.locator("li", has_text="Tháng 1/2024")
+    assert item.locator("a").evaluate_all("as => as.map(a => a.getAttribute('href'))") == [
+        "#nv-2023-25-kh-ubnd", "#nv-2023-30-kh-ubnd", "#nv-2023-31-kh-ubnd"]
+    log.assert_clean()
+
+
 def test_markup_in_content_shows_as_text(visit):
     page, log = visit("nhiem-vu/")
     row = page.locator("#nv-2023-9999-ubnd-kgvx")

@@ -116,6 +116,44 @@ def format_month(year: int, month: int) -> str:
     return f"{month}/{year}"
 
 
+#: A day ("15/1/2024", "5-01-2024") or a month ("05/2016") standing alone in a date field's text:
+#: not part of a document number ("15/2024/NĐ-CP", "1618/UBND-KTN") or of a longer number.
+_DAY_IN_TEXT = re.compile(r"(?<![\w/.\-])(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?![\w/.\-]|\.\w)")
+_MONTH_IN_TEXT = re.compile(r"(?<![\w/.\-])(\d{1,2})/(\d{4})(?![\w/\-]|\.\w)")
+
+
+def site_dates(text: str) -> str:
+    """The dates of a date field (a task's issue day, deadline, completion day, progress note
+    day) written the one way the website shows dates (docs/dev/site.md, "Dates"): a day as
+    :func:`format_date_short` ("05/9/2023", "15/01/2024"), a month as :func:`format_month`
+    ("1/2024"), whatever form the editor typed; other words are kept ("Quý II/2025",
+    "trước ngày 15/1/2024" -> "trước ngày 15/01/2024", "Văn bản số 12/2023"). Not for
+    official documents, which print the source text, nor for free text (section bodies,
+    summaries).
+
+    >>> site_dates("10/1/2024 (gia hạn, hạn cũ 05/2016)")
+    '10/01/2024 (gia hạn, hạn cũ 5/2016)'
+    """
+    def numbered(m: re.Match[str]) -> bool:  # "Văn bản số 12/2023": a number, not a month
+        return m.string[:m.start()].rstrip().lower().endswith("số")
+
+    def day(m: re.Match[str]) -> str:
+        if numbered(m):
+            return m.group(0)
+        try:
+            return format_date_short(date(int(m.group(3)), int(m.group(2)), int(m.group(1))))
+        except ValueError:
+            return m.group(0)
+
+    def month(m: re.Match[str]) -> str:
+        number, year = int(m.group(1)), int(m.group(2))
+        if numbered(m) or not 1 <= number <= 12:
+            return m.group(0)
+        return format_month(year, number)
+
+    return _MONTH_IN_TEXT.sub(month, _DAY_IN_TEXT.sub(day, text))
+
+
 _DATE_FORMS = [
     # 18/8/2023, 18-8-2023, 18.8.2023, with optional "ngày"
     re.compile(r"^(?:ngày\s*)?(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})$"),

@@ -50,7 +50,7 @@ from ..document import html as document_html
 from ..model import DEFAULT_APPENDIX, Report, Repository, Section, Task
 from ..repofiles import GUIDE_FILE
 from ..settings import engine_settings
-from ..vietnamese import fold, format_count, format_date_short
+from ..vietnamese import fold, format_count, format_date_short, format_month, site_dates
 from .facts import (
     TABLE_COLUMNS,
     AppendixFacts,
@@ -78,6 +78,10 @@ from .outline import (
 HOME = "index.md"
 ARCHIVE = "luu-tru/index.md"
 REGISTER = "nhiem-vu/index.md"
+#: The task register is one page up to this many tasks (about 1.2 KB of HTML each); beyond, it
+#: is an overview (counts, the open tasks, the years) with one page per year of issue
+#: (:func:`register_year_page`), so that no page grows with the archive.
+REGISTER_PAGE_TASKS = 100
 GUIDE = "huong-dan-bien-tap/index.md"
 #: Theme files copied from templates/site/assets into the tree, and linked from the config.
 STYLESHEET = "assets/baocao.css"
@@ -99,6 +103,16 @@ def report_page(report: Report) -> str:
 
 def year_page(year: int) -> str:
     return f"{year}/index.md"
+
+
+def register_year_page(year: int) -> str:
+    """The register's page of the tasks issued in *year* (a large register only)."""
+    return f"nhiem-vu/{year}/index.md"
+
+
+def register_split(task_count: int) -> bool:
+    """Whether a register of *task_count* tasks is cut into year pages."""
+    return task_count > REGISTER_PAGE_TASKS
 
 
 def document_path(report: Report, ext: str) -> str:
@@ -352,6 +366,7 @@ class TaskLine:
         status: Status value (CSS class and filter key). status_text: the status in words.
         cells: the cells before the status cell, in column order.
         links: the reports that list the task (register only).
+        year, unit, due_month: the register's filter values of the row.
     """
 
     anchor: str
@@ -359,6 +374,24 @@ class TaskLine:
     status_text: str
     cells: tuple[TaskCell, ...]
     links: tuple[Link, ...] = ()
+    #: Register only, for its filters: year of issue ("2023"), unit ("" without), month of the
+    #: deadline in force ("1/2024", "" without a due day).
+    year: str = ""
+    unit: str = ""
+    due_month: str = ""
+
+
+@dataclass(frozen=True)
+class FilterIndex:
+    """One filter of the register without JavaScript: each value with links to its rows.
+
+    Attributes: key ("nam", "don_vi", "han"); label ("Năm giao"); values: (value, row links),
+    in display order.
+    """
+
+    key: str
+    label: str
+    values: tuple[tuple[str, tuple[Link, ...]], ...]
 
 
 @dataclass(frozen=True)
@@ -562,21 +595,39 @@ class ArchivePageContext:
 
 @dataclass(frozen=True)
 class RegisterPageContext:
-    """Template context of the task register (templates/site/pages/register.md.j2).
+    """Template context of a page of the task register (templates/site/pages/register.md.j2).
+
+    A small register is one page; a large one (:data:`REGISTER_PAGE_TASKS`) is an overview, with
+    the open tasks, and one page per year of issue.
 
     Attributes:
+        title: the H1 ("Sổ theo dõi nhiệm vụ UBND tỉnh giao", "… giao năm 2023").
+        lead: the sentence under it.
         as_of_text: the day statuses are computed for ("28/11/2026").
-        counts: tasks by status, in register order (overdue first); total: their number.
-        table: the tasks, one group per non-empty status, in register order.
+        counts: the table's tasks by status, in register order (overdue first); total: their
+            number.
+        table: the page's tasks, one group per non-empty status, in register order.
+        years: the year pages (a large register), with each year's task count in the text;
+            current: the year of this page ("" on the overview and a one-page register).
+        overview_url: link to the overview from a year page, else "".
+        more_note: on the overview, what the open-task table leaves out, else "".
+        indexes: the filters without JavaScript (year, unit, deadline month): links to rows.
         edit_url: link to edit directives.yaml, or "".
         revision_date: last update of directives.yaml from git, or "".
         updated_text: "15/9/2023, Nguyễn Văn A" for the page, or "".
     """
 
+    title: str
+    lead: str
     as_of_text: str
     counts: tuple[StatusCount, ...]
     total: int
     table: TaskTable
+    years: tuple[Link, ...]
+    current: str
+    overview_url: str
+    more_note: str
+    indexes: tuple[FilterIndex, ...]
     edit_url: str
     revision_date: str
     updated_text: str
@@ -593,7 +644,7 @@ class GuidePageContext:
 
 PAGE_CONTEXTS = (
     TaskTable, ReportPageContext, HomePageContext, YearPageContext, ArchivePageContext, RegisterPageContext,
-    GuidePageContext,
+    GuidePageContext, FilterIndex,
 )
 
 
@@ -684,6 +735,9 @@ REGISTER_HEADERS = ("TT", "Số/Ký hiệu VBCĐ", "Nội dung công việc", "T
 
 #: Columns the site shows as the status chip (last column) rather than as text.
 _CHIP_COLUMNS = ("tien_do", "tinh_trang")
+#: Columns of dates: the site writes their dates its one way (``vietnamese.site_dates``); the
+#: documents print them as the source says.
+_DATE_COLUMNS = frozenset({"van_ban", "thoi_han", "ngay_hoan_thanh"})
 
 
 def appendix_table(facts: ReportFacts | AppendixFacts, anchors: Mapping[str, str],
@@ -714,7 +768,8 @@ def appendix_table(facts: ReportFacts | AppendixFacts, anchors: Mapping[str, str
         assert isinstance(row, TaskTableRow)
         if not started:  # a table without groups (group: none): one group with no heading
             key, heading, lines, started = "nhom-tat-ca", "", [], True
-        cells = tuple(TaskCell(columns[i].title, _one_line(row.cells[i])) for i in shown)
+        cells = tuple(TaskCell(columns[i].title, _site_cell(columns[i].key, row.cells[i]))
+                      for i in shown)
         lines.append(TaskLine(anchors.get(row.task_id, task_anchor(row.task_id)), row.status.value,
                               _chip_text(row, labels), cells))
     widths: tuple[float, ...] = ()
@@ -732,6 +787,10 @@ def appendix_table(facts: ReportFacts | AppendixFacts, anchors: Mapping[str, str
                      tuple(groups), widths)
 
 
+def _site_cell(key: str, text: str) -> str:
+    return site_dates(_one_line(text)) if key in _DATE_COLUMNS else _one_line(text)
+
+
 def _group_id(number: str) -> str:
     """HTML id of a group: "nhom-i" (status groups I, II, III, as before), "nhom-<topic>"."""
     return "nhom-" + (re.sub(r"[^a-z0-9]+", "-", fold(number).lower()).strip("-") or "x")
@@ -739,8 +798,8 @@ def _group_id(number: str) -> str:
 
 def _deadline_text(row: TaskRow, as_of: date) -> str:
     """The deadline in force, with the change that set it: an extension or an adjustment."""
-    text = row.deadline.text or "Không có hạn"
-    note = change_note(row.task, as_of)
+    text = site_dates(row.deadline.text) or "Không có hạn"
+    note = site_dates(change_note(row.task, as_of))
     return f"{text} {note}" if note else text
 
 
@@ -751,8 +810,8 @@ def _completion_text(task: Task, as_of: date) -> str:
     if day is None:
         return ""
     if task.completed is None:
-        return f"Không rõ ngày (chậm nhất {task.completed_by_text})"
-    return task.completed_text
+        return f"Không rõ ngày (chậm nhất {site_dates(task.completed_by_text)})"
+    return site_dates(task.completed_text)
 
 
 def _revision_texts(rev: Revision | None) -> tuple[str, str]:
@@ -849,7 +908,9 @@ class _Renderer:
         titles = (*signer.authority_lines, *((signer.position,) if signer.position else ()))
         signer_line = ", ".join(titles)
         rows: list[tuple[str, str]] = [
-            ("Cơ quan ban hành", f"{org.name}, {org.parent}"),
+            # As organization.yaml states them: the governing body, then the agency.
+            ("Cơ quan chủ quản", org.parent),
+            ("Cơ quan ban hành", org.name),
             ("Số, ký hiệu", "Chưa cấp số (dự thảo)" if report.is_draft or meta.number is None
              else facts.so_ky_hieu),
             ("Ngày ban hành", format_date_short(meta.date.value)
@@ -977,13 +1038,38 @@ class _Renderer:
 
     # -- the task register --------------------------------------------------------------------
 
-    def register_page(self) -> str:
+    def _register_line(self, i: int, row: TaskRow, listed: Mapping[str, list[Report]],
+                       page: str) -> TaskLine:
         ctx = self.ctx
-        listed: dict[str, list[Report]] = {}
-        for r in self.repo.reports:
-            for row in self.facts(r).rows:
-                listed.setdefault(row.task.id, []).append(r)
-        rows = register_rows(self.repo, ctx.as_of)
+        t = row.task
+        notes = []
+        if t.unit:
+            notes.append(f"Đơn vị chủ trì: {_one_line(t.unit)}")
+        if t.required_result:
+            notes.append(f"Kết quả yêu cầu: {_one_line(t.required_result)}")
+        if row.status.done and t.result:
+            notes.append(f"Kết quả: {_one_line(t.result)}")
+        else:  # open, or done without a result written: how it stood last
+            note = latest_progress(t, ctx.as_of)
+            if note is not None:
+                notes.append(f"Tình hình đến {format_date_short(note.date)}: "
+                             f"{_one_line(note.text)}")
+        cells = (
+            TaskCell("TT", str(i)),
+            TaskCell("Số/Ký hiệu VBCĐ", f"{t.document} ngày {format_date_short(t.issued)}"),
+            TaskCell("Nội dung công việc", _one_line(t.summary), tuple(notes)),
+            TaskCell("Thời hạn", _deadline_text(row, ctx.as_of)),
+            TaskCell("Ngày hoàn thành", _completion_text(t, ctx.as_of)),
+        )
+        links = tuple(Link(f"{r.month}/{r.year}", rel_url(page, report_page(r), self.anchors[t.id]))
+                      for r in listed.get(t.id, []))
+        due = row.deadline.due
+        return TaskLine(self.anchors[t.id], row.status.value, status_text(row.status), cells, links,
+                        year=str(t.issued.year), unit=_one_line(t.unit or ""),
+                        due_month=format_month(due.year, due.month) if due else "")
+
+    def _register_table(self, rows: Sequence[TaskRow], listed: Mapping[str, list[Report]],
+                        page: str) -> tuple[TaskTable, tuple[StatusCount, ...]]:
         groups = []
         counts = []
         for status in REGISTER_ORDER:
@@ -991,53 +1077,113 @@ class _Renderer:
             counts.append(StatusCount(status.value, status_text(status), len(group)))
             if not group:
                 continue
-            lines = []
-            for i, row in enumerate(group, 1):
-                t = row.task
-                done = row.status.done
-                notes = []
-                if t.unit:
-                    notes.append(f"Đơn vị chủ trì: {_one_line(t.unit)}")
-                if t.required_result:
-                    notes.append(f"Kết quả yêu cầu: {_one_line(t.required_result)}")
-                if done and t.result:
-                    notes.append(f"Kết quả: {_one_line(t.result)}")
-                else:  # open, or done without a result written: how it stood last
-                    note = latest_progress(t, ctx.as_of)
-                    if note is not None:
-                        notes.append(f"Tình hình đến {note.date_text}: {_one_line(note.text)}")
-                cells = (
-                    TaskCell("TT", str(i)),
-                    TaskCell("Số/Ký hiệu VBCĐ", f"{t.document} ngày {t.issued_text}"),
-                    TaskCell("Nội dung công việc", _one_line(t.summary), tuple(notes)),
-                    TaskCell("Thời hạn", _deadline_text(row, ctx.as_of)),
-                    TaskCell("Ngày hoàn thành", _completion_text(t, ctx.as_of)),
-                )
-                links = tuple(
-                    Link(f"{r.month}/{r.year}", rel_url(REGISTER, report_page(r), self.anchors[t.id]))
-                    for r in listed.get(t.id, [])
-                )
-                lines.append(TaskLine(self.anchors[t.id], status.value, status_text(status), cells,
-                                      links))
+            lines = tuple(self._register_line(i, row, listed, page) for i, row in enumerate(group, 1))
             heading = f"{status_text(status)}: {format_count(len(group))} nhiệm vụ"
-            groups.append(TaskGroup(status.value, heading, tuple(lines)))
+            groups.append(TaskGroup(status.value, heading, lines))
         table = TaskTable("register", f"Các nhiệm vụ UBND tỉnh giao, tình trạng đến ngày "
-                          f"{format_date_short(ctx.as_of)}", REGISTER_HEADERS, tuple(groups))
+                          f"{format_date_short(self.ctx.as_of)}", REGISTER_HEADERS, tuple(groups))
+        return table, tuple(counts)
+
+    def register_pages(self) -> dict[str, str]:
+        """The task register: one page (``REGISTER``) while it is small, else the overview with
+        the open tasks and one page per year of issue (``register_year_page``)."""
+        ctx = self.ctx
+        listed: dict[str, list[Report]] = {}
+        for r in self.repo.reports:
+            for row in self.facts(r).rows:
+                listed.setdefault(row.task.id, []).append(r)
+        rows = register_rows(self.repo, ctx.as_of)
         day, updated = _revision_texts(ctx.revisions.get(DIRECTIVES_SOURCE))
-        context = RegisterPageContext(
-            as_of_text=format_date_short(ctx.as_of),
-            counts=tuple(counts),
-            total=len(rows),
-            table=table,
-            edit_url=_edit_url(ctx, DIRECTIVES_SOURCE),
-            revision_date=day,
-            updated_text=updated,
-        )
-        return self.render("register.md.j2", context)
+        as_of_text = format_date_short(ctx.as_of)
+        edit_url = _edit_url(ctx, DIRECTIVES_SOURCE)
+
+        def page_context(page: str, title: str, lead: str, page_rows: Sequence[TaskRow],
+                         years: tuple[Link, ...] = (), current: str = "",
+                         more_note: str = "", total: int | None = None) -> RegisterPageContext:
+            table, counts = self._register_table(page_rows, listed, page)
+            if total is not None:  # the overview: counts of the whole register
+                counts = tuple(StatusCount(s.value, status_text(s),
+                                           sum(1 for r in rows if r.status is s))
+                               for s in REGISTER_ORDER)
+            return RegisterPageContext(
+                title=title, lead=lead, as_of_text=as_of_text, counts=counts,
+                total=len(page_rows) if total is None else total, table=table, years=years,
+                current=current,
+                overview_url=rel_url(page, REGISTER) if page != REGISTER else "",
+                more_note=more_note, indexes=_filter_indexes(table, bool(years)),
+                edit_url=edit_url, revision_date=day, updated_text=updated)
+
+        heading = "Sổ theo dõi nhiệm vụ UBND tỉnh giao"
+        if not register_split(len(rows)):
+            lead = (f"Tình trạng của {len(rows)} nhiệm vụ tính đến ngày {as_of_text}; nhiệm vụ "
+                    "quá hạn đứng đầu. Mỗi nhiệm vụ dẫn đến các báo cáo tháng có liệt kê nó.")
+            return {REGISTER: self.render("register.md.j2",
+                                          page_context(REGISTER, heading, lead, rows))}
+        by_year: dict[int, list[TaskRow]] = {}
+        for row in rows:
+            by_year.setdefault(row.task.issued.year, []).append(row)
+        years = sorted(by_year, reverse=True)
+
+        def year_links(page: str) -> tuple[Link, ...]:
+            return tuple(Link(f"{y} ({len(by_year[y])})", rel_url(page, register_year_page(y)))
+                         for y in years)
+
+        pages: dict[str, str] = {}
+        open_rows = [r for r in rows if not r.status.done]
+        shown = open_rows[:REGISTER_PAGE_TASKS]
+        more = (f"Bảng chỉ liệt kê {len(shown)} trong {len(open_rows)} nhiệm vụ chưa hoàn thành "
+                "(quá hạn trước); xem đủ trong trang của từng năm." if len(shown) < len(open_rows)
+                else "")
+        lead = (f"Tình trạng của {len(rows)} nhiệm vụ tính đến ngày {as_of_text}. Trang này liệt "
+                f"kê {len(open_rows)} nhiệm vụ chưa hoàn thành, quá hạn đứng đầu; mọi nhiệm vụ, kể "
+                "cả đã hoàn thành, ở trang của năm giao. Mỗi nhiệm vụ dẫn đến các báo cáo tháng có "
+                "liệt kê nó.")
+        pages[REGISTER] = self.render("register.md.j2", page_context(
+            REGISTER, heading, lead, shown, year_links(REGISTER), more_note=more, total=len(rows)))
+        for y in years:
+            page = register_year_page(y)
+            lead = (f"Tình trạng của {len(by_year[y])} nhiệm vụ giao năm {y}, tính đến ngày "
+                    f"{as_of_text}; nhiệm vụ quá hạn đứng đầu.")
+            pages[page] = self.render("register.md.j2", page_context(
+                page, f"{heading} năm {y}", lead, by_year[y], year_links(page), current=str(y)))
+        return pages
 
     def guide_page(self, text: str) -> str:
         day, _ = _revision_texts(self.ctx.revisions.get(GUIDE_SOURCE))
         return self.render("guide.md.j2", GuidePageContext(_strip_front_matter(text), day))
+
+
+#: The register's filters without JavaScript, in the order the page shows them.
+_FILTER_KEYS = (("nam", "Năm giao", "year"), ("don_vi", "Đơn vị chủ trì", "unit"),
+                ("han", "Tháng đến hạn", "due_month"))
+
+
+def _month_order(text: str) -> tuple[int, int]:
+    month, _, year = text.partition("/")
+    return (int(year), int(month))
+
+
+def _filter_indexes(table: TaskTable, split: bool) -> tuple[FilterIndex, ...]:
+    """For each filter (year of issue: not on the pages of a register cut by year), its values
+    with links to their rows: what the filter does without JavaScript."""
+    out = []
+    lines = [line for g in table.groups for line in g.lines]
+    for key, label, attr in _FILTER_KEYS:
+        if key == "nam" and split:
+            continue
+        values: dict[str, list[Link]] = {}
+        for line in lines:
+            value = getattr(line, attr)
+            if value:
+                values.setdefault(value, []).append(
+                    Link(line.cells[1].text.split(" ngày ")[0], f"#{line.anchor}"))
+        if key == "don_vi":
+            order = sorted(values, key=lambda v: fold(v))
+        else:
+            order = sorted(values, key=_month_order if key == "han" else int, reverse=key == "nam")
+        if len(values) > 1:  # one value filters nothing
+            out.append(FilterIndex(key, label, tuple((v, tuple(values[v])) for v in order)))
+    return tuple(out)
 
 
 def _strip_front_matter(text: str) -> str:
@@ -1155,8 +1301,8 @@ def render_site(ctx: SiteContext, templates: Path) -> dict[str, str]:
     pages: dict[str, str] = {
         HOME: r.home_page(ctx.guide is not None),
         ARCHIVE: r.archive_page(years),
-        REGISTER: r.register_page(),
     }
+    pages.update(r.register_pages())
     for year in years:
         pages[year_page(year)] = r.year_page(year)
     for report in ctx.repo.reports:
@@ -1164,6 +1310,12 @@ def render_site(ctx: SiteContext, templates: Path) -> dict[str, str]:
     if ctx.guide is not None:
         pages[GUIDE] = r.guide_page(ctx.guide)
     return pages
+
+
+def render_register(ctx: SiteContext, templates: Path) -> dict[str, str]:
+    """The task register's pages alone (``render_site`` renders them with every other page):
+    ``{docs-relative path: Markdown text}``."""
+    return _Renderer(ctx, _environment(str(templates.resolve()))).register_pages()
 
 
 def render_nav(ctx: SiteContext) -> list[Any]:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import posixpath
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ from ..errors import SearchIndexError as SearchIndexError
 from ..memo import JsonMemo
 from ..model import Report, Repository
 from ..render.outline import MucHeading, PartHeading, SectionBlock, outline
-from ..render.site import GUIDE, REGISTER, report_page, task_anchors
+from ..render.site import GUIDE, REGISTER, register_year_page, report_page, task_anchors
 from ..vietnamese import fold
 
 LANGUAGE = "vi"
@@ -63,6 +64,10 @@ SKIP_CLASSES = frozenset({
     # table's rows would only repeat the same text in every report's appendix.
     "bc-table",
 })
+#: Elements whose text is not searched: scripts, and code blocks (the guide's YAML and command
+#: examples: a result's excerpt would show `signer: authority: "KT. GIÁM ĐỐC"`, and their
+#: keys and quoted values are not what a reader searches for). Inline code stays.
+_SKIP_TAGS = frozenset({"script", "style", "template", "pre"})
 _BLOCK_TAGS = frozenset({
     "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "table", "tr", "td", "th", "caption",
     "thead", "tbody", "br", "h1", "h2", "h3", "h4", "h5", "h6", "section", "blockquote", "pre",
@@ -151,7 +156,7 @@ def element_text(el: lxml_html.HtmlElement) -> str:
 
     def walk(node: lxml_html.HtmlElement) -> None:
         tag = node.tag if isinstance(node.tag, str) else ""
-        skip = (not tag or tag in ("script", "style", "template") or node.get("hidden") is not None
+        skip = (not tag or tag in _SKIP_TAGS or node.get("hidden") is not None
                 or bool(_classes(node) & SKIP_CLASSES))
         if not skip:
             block = tag in _BLOCK_TAGS or bool(_classes(node) & _BLOCK_CLASSES)
@@ -287,8 +292,9 @@ def report_records(report: Report, page_html: Path) -> list[SearchRecord]:
     return records
 
 
-def register_records(repo: Repository, page_html: Path) -> list[SearchRecord]:
-    """One record per task row of the register (nhiem-vu/): its number, content and status."""
+def register_records(repo: Repository, page_html: Path, page: str = REGISTER) -> list[SearchRecord]:
+    """One record per task row of a register page (*page*: nhiem-vu/, or nhiem-vu/<yyyy>/ of a
+    register cut by year): its number, content and status."""
     article = _article(page_html)
     by_anchor = {a: t for t, a in task_anchors(repo.tasks).items()}
     tasks = {t.id: t for t in repo.tasks}
@@ -309,7 +315,7 @@ def register_records(repo: Repository, page_html: Path) -> list[SearchRecord]:
             "loai": (KIND_TASK,), "nam": (str(task.issued.year),), "thang": (str(task.issued.month),)}
         if task.unit:
             filters["don_vi"] = (one_line(task.unit),)
-        records.append(SearchRecord(_url(REGISTER, anchor), title, one_line(" ".join(parts)),
+        records.append(SearchRecord(_url(page, anchor), title, one_line(" ".join(parts)),
                                     filters, f"{task.issued.year:04d}{task.issued.month:02d}"))
     return records
 
@@ -399,9 +405,15 @@ def report_page_records(report: Report, page: Path, memo: RecordMemo | None = No
 def other_records(repo: Repository, site: Path) -> list[SearchRecord]:
     """The records of the register and the guide (when built)."""
     others: list[SearchRecord] = []
-    register = site / REGISTER.replace("index.md", "index.html")
-    if register.is_file():
-        others += register_records(repo, register)
+    # A register cut by year: each task is a record of its year's page (the overview repeats
+    # the open ones); else the one page.
+    years = sorted((p for p in (site / posixpath.dirname(REGISTER)).glob("[0-9][0-9][0-9][0-9]")
+                    if (p / "index.html").is_file()), key=lambda p: p.name)
+    pages = [register_year_page(int(p.name)) for p in years] or [REGISTER]
+    for page in pages:
+        html_file = site / page.replace("index.md", "index.html")
+        if html_file.is_file():
+            others += register_records(repo, html_file, page)
     guide = site / GUIDE.replace("index.md", "index.html")
     if guide.is_file():
         others += guide_records(guide)

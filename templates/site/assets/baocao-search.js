@@ -30,13 +30,21 @@
     idle: "Gõ từ cần tìm, có dấu hoặc không dấu. Có thể tìm theo số văn bản, ví dụ 4502/UBND-KGVX.",
     loading: "Đang tìm…",
     all: "Tất cả",
-    none: function (q) {
-      return q ? "Không tìm thấy kết quả nào cho “" + q + "”. Hãy thử từ khác, bớt từ, hoặc bỏ bộ lọc."
-        : "Không có kết quả nào với bộ lọc này.";
+    none: function (q, filters) {
+      return (q ? "Không tìm thấy kết quả nào cho “" + q + "”" : "Không có kết quả nào") +
+        T.within(filters) + (q ? ". Hãy thử từ khác, bớt từ, hoặc bỏ bộ lọc." : ".");
     },
-    found: function (n, q, filtered) {
-      return "Tìm thấy " + n + " kết quả" + (q ? " cho “" + q + "”" : "") +
-        (filtered ? " (đã lọc)" : "") + ".";
+    found: function (n, q, filters) {
+      return "Tìm thấy " + n + " kết quả" + (q ? " cho “" + q + "”" : "") + T.within(filters) + ".";
+    },
+    /* The filters in force, named: they stay set from one search to the next (and when the
+     * box is closed and opened again), so the status line always says so. */
+    within: function (filters) {
+      var names = FILTERS.filter(function (pair) { return filters[pair[0]]; }).map(function (pair) {
+        var v = filters[pair[0]];
+        return pair[1] + ": " + (pair[0] === "thang" ? T.month(v) : v);
+      });
+      return names.length ? ", lọc theo " + names.join("; ") : "";
     },
     error: "Không tải được chỉ mục tìm kiếm. Trang lưu trữ cần được mở qua máy chủ web " +
       "(địa chỉ http:// hoặc https://), không mở trực tiếp từ tệp.",
@@ -135,8 +143,21 @@
     if (pos < to) node.appendChild(document.createTextNode(text.slice(pos, to)));
   }
 
-  /* The part of *text* (about *size* characters) with the most distinct query words. */
-  function excerptWindow(text, ranges, size) {
+  /* Whether the ranges from *i* on are the query's *words* in order, one after another (the
+   * typed phrase). */
+  function phraseAt(ranges, i, words) {
+    if (words.length < 2 || i + words.length > ranges.length) return false;
+    for (var k = 0; k < words.length; k++) {
+      var r = ranges[i + k];
+      if (r[2] !== words[k]) return false;
+      if (k > 0 && r[0] - ranges[i + k - 1][1] > 3) return false;
+    }
+    return true;
+  }
+
+  /* The part of *text* (about *size* characters) with the typed phrase, else with the most
+   * distinct query words. */
+  function excerptWindow(text, ranges, size, words) {
     if (text.length <= size) return [0, text.length];
     var best = 0;
     var bestScore = -1;
@@ -145,7 +166,7 @@
       for (var j = i; j < ranges.length && ranges[j][0] < r[0] + size * 0.7; j++) {
         seen[ranges[j][2]] = true;
       }
-      var score = Object.keys(seen).length;
+      var score = Object.keys(seen).length + (phraseAt(ranges, i, words || []) ? 1000 : 0);
       if (score > bestScore) {
         bestScore = score;
         best = r[0];
@@ -309,8 +330,21 @@
     return extraPromises[kind];
   }
 
-  /* Results of *query* (null: every record) under *filters*; exact matches first when the
-   * query has marks. */
+  /* The typed text as one quoted phrase, which Pagefind matches as a phrase (its words next
+   * to one another, in this order); null when the reader quoted something already. */
+  function phraseOf(query) {
+    if (/["\u201c\u201d]/.test(query)) return null;
+    return "\"" + query.trim() + "\"";
+  }
+
+  /* Results of *query* (null: every record) under *filters*, best first, in tiers (each in
+   * Pagefind's own order, a record only in its first tier):
+   *   1. the typed words as a phrase, with the typed marks (when the query has marks);
+   *   2. the typed words as a phrase, marks folded;
+   *   3. every typed word, with the typed marks (when the query has marks);
+   *   4. every typed word, marks folded, the last one possibly begun only (Pagefind's plain
+   *      search: partial matches).
+   * Pagefind reads a quoted query as a phrase; with exactDiacritics it keeps the marks. */
   async function searchIds(loaded, query, filters) {
     var pf = loaded.pf;
     var opts = { filters: filters };
@@ -319,23 +353,36 @@
       var lister = loaded.shards.length ? await extraPagefind(loaded, "list") : pf;
       return (await lister.search(null, opts)).results;
     }
-    if (!hasMarks(query)) {
-      return (await pf.search(query, opts)).results;
-    }
-    var exact;
-    if (loaded.shards.length) {
-      exact = (await (await extraPagefind(loaded, "exact")).search(query, opts)).results;
-    } else {
+    var marks = hasMarks(query);
+    var phrase = phraseOf(query);
+    var exact = null;
+    async function exactSearch(text) {
+      if (loaded.shards.length) {
+        exact = exact || await extraPagefind(loaded, "exact");
+        return (await exact.search(text, opts)).results;
+      }
       await pf.options({ exactDiacritics: true });
       try {
-        exact = (await pf.search(query, opts)).results;
+        return (await pf.search(text, opts)).results;
       } finally {
         await pf.options({ exactDiacritics: false });
       }
     }
-    var all = (await pf.search(query, opts)).results;
-    var seen = new Set(exact.map(function (r) { return r.id; }));
-    return exact.concat(all.filter(function (r) { return !seen.has(r.id); }));
+    var tiers = [];
+    if (phrase && marks) tiers.push(await exactSearch(phrase));
+    if (phrase) tiers.push((await pf.search(phrase, opts)).results);
+    if (marks) tiers.push(await exactSearch(query));
+    tiers.push((await pf.search(query, opts)).results);
+    var seen = new Set();
+    var out = [];
+    tiers.forEach(function (results) {
+      results.forEach(function (r) {
+        if (seen.has(r.id)) return;
+        seen.add(r.id);
+        out.push(r);
+      });
+    });
+    return out;
   }
 
   // ------------------------------------------------------------------------------------------
@@ -463,6 +510,9 @@
 
     function update() {
       if (clearButton) clearButton.hidden = Object.keys(currentFilters()).length === 0;
+      Object.keys(selects).forEach(function (k) {
+        selects[k].parentNode.classList.toggle("bc-search__filter--on", selects[k].value !== "");
+      });
     }
 
     function where(data) {
@@ -503,7 +553,7 @@
       excerpt.className = "bc-hit__excerpt";
       var text = data.content || "";
       var ranges = matchRanges(text, words);
-      var win = excerptWindow(text, ranges, 240);
+      var win = excerptWindow(text, ranges, 240, words);
       if (win[0] > 0) excerpt.appendChild(document.createTextNode("… "));
       appendMarked(excerpt, text, ranges, win[0], win[1]);
       if (win[1] < text.length) excerpt.appendChild(document.createTextNode(" …"));
@@ -535,6 +585,7 @@
           var query = text === "" ? null : text;
           var filters = currentFilters();
           var filtered = Object.keys(filters).length > 0;
+          box.dataset.filtered = filtered ? "true" : "false";
           if (query === null && !filtered) {
             results = [];
             list.replaceChildren();
@@ -560,8 +611,8 @@
           words = query === null ? [] : queryWords(query);
           list.replaceChildren();
           if (!(await showMore())) continue;
-          status.textContent = results.length ? T.found(results.length, text, filtered)
-            : T.none(text);
+          status.textContent = results.length ? T.found(results.length, text, filters)
+            : T.none(text, filters);
           box.dataset.state = results.length ? "done" : "empty";
           box.dataset.query = text;
           box.dataset.filters = JSON.stringify(filters);
@@ -582,6 +633,13 @@
     opener.addEventListener("pointerenter", loadFilters, { once: true });
     opener.addEventListener("focus", loadFilters, { once: true });
     input.addEventListener("input", schedule);
+    // Esc closes the box at the first press (a search field would first clear its text, and
+    // the dialog close only at the second); the text and filters stay for the next opening.
+    dialog.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || event.defaultPrevented) return;
+      event.preventDefault();
+      dialog.close();
+    });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       schedule();
