@@ -233,3 +233,15 @@ def test_the_register_table_shows_a_task_as_written(tmp_path: Path):
     assert result.returncode == 0, result.stderr
     table = " ".join((tmp_path / "bang.txt").read_text(encoding="utf-8").replace("│", " ").split())
     assert "[b]đậm[/b]" in table and ":100:" in table, table
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["import", "/khong-co.docx"], "không có đường dẫn '/khong-co.docx'"),
+    (["directives", "import", "khong-co.pdf"], "không có tệp 'khong-co.pdf'"),
+])
+def test_click_path_words_stay_lower_case(args: list[str], words: str):
+    """click title-cases the name of a Path type ("File", "Path"): the Vietnamese words must
+    not become "Tệp", "Đường Dẫn" in the middle of a sentence."""
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    assert words in result.output, result.output

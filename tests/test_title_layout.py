@@ -429,3 +429,26 @@ def test_balanced_lines_is_the_best_of_every_set_of_breaks():
             assert _cost(got, measure, first, rest) <= min(costs) + 1e-9, (words, got)
         seen_lines.add(count)
     assert {1, 2, 3, 4} <= seen_lines
+
+
+def test_no_break_space_in_a_title_is_kept(tmp_path):
+    """docs/huong-dan-bien-tap.md: a no-break space (U+00A0) keeps its two words on one line.
+    Without it, this Mục heading's balanced break falls exactly between "giao" and "tại"."""
+    root = copy_shipped_repo(tmp_path / "repo", years=("2023",))
+    edit_text(root / "content/2023/09/02-co-che-chinh-sach.md",
+              'title: "Xây dựng cơ chế, chính sách, pháp luật về KH&CN"',
+              'title: "Kết quả thực hiện các nhiệm vụ được giao\u00a0tại Quyết định số 123/QĐ-UBND '
+              'ngày 15/9/2023 của Ủy ban nhân dân tỉnh"')
+    repo, problems = load_repository(root)
+    assert not problems.errors, [p.format() for p in problems.errors]
+    report = repo.report("2023-09")
+    assert report is not None
+    docx, _ = build_docx(render_official_input(repo, report), templates=TEMPLATES,
+                         epoch=report_epoch(report))
+    write_atomic(tmp_path / "r.docx", docx)
+    p = docx_title(tmp_path / "r.docx", "CỦA ỦY BAN NHÂN DÂN TỈNH")
+    text = "".join(t.text or "" for t in p.iter(f"{{{W}}}t"))
+    assert "GIAO\u00a0TẠI" in text, text  # the no-break space itself is kept
+    lines = paragraph_lines(p)
+    assert len(lines) >= 2, lines  # the heading is still broken, elsewhere
+    assert not any(line.endswith("GIAO") for line in lines), lines

@@ -20,6 +20,14 @@ from collections.abc import Callable
 CLICK_MODULES = ("click.core", "click.decorators", "click.exceptions", "click.formatting",
                  "click.parser", "click.types", "click.utils", "click.termui")
 
+class _Lower(str):
+    """A word click title-cases (``Path``'s name: ``self.name.title()``) that stays as written:
+    "không có tệp 'x'", not "không có Tệp 'x'"."""
+
+    def title(self) -> str:
+        return str(self)
+
+
 #: click's message id → Vietnamese; for ``ngettext`` both the singular and the plural id.
 CATALOGUE: dict[str, str] = {
     # help
@@ -36,9 +44,9 @@ CATALOGUE: dict[str, str] = {
     "required": "bắt buộc",
     "deprecated": "không còn dùng",
     "Choice({choices})": "Chọn({choices})",
-    "file": "tệp",
-    "directory": "thư mục",
-    "path": "đường dẫn",
+    "file": _Lower("tệp"),
+    "directory": _Lower("thư mục"),
+    "path": _Lower("đường dẫn"),
     "Do you want to continue?": "Bạn có muốn tiếp tục?",
     "Confirm the action without prompting.": "Xác nhận mà không hỏi lại.",
     "Press any key to continue...": "Nhấn một phím bất kỳ để tiếp tục…",

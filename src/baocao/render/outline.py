@@ -5,6 +5,7 @@ Renderers walk this outline and only decide how each kind of block looks.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
@@ -18,9 +19,16 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+#: Where a title's words end: any white space but a no-break one (U+00A0, U+2007, U+202F),
+#: which keeps its two words together (docs/huong-dan-bien-tap.md).
+BREAKABLE_SPACE = re.compile(r"[^\S\u00a0\u2007\u202f]+")
+
+
 def title_lines(text: str) -> tuple[str, ...]:
-    """A title's lines as the editor broke it (one line when no break is forced)."""
-    return tuple(one_line(line) for line in text.split("\n") if line.strip())
+    """A title's lines as the editor broke it (one line when no break is forced), each line's
+    breakable spaces made one space and its no-break spaces kept."""
+    return tuple(BREAKABLE_SPACE.sub(" ", line).strip(" ") for line in text.split("\n")
+                 if line.strip())
 
 
 @dataclass(frozen=True)

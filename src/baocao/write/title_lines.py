@@ -36,6 +36,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..render.official import TITLE_BREAK
+from ..render.outline import BREAKABLE_SPACE
 from .docx_layout import FIT_SLACK, FontMetrics
 from .reference_docx import FIRST_LINE, SIZE_BODY, TEXT_W_LANDSCAPE, TEXT_W_PORTRAIT
 
@@ -178,7 +179,7 @@ def break_title(escaped: str, room: Room, metrics: FontMetrics) -> str:
 
     out: list[str] = []
     for n, part in enumerate(escaped.split(TITLE_BREAK)):
-        words = part.split()
+        words = [w for w in BREAKABLE_SPACE.split(part) if w]  # a no-break space joins
         first = (room.first if n == 0 else room.rest) - FIT_SLACK
         lines = balanced_lines(words, measure, first, room.rest - FIT_SLACK)
         out.append(f" {TITLE_BREAK} ".join(" ".join(line) for line in lines))
