@@ -142,3 +142,23 @@ def test_a_header_word_never_splits_in_a_narrow_table(tmp_path):
                    "Kết quả xử lý", "Ghi chú"):
         assert set(header.split()) <= words, header
     assert not [w for w in words if re.fullmatch(r"(hoà|thà|Thờ|Tiế)", w)]
+
+
+def test_no_undeclared_column_gets_more_than_its_cap():
+    """content_widths' own rule: no column gets more than 55 % unless declared, even when the
+    text of one column is all the table holds (the room left after the steps used to go to it
+    without a cap: 86.5 %)."""
+    from baocao.directives import Status
+    from baocao.model import AppendixColumn
+    from baocao.render.facts import MAX_SHARE, TaskTableRow, content_widths
+
+    columns = (AppendixColumn("tt", "TT", 5), AppendixColumn("van_ban", "Văn bản", 20),
+               AppendixColumn("noi_dung", "Nội dung", 45),
+               AppendixColumn("ket_qua", "Kết quả", 30))
+    rows = tuple(TaskTableRow(("", "", f"Triển khai kế hoạch số {n}", ""), Status.IN_PROGRESS,
+                              f"t{n}") for n in range(5))
+    widths = content_widths(columns, rows)
+    assert sum(widths) == pytest.approx(100)
+    assert max(widths) <= MAX_SHARE * 100, widths
+    # the text still gets the widest column
+    assert widths.index(max(widths)) == 2, widths

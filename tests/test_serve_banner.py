@@ -105,3 +105,24 @@ def test_after_a_good_build_an_error_banner_sits_over_the_last_good_page(repo: P
     finally:
         srv.stop()
     assert "Traceback" not in srv.output
+
+
+def test_a_message_of_several_lines_counts_as_one_error(repo: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch):
+    """A tool's error (pandoc, the site build) is one problem however many lines it has: the
+    banner and the terminal say "Có 1 lỗi", and show every line."""
+    from baocao import preview
+    from baocao.errors import PandocError
+
+    def failing_build(*args: object, **kwargs: object) -> None:
+        raise PandocError("Lỗi pandoc: dòng một\ndòng hai\ndòng ba")
+
+    monkeypatch.setattr(preview, "build", failing_build)
+    said: list[str] = []
+    p = preview.Preview(repo, tmp_path / "site", as_of=None, say=said.append)
+    p.rebuild()
+    page = preview.banner(p.state).decode()
+    text = text_of(banners(f"<html><body>{page}</body></html>")[0])
+    assert "Có 1 lỗi và 1 cảnh báo" in text, text
+    assert "dòng một" in text and "dòng ba" in text, text
+    assert any(line.startswith("Có 1 lỗi và 1 cảnh báo") for line in said), said

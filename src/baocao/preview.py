@@ -44,6 +44,8 @@ class BuildState:
     error_lines: list[str] = field(default_factory=list)
     warning_lines: list[str] = field(default_factory=list)
     good_builds: int = 0
+    #: How many errors ``error_lines`` shows (a tool's message of several lines is one).
+    error_count: int = 0
 
 
 #: At most this many lines of each kind in the page; the terminal has them all.
@@ -75,7 +77,7 @@ def banner(state: BuildState) -> bytes:
                 "dựng; baocao check cũng liệt kê chúng).")
     body = ""
     if errors:
-        body = (f'<p style="margin:.2em 0 0">Có {len(errors)} lỗi và {len(warnings)} cảnh báo.</p>'
+        body = (f'<p style="margin:.2em 0 0">Có {state.error_count} lỗi và {len(warnings)} cảnh báo.</p>'
                 + _items(errors))
     if warnings:
         # open while short; a long list stays one line until asked for
@@ -155,7 +157,7 @@ class Preview:
             self._show([p.format() for p in exc.problems], warnings)
             return
         except (SiteBuildError, PandocError) as exc:
-            self._show(str(exc).splitlines(), warnings)
+            self._show(str(exc).splitlines(), warnings, count=1)
             return
         except Exception as exc:  # noqa: BLE001 - shown in the page; the server must keep running
             if os.environ.get("BAOCAO_DEBUG"):
@@ -169,18 +171,20 @@ class Preview:
         if not result.unchanged:
             self.say(f"Đã dựng lại bản xem trước ({time.monotonic() - started:.1f} giây).")
 
-    def _show(self, errors: list[str], warnings: list[Problem]) -> None:
-        """Keep what the page shows; write it in the terminal when it changed."""
+    def _show(self, errors: list[str], warnings: list[Problem], *, count: int | None = None) -> None:
+        """Keep what the page shows; write it in the terminal when it changed. *errors* are
+        lines; *count* is how many errors they are (one a line unless said)."""
         lines = [p.format() for p in warnings]
         shown = (errors, lines)
         self.state.error_lines, self.state.warning_lines = errors, lines
+        self.state.error_count = len(errors) if count is None else count
         if shown == self._last_shown:
             return
         self._last_shown = shown
         for line in errors + lines:
             self.say(line)
         if errors:
-            self.say(f"Có {len(errors)} lỗi và {len(lines)} cảnh báo. "
+            self.say(f"Có {self.state.error_count} lỗi và {len(lines)} cảnh báo. "
                      + ("Bản xem trước giữ bản dựng tốt gần nhất; sửa lỗi rồi lưu tệp."
                         if self.state.good_builds else
                         "Chưa có bản xem trước; sửa lỗi rồi lưu tệp."))
