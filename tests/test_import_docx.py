@@ -621,3 +621,44 @@ def test_round_trip_of_may_2025(tmp_path: Path) -> None:
     assert adjusted["deadline"] == "Quý II/2025"
     assert adjusted["adjustments"] == [{"deadline": "30/4/2025", "date": "25/3/2025",
                                         "document": "1618/UBND-KTN"}]
+
+
+def test_a_damaged_docx_is_refused_in_vietnamese(tmp_path: Path) -> None:
+    """A zip whose Word part is not XML, a zip without one: "không đọc được tệp Word", exit 1
+    (the first used to be "Lỗi nội bộ … (XMLSyntaxError …)")."""
+    import zipfile
+
+    repo = empty_repo(tmp_path / "repo")
+    with zipfile.ZipFile(tmp_path / "hong-xml.docx", "w") as z:
+        z.writestr("[Content_Types].xml", "<x")
+        z.writestr("word/document.xml", "<w:document")
+    with zipfile.ZipFile(tmp_path / "khong-phai-word.docx", "w") as z:
+        z.writestr("a.txt", "x")
+    for name in ("hong-xml.docx", "khong-phai-word.docx"):
+        proc = run(["import", str(tmp_path / name)], repo, ok=False)
+        assert proc.returncode == 1, proc.stderr
+        assert proc.stderr.startswith(f"Lỗi: {name}: không đọc được tệp Word"), proc.stderr
+    assert not (repo / "content").exists()
+
+
+def test_a_month_out_of_range_is_refused(shipped: Path, tmp_path: Path) -> None:
+    """--month 1899-01 is refused as the other commands refuse it (the loader would refuse
+    content/1899 with E502); nothing written."""
+    repo = empty_repo(tmp_path / "repo")
+    proc = run(["import", "--month", "1899-01", str(shipped)], repo, ok=False)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "năm 1899 nằm ngoài khoảng 1990–2100" in proc.stderr, proc.stderr
+    assert not (repo / "content").exists() and not (repo / "directives.yaml").exists()
+
+
+def test_a_linked_register_is_not_written_through(shipped: Path, tmp_path: Path) -> None:
+    """directives.yaml as a link to another file of the repository: refused (E108, as check
+    says), the linked file unchanged, no month written."""
+    repo = empty_repo(tmp_path / "repo")
+    (repo / "ghi-chu.yaml").write_text("tasks: []\n", encoding="utf-8")
+    (repo / "directives.yaml").symlink_to("ghi-chu.yaml")
+    proc = run(["import", str(shipped)], repo, ok=False)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "directives.yaml:1:1: E108" in proc.stderr, proc.stderr
+    assert (repo / "ghi-chu.yaml").read_text(encoding="utf-8") == "tasks: []\n"
+    assert not (repo / "content").exists()

@@ -172,3 +172,45 @@ def test_the_editors_guide_explains_the_migration() -> None:
     from baocao.importing.summary import NOTE_TITLES
 
     assert all(title in chapter for title in NOTE_TITLES.values())
+
+
+def _not_a_spreadsheet(folder: Path) -> list[Path]:
+    import zipfile
+
+    (folder / "rac.xlsx").write_text("rác\n", encoding="utf-8")  # not a zip
+    with zipfile.ZipFile(folder / "zip.xlsx", "w") as z:  # a zip, not a workbook
+        z.writestr("a.txt", "x")
+    (folder / "nhi-phan.csv").write_bytes(bytes([0x81, 0x8A, 0x8D, 0xFF, 0xFE]) * 10)
+    return [folder / "rac.xlsx", folder / "zip.xlsx", folder / "nhi-phan.csv"]
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_refused_in_vietnamese(repo: Path,
+                                                                     tmp_path: Path) -> None:
+    """Garbage named .xlsx or .csv: a Vietnamese error naming the file, exit 1, nothing written
+    (it used to be "Lỗi nội bộ … (BadZipFile …)", or Python's own English for a CSV)."""
+    for path in _not_a_spreadsheet(tmp_path):
+        proc = run(["directives", "import", str(path)], repo, ok=False)
+        assert proc.returncode == 1, proc.stderr
+        assert proc.stderr.startswith(f"Lỗi: {path.name}: không đọc được"), proc.stderr
+        assert "nội bộ" not in proc.stderr and "codec" not in proc.stderr, proc.stderr
+        assert not (repo / "directives.yaml").exists()
+
+
+def test_a_linked_register_is_refused_not_written_through(repo: Path, tmp_path: Path) -> None:
+    """directives.yaml as a symbolic link to a section file: refused as check refuses it (E108),
+    and the file it points at is left as it was."""
+    victim = repo / "content/2023/09/01-victim.md"
+    victim.parent.mkdir(parents=True)
+    victim.write_text("", encoding="utf-8")
+    (repo / "directives.yaml").symlink_to("content/2023/09/01-victim.md")
+    sheet = tmp_path / "so.csv"
+    sheet.write_text("STT;Số, ký hiệu văn bản;Ngày văn bản;Trích yếu nội dung;Thời hạn\n"
+                     "1;123/UBND-KT;01/09/2023;Báo cáo việc A;30/09/2023\n", encoding="utf-8")
+    proc = run(["directives", "import", str(sheet)], repo, ok=False)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "directives.yaml:1:1: E108" in proc.stderr and "liên kết tượng trưng" in proc.stderr, \
+        proc.stderr
+    assert victim.read_text(encoding="utf-8") == ""
+    assert (repo / "directives.yaml").is_symlink()
+    check = run(["check"], repo, ok=False)
+    assert "directives.yaml:1:1: E108" in check.stdout + check.stderr

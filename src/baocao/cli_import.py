@@ -13,6 +13,7 @@ from rich.table import Table
 
 from .errors import ImportRefused, RefusedError, RepoNotFound
 from .importing.summary import FileResult
+from .months import year_problem
 from .repo import find_root
 from .terminal import err_console
 from .vietnamese import DateParseError, parse_date
@@ -47,6 +48,9 @@ def _month(value: str | None) -> str | None:
     if not m or not 1 <= int(m.group(2)) <= 12:
         raise click.BadParameter(f"tháng \"{value}\" không hợp lệ; viết dạng 2023-09",
                                  param_hint="--month")
+    why = year_problem(int(m.group(1)))
+    if why is not None:  # written right but out of range: refused as the other commands do
+        raise RefusedError(f"tháng \"{value}\": {why}")
     return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
 
 

@@ -8,16 +8,19 @@ and ``--dry-run`` writes nothing.
 from __future__ import annotations
 
 import os
+import zipfile
+import zlib
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import yaml
+from lxml import etree
 
-from ..errors import BaocaoError, ImportRefused, PandocError
+from ..errors import BaocaoError, ImportRefused, PandocError, describe_os_error
 from ..importing.docx_read import read_docx
 from ..importing.existing import previous_cutoff, read_repo_text
-from ..importing.plan import build_plan, repo_path
+from ..importing.plan import build_plan, replace_repo_file, repo_path
 from ..importing.report import ReadReport, read_report
 from ..importing.summary import FileResult
 from ..importing.tasks import Note
@@ -31,9 +34,12 @@ def read_file(path: Path) -> ReadReport:
     report structure."""
     try:
         items, legacy, dropped = read_docx(path)
-    except PandocError:
+    except (PandocError, zipfile.BadZipFile, etree.XMLSyntaxError, zlib.error, EOFError,
+            KeyError, NotImplementedError, RuntimeError):  # RuntimeError: an encrypted zip part
         raise ImportRefused(f"{path.name}: không đọc được tệp Word (tệp hỏng, có mật khẩu hoặc "
                             "không phải .docx)") from None
+    except OSError as exc:
+        raise ImportRefused(f"{path.name}: không đọc được: {describe_os_error(exc)}") from None
     rep = read_report(items)
     rep.notes.extend(Note("guess", "toàn văn bản", text) for text in legacy)
     rep.notes.extend(Note("unmapped", where, text) for where, text in dropped)
@@ -80,7 +86,7 @@ def import_file(root: Path, path: Path, *, month: str | None = None, cutoff: dat
             fh.write(text)
         result.written.append(rel)
     if plan.directives is not None:
-        _replace(root, DIRECTIVES_FILE, plan.directives)
+        replace_repo_file(root, DIRECTIVES_FILE, plan.directives)
         result.written.append(DIRECTIVES_FILE)
     if plan.organization is not None and org_text is None:
         with open(repo_path(root, ORG_FILE), "x", encoding="utf-8") as fh:
@@ -92,14 +98,6 @@ def import_file(root: Path, path: Path, *, month: str | None = None, cutoff: dat
 def _month_hint(rep: object, path: Path, month: str | None) -> tuple[int, int]:
     from ..importing.plan import month_of  # noqa: PLC0415
     return month_of(rep, path.name, month, [])  # type: ignore[arg-type]
-
-
-def _replace(root: Path, rel: str, text: str) -> None:
-    target = repo_path(root, rel)
-    tmp = target.with_name(target.name + ".import-tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, target)
 
 
 def import_paths(root: Path, paths: list[Path], *, month: str | None, cutoff: date | None,
@@ -131,6 +129,9 @@ def import_paths(root: Path, paths: list[Path], *, month: str | None, cutoff: da
                                        cutoff=cutoff, dry_run=dry_run, rep=rep))
         except BaocaoError as exc:
             results.append(FileResult(f, error=exc.message))
-        except (OSError, KeyError, yaml.YAMLError) as exc:
+        except OSError as exc:
+            results.append(FileResult(f, error=f"{f.name}: không nhập được: "
+                                               f"{describe_os_error(exc)}"))
+        except (KeyError, yaml.YAMLError) as exc:
             results.append(FileResult(f, error=f"{f.name}: không nhập được: {exc}"))
     return sorted(results, key=lambda r: r.path.name)

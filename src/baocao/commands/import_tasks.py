@@ -3,11 +3,11 @@ into ``directives.yaml`` keeping its comments and order (:mod:`baocao.importing.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from ..errors import ImportRefused
-from ..importing.plan import repo_path
+from ..errors import ImportRefused, describe_os_error
+from ..importing.existing import read_repo_text
+from ..importing.plan import replace_repo_file, repo_path
 from ..importing.spreadsheet import MAPPABLE, SheetDiff, diff_sheet, read_rows
 from ..importing.tasks import FIELD_NAMES
 from ..load import tasks_from_text
@@ -22,8 +22,8 @@ def import_register(root: Path, path: Path, overrides: dict[str, str], *,
             raise ImportRefused(f"--cot: không có khóa \"{key}\"; các khóa: {', '.join(MAPPABLE)}")
     if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv", ".txt"):
         raise ImportRefused(f"{path.name}: chỉ nhập được tệp .xlsx hoặc .csv")
-    target = repo_path(root, DIRECTIVES_FILE)
-    text = target.read_text(encoding="utf-8") if target.is_file() else ""
+    repo_path(root, DIRECTIVES_FILE)  # no link, no special file (E108), as check reads it
+    text = read_repo_text(root, DIRECTIVES_FILE) or ""
     problems = Problems()
     tasks = tasks_from_text(text, problems) if text.strip() else ()
     if problems.errors:
@@ -34,14 +34,14 @@ def import_register(root: Path, path: Path, overrides: dict[str, str], *,
         diff = diff_sheet(rows, path.name, overrides, text, tasks)
     except ValueError as exc:
         raise ImportRefused(f"{path.name}: {exc}") from None
+    except OSError as exc:
+        raise ImportRefused(f"{path.name}: không đọc được: {describe_os_error(exc)}") from None
     after = Problems()
     tasks_from_text(diff.text, after)
     if after.errors:
         raise ImportRefused("sổ sau khi nhập sẽ có lỗi, không ghi: " + after.errors[0].format())
     if not dry_run and diff.text != text:
-        tmp = target.with_name(target.name + ".import-tmp")
-        tmp.write_text(diff.text, encoding="utf-8")
-        os.replace(tmp, target)
+        replace_repo_file(root, DIRECTIVES_FILE, diff.text)
     return diff
 
 

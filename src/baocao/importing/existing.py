@@ -7,12 +7,20 @@ import re
 from datetime import date
 from pathlib import Path
 
+from ..errors import ContentError, ImportRefused
 from ..repofiles import read_setting_text
 
 
 def read_repo_text(root: Path, rel: str) -> str | None:
-    """The repository file *rel* (read as the loader reads: no link, bounded size), or None."""
-    return read_setting_text(root, rel)
+    """The repository file *rel* (read as the loader reads: no link, bounded size), or None.
+    A file the loader refuses (a link, a special file: E108; too large: E102) refuses the
+    import with the same problem; text not in UTF-8 refuses it too."""
+    try:
+        return read_setting_text(root, rel)
+    except ContentError as exc:
+        raise ImportRefused(f"{exc.problems[0].format()}; không nhập") from None
+    except UnicodeDecodeError:
+        raise ImportRefused(f"{rel}: không phải chữ UTF-8; hãy sửa trước khi nhập") from None
 
 
 def previous_cutoff(root: Path, year: int, month: int) -> date | None:

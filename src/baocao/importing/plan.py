@@ -3,7 +3,11 @@ and completed facts, checked against the engine before anything is written."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import stat
+import tempfile
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
@@ -22,9 +26,10 @@ from ..model import (
     Task,
     is_nhu_tren,
 )
-from ..months import default_period_start, end_of_month
+from ..months import default_period_start, end_of_month, year_problem
 from ..placeholders import INLINE
 from ..problems import Problems
+from ..repofiles import check_repo_file
 from ..vietnamese import fold, format_count, format_date_short
 from ..yamledit import quote
 from .docx_read import Item, Para, Table
@@ -166,6 +171,16 @@ def _body_words(rep: ReadReport) -> Counter[str]:
 
 # ---- the plan -----------------------------------------------------------------------------
 def month_of(rep: ReadReport, name: str, given: str | None, notes: list[Note]) -> tuple[int, int]:
+    found_month = _month_found(rep, name, given, notes)
+    why = year_problem(found_month[0])
+    if why is not None:  # as the loader refuses such a folder (E502)
+        raise ImportRefused(f"{name}: tháng báo cáo {found_month[1]}/{found_month[0]}: {why}; "
+                            "hãy ghi đúng --month YYYY-MM")
+    return found_month
+
+
+def _month_found(rep: ReadReport, name: str, given: str | None,
+                 notes: list[Note]) -> tuple[int, int]:
     if given:
         y, m = given.split("-")
         return int(y), int(m)
@@ -611,8 +626,33 @@ def _organization(rep: ReadReport, year: int, mon: int, notes: list[Note]) -> st
 
 
 def repo_path(root: Path, rel: str) -> Path:
-    """*rel* inside *root*, refusing any path that leaves it (through a link too)."""
+    """*rel* inside *root*, where the import may write: refused when it leaves the repository,
+    and when the file or a folder above it is a symbolic link or a special file, as ``check``
+    refuses it (E108, :mod:`baocao.repofiles`): never written through a link."""
     target = (root / rel).resolve()
     if root.resolve() not in target.parents:
         raise ImportRefused(f"{rel} dẫn ra ngoài kho (qua liên kết tượng trưng): không ghi")
+    refused = check_repo_file(root, rel)
+    if refused is not None:
+        raise ImportRefused(f"{refused.problem().format()}; không ghi")
     return target
+
+
+def replace_repo_file(root: Path, rel: str, text: str) -> None:
+    """Write *text* as the repository file *rel* (a regular file or none yet, :func:`repo_path`)
+    atomically: a new temporary file beside it, renamed over it (a rename replaces the name
+    itself, never what a link there would point at). The file keeps its permissions."""
+    target = repo_path(root, rel)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        try:
+            os.chmod(tmp, stat.S_IMODE(os.lstat(target).st_mode))
+        except FileNotFoundError:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise

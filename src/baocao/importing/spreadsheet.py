@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from xml.etree import ElementTree
+
+from lxml import etree
 
 from ..model import Task
 from .register import append_tasks, update_task
@@ -60,21 +65,32 @@ def _cell(value: object) -> str:
 
 
 def read_rows(path: Path) -> list[list[str]]:
-    """Every row of the first sheet (XLSX) or of the CSV, as strings."""
+    """Every row of the first sheet (XLSX) or of the CSV, as strings. Raises ValueError with a
+    Vietnamese message when the file is no such spreadsheet (damaged, or another kind of file)."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         import openpyxl  # noqa: PLC0415
+        from openpyxl.utils.exceptions import InvalidFileException  # noqa: PLC0415
 
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         try:
-            sheet = book.worksheets[0]
-            return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        finally:
-            book.close()
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            try:
+                sheet = book.worksheets[0]
+                return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            finally:
+                book.close()
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, IndexError, EOFError,
+                zlib.error, etree.XMLSyntaxError, ElementTree.ParseError) as exc:
+            raise ValueError("không đọc được tệp Excel (tệp hỏng, có mật khẩu hoặc không phải "
+                             "tệp .xlsx của Excel)") from exc
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = raw.decode("cp1258")
+        try:
+            text = raw.decode("cp1258")
+        except UnicodeDecodeError:
+            raise ValueError("không đọc được tệp CSV: không phải chữ theo bảng mã UTF-8 hay "
+                             "Windows-1258 (có phải tệp khác đổi tên thành .csv?)") from None
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
