@@ -23,8 +23,9 @@ from .legacy_fonts import recode
 _TYPED = str.maketrans({"\u2011": "-", "\u00ad": ""})
 #: The largest DOCX read (a monthly report is well under 5 MB; images make the rest).
 MAX_DOCX_BYTES = 100 << 20
-#: Characters that are Markdown in the dialect when typed in a body: escaped.
-_MD_SPECIAL = set("\\*_`[]<>~^$#|")
+#: Characters that are Markdown in the dialect when typed in a body: escaped. Braces too: Word
+#: text like "{{ x }}" or "{=html}" stays text (a placeholder is never made of "\{\{").
+_MD_SPECIAL = set("\\*_`[]<>~^$#|{}")
 
 
 @dataclass
@@ -245,8 +246,10 @@ class Flattener:
             elif t == "Code":
                 out.append("".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in il["c"][1]))
             elif t == "Image":
-                self.dropped.append((f"đoạn {self.count}", "ảnh không nhập được (nội dung "
-                                     "chưa chèn được ảnh): chèn lại khi công cụ hỗ trợ"))
+                self.dropped.append((f"đoạn {self.count}", "ảnh không được chép sang tự động: "
+                                     "lưu ảnh thành tệp PNG hoặc JPEG trong thư mục hinh/ của "
+                                     "báo cáo rồi chèn bằng ![Hình … Chú thích](hinh/ten-tep.png) "
+                                     "thành một đoạn riêng (hướng dẫn biên tập, \"Chèn hình\")"))
             elif t == "Math":
                 out.append(il["c"][1])
                 self.dropped.append((f"đoạn {self.count}", f"công thức \"{il['c'][1][:40]}\" "
