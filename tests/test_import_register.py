@@ -214,3 +214,15 @@ def test_a_linked_register_is_refused_not_written_through(repo: Path, tmp_path: 
     assert (repo / "directives.yaml").is_symlink()
     check = run(["check"], repo, ok=False)
     assert "directives.yaml:1:1: E108" in check.stdout + check.stderr
+
+
+def test_a_register_that_is_a_folder_is_refused(repo: Path, tmp_path: Path) -> None:
+    (repo / "directives.yaml").mkdir()
+    sheet = tmp_path / "so.csv"
+    sheet.write_text("STT;Số, ký hiệu văn bản;Ngày văn bản;Trích yếu nội dung;Thời hạn\n"
+                     "1;123/UBND-KT;01/09/2023;Báo cáo việc A;30/09/2023\n", encoding="utf-8")
+    proc = run(["directives", "import", str(sheet)], repo, ok=False)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert proc.stderr == "Lỗi: directives.yaml là một thư mục, không phải tệp: không ghi\n"
+    assert sorted(p.name for p in repo.iterdir()) == ["content", "directives.yaml", "mkdocs.yml",
+                                                       "organization.yaml"]

@@ -246,7 +246,10 @@ class Flattener:
             elif t == "Code":
                 out.append("".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in il["c"][1]))
             elif t == "Image":
-                self.dropped.append((f"đoạn {self.count}", "ảnh không được chép sang tự động: "
+                caption = " ".join(self.plain(il["c"][1]).split())  # a figure's: its caption
+                shown = caption if len(caption) <= 120 else caption[:119] + "…"
+                what = f"hình \"{shown}\"" if caption else "ảnh"
+                self.dropped.append((f"đoạn {self.count}", f"{what} không được chép sang tự động: "
                                      "lưu ảnh thành tệp PNG hoặc JPEG trong thư mục hinh/ của "
                                      "báo cáo rồi chèn bằng ![Hình … Chú thích](hinh/ten-tep.png) "
                                      "thành một đoạn riêng (hướng dẫn biên tập, \"Chèn hình\")"))

@@ -643,6 +643,8 @@ def replace_repo_file(root: Path, rel: str, text: str) -> None:
     atomically: a new temporary file beside it, renamed over it (a rename replaces the name
     itself, never what a link there would point at). The file keeps its permissions."""
     target = repo_path(root, rel)
+    if target.is_dir():
+        raise ImportRefused(f"{rel} là một thư mục, không phải tệp: không ghi")
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
