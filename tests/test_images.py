@@ -4,8 +4,8 @@ redoes the documents when an image changes, the issue lock fires, the cache deci
 SVG treated as untrusted text.
 
 The shipped May 2025 report carries two figures (content/2025/05):
-- Hình 1 in 06-chuyen-doi-so.md, an SVG (600 x 300 px), ``{width=75%}``;
-- Hình 2 in 05-tieu-chuan-do-luong.md, a PNG (1333 x 354 px), ``{width=80%}``.
+- Hình 2 in 06-chuyen-doi-so.md, an SVG (600 x 300 px), ``{width=75%}``;
+- Hình 1 in 05-tieu-chuan-do-luong.md, a PNG (1333 x 354 px), ``{width=80%}``.
 Expected sizes are worked out here from the text width of the documents' portrait pages
 (A4 210 mm less the 30 mm and 15 mm margins of spec/nd30.md R5: 165 mm).
 """
@@ -34,9 +34,9 @@ from baocao.cli import cli
 
 KEY = "2025-05"
 FOLDER = "content/2025/05"
-CAPTION_1 = ("Hình 1. Tỷ lệ hồ sơ thủ tục hành chính trực tuyến toàn trình, tháng 1 đến "
+CAPTION_1 = ("Hình 2. Tỷ lệ hồ sơ thủ tục hành chính trực tuyến toàn trình, tháng 1 đến "
              "tháng 5/2025")
-CAPTION_2 = "Hình 2. Kết quả kiểm định, thử nghiệm lũy kế so với kế hoạch năm 2025"
+CAPTION_2 = "Hình 1. Kết quả kiểm định, thử nghiệm lũy kế so với kế hoạch năm 2025"
 TEXT_WIDTH_CM = 21.0 - 3.0 - 1.5
 EMU_PER_CM = 360_000
 PT_PER_CM = 72 / 2.54
@@ -221,11 +221,11 @@ def test_pdf_captions_are_the_editors_text_without_a_number_of_typst(may_pdf: Pa
     assert "tăng đều qua các tháng: " in full
     for caption in (CAPTION_1, CAPTION_2):
         assert full.count(caption) == 1
-    assert "Hình 1: " not in full and "Figure" not in full
+    assert "Hình 1: " not in full and "Hình 2: " not in full and "Figure" not in full
 
 
 def test_pdf_shows_the_svg_chart(may_pdf: Path, tmp_path: Path) -> None:
-    """The page of Hình 1 has the chart's bars in its colour, where a PDF without the figure
+    """The page of Hình 2 (the SVG chart) has the chart's bars in its colour, where a PDF without the figure
     has none (typst draws an SVG as vector graphics: rendered, then looked at)."""
     reader = PdfReader(may_pdf)
     page = _page_with(reader, CAPTION_1) + 1

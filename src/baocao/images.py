@@ -73,6 +73,11 @@ class ImageFile:
     height: int
     sha256: str
     data: bytes = field(repr=False, compare=False)
+    #: The caption as the body writes it, and where the image stands (file line and column):
+    #: the report-wide figure numbering check reads them (baocao.load).
+    caption: str = field(default="", compare=False)
+    line: int = field(default=0, compare=False)
+    col: int = field(default=0, compare=False)
 
     @property
     def name(self) -> str:
