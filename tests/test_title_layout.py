@@ -32,6 +32,7 @@ import pytest
 from conftest import ROOT, copy_shipped_repo, edit_text, libreoffice_pdfs
 from lxml import etree
 
+from baocao.document.tree import bundle_images
 from baocao.load import load_repository
 from baocao.render.official import render_official_input
 from baocao.write.docx import build_docx, write_atomic
@@ -60,7 +61,8 @@ def _build(source: str, folder: Path, epoch: int) -> tuple[Path, Path]:
     docx, typst = build_docx(source, templates=TEMPLATES, epoch=epoch, with_typst=True)
     assert typst is not None
     write_atomic(folder / "r.docx", docx)
-    write_pdf_from_typst(typst, folder / "r.pdf", templates=TEMPLATES, epoch=epoch)
+    write_pdf_from_typst(typst, folder / "r.pdf", templates=TEMPLATES, epoch=epoch,
+                         images=bundle_images(source))
     return folder / "r.docx", folder / "r.pdf"
 
 
