@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..images import ImageFile, ImageRefused
@@ -229,7 +229,8 @@ def findings(item: BodyCheck, parsed: Parsed,
                     add(where, err.code, err.message)
                     continue
                 if images is not None:
-                    images.append(found)
+                    images.append(replace(found, shown_width=str(
+                        dict(c[0][2]).get("width", "")).strip()))
         elif t == "Str" and "[^" in c:
             label = c[c.index("[^"):].split("]", 1)[0] + "]"
             add(loc.find(label), "E505",
