@@ -17,10 +17,9 @@ the rest read as plain paragraphs and lists, and ``check`` stays fast on a large
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..images import ImageFile, ImageRefused
@@ -234,8 +233,9 @@ def findings(item: BodyCheck, parsed: Parsed,
                     # the caption's place (where its number is written), for the numbering check
                     line, col = (caption_at or where or (0, 0))
                     col += 1 if caption_at else 0
-                    images.append(dataclasses.replace(
-                        found, caption=label, line=item.body_line + line, col=col + 1))
+                    images.append(replace(
+                        found, caption=label, line=item.body_line + line, col=col + 1,
+                        shown_width=str(dict(c[0][2]).get("width", "")).strip()))
         elif t == "Str" and "[^" in c:
             label = c[c.index("[^"):].split("]", 1)[0] + "]"
             add(loc.find(label), "E505",
