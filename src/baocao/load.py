@@ -715,9 +715,16 @@ def _read_image(target: str, report_folder: str, root: str) -> ImageFile:
 _FIGURE_NUMBER = re.compile(r"^\s*(Hình|Biểu đồ|Sơ đồ|Ảnh)\s+(\d+)(?=[\s.:\-–]|$)", re.IGNORECASE)
 
 
+#: The errors of an image written in a body (the file, an unsafe SVG, written wrong).
+_IMAGE_ERRORS = frozenset({"E504", "E508", "E509", "E510"})
+
+
 def _check_figure_numbers(report: Report, problems: Problems) -> None:
     """W513 where a caption's typed number is not its figure's place in the report (document
     order, each kind of figure counted on its own): "Hình 2" shown before "Hình 1"."""
+    folder = report.folder.rstrip("/") + "/"
+    if any(p.code in _IMAGE_ERRORS and p.path.startswith(folder) for p in problems):
+        return  # a refused image is not in the count: the numbers would be judged wrongly
     seen: dict[str, int] = {}
     for section in report.sections:
         for img in section.images:
