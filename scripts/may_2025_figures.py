@@ -3,10 +3,10 @@
 
     python scripts/may_2025_figures.py
 
-- ty-le-ho-so-truc-tuyen.svg: Hình 1 of section IV, the share of administrative procedures
+- ty-le-ho-so-truc-tuyen.svg: Hình 2 of section IV, the share of administrative procedures
   filed online end to end, January to May 2025 (May: 62,4 %, the figure the section's text
   gives), a vector chart written here as SVG text;
-- ke-hoach-kiem-dinh.png: Hình 2 of section III.3, the year-to-date results against the 2025
+- ke-hoach-kiem-dinh.png: Hình 1 of section III.3, the year-to-date results against the 2025
   plan (the section's table: 4.382 of 10.000 verifications, 236 of 700 samples), drawn as SVG
   and rasterised by typst (the PNG a department pastes from a spreadsheet).
 

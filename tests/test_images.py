@@ -4,8 +4,8 @@ redoes the documents when an image changes, the issue lock fires, the cache deci
 SVG treated as untrusted text.
 
 The shipped May 2025 report carries two figures (content/2025/05):
-- Hình 1 in 06-chuyen-doi-so.md, an SVG (600 x 300 px), ``{width=75%}``;
-- Hình 2 in 05-tieu-chuan-do-luong.md, a PNG (1333 x 354 px), ``{width=80%}``.
+- Hình 2 in 06-chuyen-doi-so.md, an SVG (600 x 300 px), ``{width=75%}``;
+- Hình 1 in 05-tieu-chuan-do-luong.md, a PNG (1333 x 354 px), ``{width=80%}``.
 Expected sizes are worked out here from the text width of the documents' portrait pages
 (A4 210 mm less the 30 mm and 15 mm margins of spec/nd30.md R5: 165 mm).
 """
@@ -34,9 +34,9 @@ from baocao.cli import cli
 
 KEY = "2025-05"
 FOLDER = "content/2025/05"
-CAPTION_1 = ("Hình 1. Tỷ lệ hồ sơ thủ tục hành chính trực tuyến toàn trình, tháng 1 đến "
+CAPTION_1 = ("Hình 2. Tỷ lệ hồ sơ thủ tục hành chính trực tuyến toàn trình, tháng 1 đến "
              "tháng 5/2025")
-CAPTION_2 = "Hình 2. Kết quả kiểm định, thử nghiệm lũy kế so với kế hoạch năm 2025"
+CAPTION_2 = "Hình 1. Kết quả kiểm định, thử nghiệm lũy kế so với kế hoạch năm 2025"
 TEXT_WIDTH_CM = 21.0 - 3.0 - 1.5
 EMU_PER_CM = 360_000
 PT_PER_CM = 72 / 2.54
@@ -134,7 +134,8 @@ def test_docx_embeds_both_figures_at_their_size_with_their_caption(may_docx: Pat
     png = (ROOT / FOLDER / "hinh/ke-hoach-kiem-dinh.png").read_bytes()
     assert figures[0]["bytes"] == png
     with Image.open(io.BytesIO(figures[1]["bytes"])) as drawn:
-        assert drawn.size[0] >= 2 * SVG_PX[0]  # print quality: at least 192 ppi at 96 ppi size
+        # print quality: about 200 ppi at the width it is printed (75 % of the text width)
+        assert drawn.size[0] == pytest.approx(0.75 * TEXT_WIDTH_CM / 2.54 * 200, abs=2)
         assert BAR_COLOUR in {c for _, c in drawn.convert("RGB").getcolors(1 << 20) or []}
 
 
@@ -221,11 +222,11 @@ def test_pdf_captions_are_the_editors_text_without_a_number_of_typst(may_pdf: Pa
     assert "tăng đều qua các tháng: " in full
     for caption in (CAPTION_1, CAPTION_2):
         assert full.count(caption) == 1
-    assert "Hình 1: " not in full and "Figure" not in full
+    assert "Hình 1: " not in full and "Hình 2: " not in full and "Figure" not in full
 
 
 def test_pdf_shows_the_svg_chart(may_pdf: Path, tmp_path: Path) -> None:
-    """The page of Hình 1 has the chart's bars in its colour, where a PDF without the figure
+    """The page of Hình 2 (the SVG chart) has the chart's bars in its colour, where a PDF without the figure
     has none (typst draws an SVG as vector graphics: rendered, then looked at)."""
     reader = PdfReader(may_pdf)
     page = _page_with(reader, CAPTION_1) + 1
@@ -260,10 +261,20 @@ def served(may_site: Path) -> Iterator[str]:
     httpd.shutdown()
 
 
+def _c14n(svg: bytes) -> bytes:
+    """An SVG's tree in canonical XML, comments and processing instructions left out."""
+    parser = etree.XMLParser(remove_comments=True, remove_pis=True)
+    return etree.tostring(etree.fromstring(svg, parser), method="c14n")
+
+
 def test_site_copies_the_images_beside_the_page(may_site: Path) -> None:
-    folder = may_site / "2025" / "05"
-    for name in ("ty-le-ho-so-truc-tuyen.svg", "ke-hoach-kiem-dinh.png"):
-        assert (folder / "hinh" / name).read_bytes() == (ROOT / FOLDER / "hinh" / name).read_bytes()
+    """The PNG as it is; the SVG as its checked tree written again (its drawing unchanged:
+    the same canonical XML; the bytes lose the file's final line break)."""
+    folder = may_site / "2025" / "05" / "hinh"
+    png = "ke-hoach-kiem-dinh.png"
+    assert (folder / png).read_bytes() == (ROOT / FOLDER / "hinh" / png).read_bytes()
+    svg = "ty-le-ho-so-truc-tuyen.svg"
+    assert _c14n((folder / svg).read_bytes()) == _c14n((ROOT / FOLDER / "hinh" / svg).read_bytes())
 
 
 def test_site_figures_load_in_chromium(served: str, browser) -> None:
@@ -315,7 +326,7 @@ def test_a_changed_image_rebuilds_the_documents_and_the_cache_decides_nothing(
     changed = {k for k in before if before[k] != after.get(k)}
     assert {"2025/05/bao-cao-2025-05.docx", "2025/05/bao-cao-2025-05.pdf",
             "2025/05/hinh/ty-le-ho-so-truc-tuyen.svg"} <= changed
-    assert after["2025/05/hinh/ty-le-ho-so-truc-tuyen.svg"] == svg.read_bytes()
+    assert _c14n(after["2025/05/hinh/ty-le-ho-so-truc-tuyen.svg"]) == _c14n(svg.read_bytes())
     # without the cache, the same bytes
     shutil.rmtree(root / ".baocao-cache")
     _ok(root, "build", "-o", str(tmp_path / "fresh"))
@@ -464,3 +475,232 @@ def test_a_jpeg_without_width_keeps_its_own_size_in_both_documents(tmp_path: Pat
     assert len(drawn) == 1
     assert drawn[0][1] == pytest.approx(7.94 * PT_PER_CM, abs=0.5)
     assert ooxml_errors(tmp_path / "r.docx") == []
+
+
+# --------------------------------------------------------------------------------------------
+# Review of 2026-12-06: what reaches a reader is what was checked
+
+
+def _svg_repo(tmp_path: Path, svg: bytes, width: str = "", name: str = "hinh/x.svg") -> Path:
+    """The shipped May 2025 report with one more figure, *svg* (or any image's bytes) at
+    *name*, in 07-thanh-tra-hanh-chinh.md."""
+    root = copy_shipped_repo(tmp_path / "repo", years=("2025",))
+    path = root / FOLDER / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(svg)
+    section = root / FOLDER / "07-thanh-tra-hanh-chinh.md"
+    attr = f"{{width={width}}}" if width else ""
+    section.write_text(section.read_text(encoding="utf-8")
+                       + f"\n![Hình 3. Hình thêm]({name}){attr}\n", encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("svg", [
+    # XSLT that would run script on the site's origin when the file is opened by itself
+    '<?xml version="1.0"?>\n<?xml-stylesheet type="text/xsl" href="data:text/xml;base64,AA"?>\n'
+    '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"/>',
+    # CSS fetched from another host; a PI after the root and one inside it
+    '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"><?xml-stylesheet '
+    'type="text/css" href="http://x.test/a.css"?></svg>',
+    '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"/><?other x?>',
+])
+def test_an_svg_with_a_processing_instruction_is_refused(svg: str) -> None:
+    from baocao.images import ImageRefused, identify, svg_problem
+
+    why = svg_problem(svg.encode())
+    assert why is not None and "chỉ thị xử lý <?" in why
+    with pytest.raises(ImageRefused) as err:
+        identify(svg.encode(), "x.svg")
+    assert err.value.code == "E509"
+
+
+def test_the_xml_declaration_alone_passes() -> None:
+    from baocao.images import svg_problem
+
+    svg = '<?xml version="1.0" encoding="UTF-8"?>\n' + SVG.format('<rect width="5" height="5"/>')
+    assert svg_problem(svg.encode()) is None
+
+
+def test_the_site_and_the_documents_get_the_checked_tree_not_the_file(tmp_path: Path) -> None:
+    """A comment (the checker drops comments) never reaches the site, the DOCX or the PDF: all
+    three are given the tree that was checked, written again."""
+    svg = ('<?xml version="1.0"?>\n<!-- secret note of the editor -->\n'
+           '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100">'
+           '<!-- second note --><rect width="200" height="100" fill="#1f4e79"/></svg>\n')
+    root = _svg_repo(tmp_path, svg.encode())
+    _ok(root, "build", "-o", str(root / "site"))
+    site_svg = (root / "site" / "2025/05/hinh/x.svg").read_bytes()
+    assert b"note" not in site_svg and b"<?" not in site_svg and b"<!--" not in site_svg
+    assert _c14n(site_svg) == _c14n(svg.encode())
+    with zipfile.ZipFile(root / "site/2025/05/bao-cao-2025-05.docx") as z:
+        assert not [n for n in z.namelist() if b"secret" in z.read(n) or b"second" in z.read(n)]
+    pdf = (root / "site/2025/05/bao-cao-2025-05.pdf").read_bytes()
+    assert b"secret" not in pdf and b"second" not in pdf
+
+
+def _assert_e509(inner: str, said: str) -> None:
+    from baocao.images import ImageRefused, identify
+
+    with pytest.raises(ImageRefused) as err:
+        identify(SVG.format(inner).encode(), "x.svg")
+    assert err.value.code == "E509" and said in err.value.message
+
+
+@pytest.mark.parametrize(("inner", "said"), [
+    # the reviewer's bypasses (each fetched from another host in Chromium before the fix)
+    ('<rect width="10" height="10" style="fill: u\\72l(http://x.test/attr.png)"/>', "u\\72l("),
+    ('<style>svg{background-image:image-set("http://x.test/i.png" 1x)}</style>', "image-set"),
+    ('<style>@IMPORT "http://x.test/import-upper.css";</style>', "@IMPORT"),
+    ('<style>@\\69mport "http://x.test/import-esc.css";</style>', "@\\69mport"),
+    # and what an allow-list refuses besides
+    ('<style>/* a */ rect{fill:red}</style>', "/*"),
+    ('<style>rect{fill:red}<g/>@import "http://x.test/b.css";</style>', "<style>"),
+    ('<rect width="1" height="1" style="cursor: image-set(\'http://x.test/c.png\' 1x)"/>',
+     "image-set"),
+    ('<rect width="1" height="1" cursor="u\\72l(http://x.test/c.png)"/>', "cursor"),
+    ('<rect width="1" height="1" cursor="image-set(\'http://x.test/c.png\' 1x)"/>', "cursor"),
+    ('<rect width="1" height="1" style="fill: src(\'http://x.test/d.png\')"/>', "src("),
+])
+def test_svg_css_is_an_allow_list(inner: str, said: str) -> None:
+    _assert_e509(inner, said)
+
+
+@pytest.mark.parametrize("inner", [
+    '<style>rect.bar, text > tspan { fill: #1f4e79; font-weight: bold } .a{opacity:.5}</style>',
+    '<text style="font-family: \'Liberation Serif\', serif; font-size: 14px">Hà Nội</text>',
+    '<rect width="5" height="5" style="fill: rgba(31, 78, 121, 0.5); stroke: url(#g)"/>',
+    '<g transform="translate(10,20) rotate(45)"><rect width="5" height="5"/></g>',
+])
+def test_plain_css_still_passes(inner: str) -> None:
+    from baocao.images import svg_problem
+
+    assert svg_problem(SVG.format(inner).encode()) is None
+
+
+def test_the_shipped_svg_passes_the_allow_list() -> None:
+    from baocao.images import svg_problem
+
+    for svg in sorted((ROOT / FOLDER / "hinh").glob("*.svg")):
+        assert svg_problem(svg.read_bytes()) is None, svg
+
+
+def _use_bomb(levels: int, fan: int) -> str:
+    parts = ['<defs><rect id="l0" width="1" height="1"/>']
+    for i in range(1, levels + 1):
+        parts.append(f'<g id="l{i}">' + "".join(
+            f'<use href="#l{i - 1}" x="{k}"/>' for k in range(fan)) + "</g>")
+    return "".join(parts) + f'</defs><use href="#l{levels}"/>'
+
+
+@pytest.mark.parametrize(("inner", "said"), [
+    (_use_bomb(8, 10), "<use> lồng nhau"),  # the reviewer's: 10^8 elements once expanded
+    ('<g id="a"><use href="#a"/></g>', "vòng"),
+    ('<use id="a" href="#b"/><use id="b" href="#a"/>', "vòng"),
+])
+def test_use_expansion_is_bounded(inner: str, said: str) -> None:
+    _assert_e509(inner, said)
+
+
+def test_a_few_uses_pass() -> None:
+    from baocao.images import svg_problem
+
+    assert svg_problem(SVG.format(_use_bomb(2, 10)).encode()) is None
+
+
+def test_an_svg_typst_cannot_draw_is_named_in_vietnamese(tmp_path: Path) -> None:
+    """Should an SVG pass the check and typst still refuse it, the DOCX and the PDF say which
+    image, in Vietnamese, without typst's English."""
+    from baocao.errors import DocumentError
+    from baocao.write.pdf import compile_typst, svg_to_png
+
+    bomb = SVG.format(_use_bomb(8, 10)).encode()  # refused by check; typst gives up on it
+    with pytest.raises(DocumentError) as err:
+        svg_to_png(bomb, 20, 10, 5.0, "hinh/bom.svg", templates=ROOT / "templates")
+    assert "hinh/bom.svg" in str(err.value) and "Không vẽ được ảnh SVG" in str(err.value)
+    assert "failed" not in str(err.value) and "typst:" not in str(err.value)
+    with pytest.raises(DocumentError) as err:
+        compile_typst('#image("b.svg", width: 2cm)\n', templates=ROOT / "templates",
+                      images={"b.svg": bomb}, shown={"b.svg": "hinh/bom.svg"})
+    assert "hinh/bom.svg" in str(err.value) and "failed" not in str(err.value)
+
+
+def test_the_docx_png_of_an_svg_is_drawn_for_its_printed_width(tmp_path: Path) -> None:
+    """A 6000 x 6000 SVG printed 50 % wide (8.25 cm) becomes a PNG of 8.25 cm at 200 ppi
+    (650 px), not of its declared size (12 500 px at 200 ppi of 96 ppi pixels)."""
+    svg = (b'<svg xmlns="http://www.w3.org/2000/svg" width="6000" height="6000">'
+           b'<rect width="6000" height="6000" fill="#1f4e79"/></svg>')
+    root = _svg_repo(tmp_path, svg, width="50%")
+    _ok(root, "docx", KEY, "-o", str(tmp_path / "r.docx"))
+    fig = [f for f in _figures(tmp_path / "r.docx") if str(f["caption"]).startswith("Hình 3.")]
+    assert len(fig) == 1 and fig[0]["type"] == "image/png"
+    assert fig[0]["cx"] == pytest.approx(TEXT_WIDTH_CM / 2 * EMU_PER_CM, abs=400)
+    png = Image.open(io.BytesIO(fig[0]["bytes"]))  # type: ignore[arg-type]
+    expected = round(TEXT_WIDTH_CM / 2 / 2.54 * 200)
+    assert abs(png.size[0] - expected) <= 2 and abs(png.size[1] - expected) <= 2
+
+
+def test_a_tall_svg_png_stays_bounded() -> None:
+    from baocao.write.pdf import MAX_RASTER_PIXELS, svg_to_png
+
+    svg = (b'<svg xmlns="http://www.w3.org/2000/svg" width="100" height="6000">'
+           b'<rect width="100" height="6000" fill="#1f4e79"/></svg>')
+    png = Image.open(io.BytesIO(svg_to_png(svg, 100, 6000, 16.5, "x.svg",
+                                           templates=ROOT / "templates")))
+    assert png.size[0] * png.size[1] <= MAX_RASTER_PIXELS * 1.01
+    assert png.size[1] == pytest.approx(png.size[0] * 60, rel=0.01)
+
+
+def test_image_depth_agrees_with_the_change_snapshot(tmp_path: Path) -> None:
+    """Every image the check accepts is one the build's change detection lists, at any depth:
+    deeper ones are refused (E508), so a change can never leave a stale site."""
+    from baocao.images import ImageRefused, read_image
+    from baocao.repofiles import walk_repository
+
+    root = tmp_path / "repo"
+    folder = root / "content/2024/01"
+    png = Image.new("RGB", (4, 2), (1, 2, 3))
+    accepted = refused = 0
+    for depth in range(1, 8):
+        rel = "/".join(f"d{i}" for i in range(depth)) + "/a.png"
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        png.save(folder / rel)
+        listed = {a for m in walk_repository(root).months for a in m.assets}
+        try:
+            read_image(root, "content/2024/01", rel)
+        except ImageRefused as err:
+            assert err.code == "E508" and "quá sâu" in err.message
+            refused += 1
+            continue
+        assert rel in listed, rel
+        accepted += 1
+    assert accepted and refused
+
+
+def test_a_deep_image_that_changes_rebuilds_the_site(tmp_path: Path) -> None:
+    """The deepest image the check accepts: a change to it rebuilds the site."""
+    from baocao.repofiles import ASSET_DEPTH
+
+    name = "hinh/" + "/".join("abcdefgh"[:ASSET_DEPTH - 1]) + "/sau.png"
+    Image.new("RGB", (120, 60), (0, 0, 255)).save(tmp_path / "p.png")
+    root = _svg_repo(tmp_path, (tmp_path / "p.png").read_bytes(), name=name)
+    path = root / FOLDER / name
+    _ok(root, "build", "-o", str(root / "site"))
+    Image.new("RGB", (120, 60), (255, 0, 0)).save(path)
+    out = _ok(root, "build", "-o", str(root / "site"))
+    assert "Không có thay đổi" not in out
+    assert (root / "site/2025/05" / name).read_bytes() == path.read_bytes()
+
+
+def test_a_fifo_image_is_refused_as_an_image(tmp_path: Path) -> None:
+    import os
+
+    from baocao.images import ImageRefused, read_image
+
+    folder = tmp_path / "content/2024/01/hinh"
+    folder.mkdir(parents=True)
+    os.mkfifo(folder / "ong.png")
+    with pytest.raises(ImageRefused) as err:
+        read_image(tmp_path, "content/2024/01", "hinh/ong.png")
+    assert err.value.code == "E508"
+    assert "FIFO" in err.value.message and "tệp ảnh" in err.value.message
+    assert "văn bản" not in err.value.message

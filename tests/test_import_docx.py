@@ -587,20 +587,23 @@ def test_round_trip_of_may_2025(tmp_path: Path) -> None:
     appendices with their own columns, one grouped by field of work, deadlines changed by a
     document, progress notes, "Hoàn thành" without a day. Imported into an empty repository it
     renders the same words, except the history of one extension that names no day (reported),
-    and every appendix row the same once that deadline cell is read without its brackets."""
+    and every appendix row the same once that deadline cell is read without its brackets. Its
+    two figures are reported as not carried over (images are not imported yet)."""
     src = copy_shipped_repo(tmp_path / "src", years=("2025",))
     original = tmp_path / "may.docx"
     run(["docx", "2025-05", "-o", str(original)], src)
     repo = empty_repo(tmp_path / "repo")
     proc = run(["import", str(original)], repo)
     assert "Khác với số liệu công cụ tính" not in proc.stdout, proc.stdout
-    # nothing left behind but the report's two figures, named by their captions with what to do
-    figures = ("Hình 2. Kết quả kiểm định, thử nghiệm lũy kế so với kế hoạch năm 2025",
-               "Hình 1. Tỷ lệ hồ sơ thủ tục hành chính trực tuyến toàn trình, tháng 1 đến "
-               "tháng 5/2025")
-    assert "Không chuyển được (2):" in proc.stdout, proc.stdout
-    for caption in figures:
-        assert f'hình "{caption}" không được chép sang tự động' in proc.stdout, proc.stdout
+    # its two figures are not carried over: the import report names each by its caption, with
+    # what to do (the one thing not mapped)
+    captions = [m for f in sorted((src / "content/2025/05").glob("*.md"))
+                for m in re.findall(r"^!\[([^\]]+)\]\(", f.read_text(encoding="utf-8"), re.M)]
+    assert len(captions) == 2
+    unmapped = proc.stdout.split("Không chuyển được (", 1)[1].split("Phỏng đoán", 1)[0]
+    assert unmapped.startswith("2):"), proc.stdout
+    for caption in captions:
+        assert f'hình "{caption}" không được chép sang tự động' in unmapped, unmapped
     assert "thiếu ngày, số văn bản gia hạn" in proc.stdout
     run(["check"], repo)
     again = tmp_path / "again.docx"
@@ -608,8 +611,8 @@ def test_round_trip_of_may_2025(tmp_path: Path) -> None:
     wa, wb = words(docx_text(original)[0]), words(docx_text(again)[0])
     sm = SequenceMatcher(None, wa, wb, autojunk=False)
     missing = [wa[i1:i2] for op, i1, i2, _, _ in sm.get_opcodes() if op != "equal"]
-    assert missing == [*(words(c) for c in figures),
-                       ["2025", "gia", "hạn", "hạn", "cũ", "Quý", "I"]], missing
+    assert sorted(missing) == sorted([*(words(c) for c in captions),
+                                      ["2025", "gia", "hạn", "hạn", "cũ", "Quý", "I"]]), missing
 
     def rows(path: Path) -> list[list[list[str]]]:
         d = docx.Document(str(path))

@@ -30,6 +30,7 @@ from conftest import FIXTURES, ROOT, copy_shipped_repo, soffice
 from lxml import etree
 from pypdf import PdfReader
 
+from baocao.document.tree import bundle_images
 from baocao.render.official import render_official_input
 from baocao.repo import load_checked
 from baocao.write.docx import build_docx
@@ -112,12 +113,14 @@ def _build(root: Path, key: str, out: Path) -> Built:
     assert not problems.errors
     report = repo.report(key)
     assert report is not None
-    data, typst = build_docx(render_official_input(repo, report), templates=TEMPLATES,
-                             epoch=report_epoch(report), with_typst=True)
+    source = render_official_input(repo, report)
+    data, typst = build_docx(source, templates=TEMPLATES, epoch=report_epoch(report),
+                             with_typst=True)
     assert typst is not None
     docx, pdf = out / f"{key}.docx", out / f"{key}.pdf"
     docx.write_bytes(data)
-    write_pdf_from_typst(typst, pdf, templates=TEMPLATES, epoch=report_epoch(report))
+    write_pdf_from_typst(typst, pdf, templates=TEMPLATES, epoch=report_epoch(report),
+                         images=bundle_images(source))
     return Built(docx, pdf, typst)
 
 

@@ -62,7 +62,7 @@ def _build(source: str, folder: Path, epoch: int) -> tuple[Path, Path]:
     assert typst is not None
     write_atomic(folder / "r.docx", docx)
     write_pdf_from_typst(typst, folder / "r.pdf", templates=TEMPLATES, epoch=epoch,
-                         images=bundle_images(source))  # as write/documents.py gives them
+                         images=bundle_images(source))
     return folder / "r.docx", folder / "r.pdf"
 
 

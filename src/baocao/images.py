@@ -19,6 +19,7 @@ them, and the build's change detection reads the report folder's files (``repofi
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import posixpath
@@ -73,6 +74,14 @@ class ImageFile:
     height: int
     sha256: str
     data: bytes = field(repr=False, compare=False)
+    #: The caption as the body writes it, and where the image stands (file line and column):
+    #: the report-wide figure numbering check reads them (baocao.load).
+    caption: str = field(default="", compare=False)
+    line: int = field(default=0, compare=False)
+    col: int = field(default=0, compare=False)
+    #: The ``{width=…}`` the body gives it ("" for none): the DOCX's PNG of an SVG is drawn
+    #: for the width it is printed at.
+    shown_width: str = field(default="", compare=False)
 
     @property
     def name(self) -> str:
@@ -98,7 +107,24 @@ def image_rel(folder_rel: str, target: str) -> str:
         raise ImageRefused("E508", f"ảnh \"{shown}\" nằm ngoài thư mục của báo cáo "
                            f"({folder_rel}/); hãy chép ảnh vào thư mục này (ví dụ "
                            f"{folder_rel}/hinh/) và ghi đường dẫn tương đối")
+    # the build's change detection lists a report folder's files this deep (repofiles): an
+    # image below would be read but its changes never seen (a stale site)
+    if rel[len(folder_rel.rstrip("/")) + 1:].count("/") > repofiles.ASSET_DEPTH:
+        raise ImageRefused("E508", f"ảnh \"{shown}\" nằm quá sâu trong thư mục của báo cáo "
+                           f"(tối đa {repofiles.ASSET_DEPTH} tầng thư mục); hãy chép ảnh lên gần "
+                           f"hơn, ví dụ {folder_rel}/hinh/")
     return rel
+
+
+def _os_reason(err: OSError) -> str:
+    """Why a file could not be read, in Vietnamese (never the system's English text)."""
+    if err.errno in (errno.EACCES, errno.EPERM):
+        return "không có quyền đọc tệp"
+    if err.errno == errno.ELOOP:
+        return "đường dẫn có liên kết tượng trưng"
+    if err.errno == errno.ENAMETOOLONG:
+        return "tên tệp quá dài"
+    return f"lỗi hệ thống (mã {err.errno})" if err.errno else "lỗi hệ thống"
 
 
 def read_image(root: Path, folder_rel: str, target: str) -> ImageFile:
@@ -107,7 +133,7 @@ def read_image(root: Path, folder_rel: str, target: str) -> ImageFile:
     rel = image_rel(folder_rel, target)
     shown = shown_target(target)
     try:
-        data = repofiles.read_repo_bytes(root, rel, MAX_IMAGE_BYTES)
+        data = repofiles.read_repo_bytes(root, rel, MAX_IMAGE_BYTES, noun="tệp ảnh")
     except RefusedFile as err:
         if err.code == "E102":
             raise ImageRefused("E508", f"tệp ảnh \"{shown}\" quá lớn (tối đa "
@@ -116,10 +142,13 @@ def read_image(root: Path, folder_rel: str, target: str) -> ImageFile:
     except (FileNotFoundError, NotADirectoryError) as err:
         raise ImageRefused("E508", f"không có tệp ảnh \"{shown}\" ({rel}); hãy kiểm tra tên "
                            "tệp và thư mục (phân biệt chữ hoa, chữ thường)") from err
+    except IsADirectoryError as err:
+        raise ImageRefused("E508", f"\"{shown}\" ({rel}) là thư mục, không phải tệp ảnh; hãy "
+                           "ghi đường dẫn tới chính tệp ảnh, ví dụ hinh/bieu-do.png") from err
     except OSError as err:
         raise ImageRefused("E508", f"không đọc được tệp ảnh \"{shown}\" ({rel}): "
-                           f"{err.strerror or err}") from err
-    kind, width, height = identify(data, shown)
+                           f"{_os_reason(err)}") from err
+    kind, width, height, data = _identify(data, shown)
     suffix = posixpath.splitext(rel)[1].lower()
     if suffix not in _SUFFIXES[kind]:
         # the site serves the file by its name: a PNG named .html or .md must not pass
@@ -131,12 +160,19 @@ def read_image(root: Path, folder_rel: str, target: str) -> ImageFile:
 
 def identify(data: bytes, shown: str) -> tuple[str, int, int]:
     """(kind, width, height) of an image's bytes, judged by their content; E508/E509."""
+    return _identify(data, shown)[:3]
+
+
+def _identify(data: bytes, shown: str) -> tuple[str, int, int, bytes]:
+    """:func:`identify`, and the bytes to publish: a raster file's own, an SVG's checked tree
+    written again (:func:`checked_svg`; parsed once)."""
     if data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff"):
-        return _raster(data, shown)
+        return (*_raster(data, shown), data)
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith(b"<?xml") or head.startswith(b"<svg") or head.startswith(b"<!--") \
             or head.startswith(b"<!doctype"):
-        return ("svg", *svg_size(data, shown))
+        root = _svg_tree(data, shown)
+        return ("svg", *_svg_size(root, shown), etree.tostring(root, encoding="UTF-8"))
     raise ImageRefused("E508", f"tệp \"{shown}\" không phải ảnh PNG, JPEG hay SVG (xét theo nội "
                        "dung tệp, không theo đuôi tên); hãy lưu lại ảnh ở một trong ba dạng này")
 
@@ -194,7 +230,10 @@ def _local_ref(value: str) -> bool:
 
 def svg_size(data: bytes, shown: str) -> tuple[int, int]:
     """The size in pixels of a safe SVG (:func:`svg_problem` first), or E509/E508."""
-    root = _svg_tree(data, shown)
+    return _svg_size(_svg_tree(data, shown), shown)
+
+
+def _svg_size(root: etree._Element, shown: str) -> tuple[int, int]:
     width, height = (_length(root.get(k)) for k in ("width", "height"))
     box = (root.get("viewBox") or "").replace(",", " ").split()
     if (width is None or height is None) and len(box) == 4:
@@ -229,8 +268,10 @@ def _length(value: str | None) -> float | None:
 def _svg_tree(data: bytes, shown: str) -> etree._Element:
     if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper():
         raise _svg_refuse(shown, "có khai báo DOCTYPE hoặc ENTITY")
+    # processing instructions are kept to be refused (<?xml-stylesheet?> runs XSLT or fetches
+    # CSS when the file is opened by itself); the XML declaration is not one
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                             huge_tree=False, remove_comments=True, remove_pis=True)
+                             huge_tree=False, remove_comments=True, remove_pis=False)
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as err:
@@ -239,6 +280,9 @@ def _svg_tree(data: bytes, shown: str) -> etree._Element:
     info = root.getroottree().docinfo
     if info.doctype or info.internalDTD is not None:
         raise _svg_refuse(shown, "có khai báo DOCTYPE hoặc ENTITY")
+    for pi in (*root.itersiblings(preceding=True), *root.itersiblings(), *root.iter(etree.PI)):
+        if isinstance(pi, etree._ProcessingInstruction):
+            raise _svg_refuse(shown, f"có chỉ thị xử lý <?{pi.target} …?>")
     if root.tag != f"{{{_SVG_NS}}}svg":
         raise ImageRefused("E508", f"tệp \"{shown}\" không phải ảnh SVG (thẻ gốc phải là <svg> "
                            f"với xmlns=\"{_SVG_NS}\")")
@@ -254,8 +298,10 @@ def _svg_tree(data: bytes, shown: str) -> etree._Element:
             raise _svg_refuse(shown, f"có thẻ <{etree.QName(el).localname}>")
         if etree.QName(el).namespace not in (_SVG_NS, None):
             raise _svg_refuse(shown, f"có thẻ lạ <{etree.QName(el).localname}> (không thuộc SVG)")
-        if local == "style" and (_external_urls(el.text or "") or "@import" in (el.text or "")):
-            raise _svg_refuse(shown, "có CSS dẫn tới tệp bên ngoài (url(…) hoặc @import)")
+        if local == "style":
+            if len(el):
+                raise _svg_refuse(shown, "có thẻ <style> chứa thẻ khác")
+            _check_stylesheet(el.text or "", shown)
         for key, value in el.attrib.items():
             name = etree.QName(key).localname.lower()
             if name.startswith("on"):
@@ -263,9 +309,131 @@ def _svg_tree(data: bytes, shown: str) -> etree._Element:
             if (name == "href" or key == _XLINK) and not _local_ref(value):
                 raise _svg_refuse(shown, f"dẫn tới \"{shown_target(value)}\" (chỉ được dẫn "
                                   "tới phần tử trong chính ảnh, dạng #ten)")
-            if _external_urls(value):
-                raise _svg_refuse(shown, f"có thuộc tính {name} dẫn tới tệp bên ngoài (url(…))")
+            if name == "style":
+                _check_declarations(value, shown)
+            elif "\\" in value or _external_urls(value) or _unsafe_function(value):
+                raise _svg_refuse(shown, f"có thuộc tính {name} dẫn tới tệp bên ngoài hoặc ghi "
+                                  "hàm, ký tự \\ không được phép")
+    _check_expansion(root, shown)
     return root
+
+
+def checked_svg(data: bytes, shown: str = "ảnh") -> bytes:
+    """The bytes of an SVG as the site and the documents get them: the checked tree written
+    again (UTF-8, no XML declaration, comments dropped), so nothing the check did not look at
+    reaches a reader. Deterministic: the same file gives the same bytes."""
+    return etree.tostring(_svg_tree(data, shown), encoding="UTF-8")
+
+
+# CSS: an allow-list. A style attribute or <style> element holds only declarations
+# "name: value" whose value is made of plain words, numbers, colours, quoted font names,
+# rgb()/rgba() of numbers and url(#fragment): no backslash (CSS escapes), no at-rule (@import),
+# no comment, no other function (image-set(), src(), …), whatever their case.
+_CSS_VALUE_PART = re.compile(
+    r"\s*(?:rgba?\(\s*[0-9.,%\s]*\)|url\(\s*#[A-Za-z0-9_.:-]+\s*\)"
+    r"|\"[A-Za-z0-9 ,._-]*\"|'[A-Za-z0-9 ,._-]*'|[A-Za-z0-9#.,%_-]+)\s*")
+_CSS_PROPERTY = re.compile(r"\s*-?[A-Za-z][A-Za-z0-9-]*\s*")
+_CSS_SELECTOR = re.compile(r"[A-Za-z0-9_.#,\s>*+~:-]+")
+_CSS_RULE = re.compile(r"\s*([^{}]*)\{([^{}]*)\}\s*")
+
+
+def _css_value_ok(value: str) -> bool:
+    pos = 0
+    while pos < len(value):
+        m = _CSS_VALUE_PART.match(value, pos)
+        if m is None or m.end() == pos:
+            return False
+        pos = m.end()
+    return True
+
+
+def _css_refuse(shown: str, text: str) -> ImageRefused:
+    text = " ".join(text.split())
+    return _svg_refuse(shown, f"có CSS không được phép (\"{shown_target(text)}\"); CSS trong "
+                       "ảnh chỉ được ghi thuộc tính: giá trị đơn giản (ví dụ fill: #1f4e79; "
+                       "font-weight: bold), không @import, không url(…) ra ngoài, không hàm, "
+                       "không ký tự \\")
+
+
+def _check_declarations(text: str, shown: str) -> None:
+    """E509 unless *text* is a list of simple declarations (a style attribute's value)."""
+    for decl in text.split(";"):
+        if not decl.strip():
+            continue
+        name, colon, value = decl.partition(":")
+        if not colon or not _CSS_PROPERTY.fullmatch(name) or not value.strip() \
+                or not _css_value_ok(value):
+            raise _css_refuse(shown, decl)
+
+
+def _check_stylesheet(text: str, shown: str) -> None:
+    """E509 unless *text* (a <style> element) is rules "selectors { declarations }" only."""
+    pos = 0
+    while pos < len(text):
+        if not text[pos:].strip():
+            return
+        m = _CSS_RULE.match(text, pos)
+        if m is None or not _CSS_SELECTOR.fullmatch(m.group(1)):
+            raise _css_refuse(shown, text[pos:pos + 60])
+        _check_declarations(m.group(2), shown)
+        pos = m.end()
+
+
+#: Functions an attribute (not CSS) may write: colours and transforms.
+_ATTR_FUNCTIONS = {"rgb", "rgba", "hsl", "hsla", "url", "translate", "rotate", "scale",
+                   "matrix", "skewx", "skewy"}
+_FUNCTION = re.compile(r"([A-Za-z_-][A-Za-z0-9_-]*)\s*\(")
+
+
+def _unsafe_function(value: str) -> bool:
+    return any(m.lower() not in _ATTR_FUNCTIONS for m in _FUNCTION.findall(value))
+
+
+#: Most elements an SVG may draw once its <use> (and other #references) are expanded.
+MAX_SVG_EXPANDED = MAX_SVG_ELEMENTS
+_REF = re.compile(r"url\(\s*['\"]?\s*#([^)'\"\s]+)", re.I)
+
+
+def _check_expansion(root: etree._Element, shown: str) -> None:
+    """E509 when the SVG's references (<use href="#…">, url(#…)) expand it to more than
+    :data:`MAX_SVG_EXPANDED` elements, or refer to themselves: a few bytes of nested <use>
+    would make the documents' SVG reader give up (or run out of memory)."""
+    ids: dict[str, etree._Element] = {}
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.get("id") is not None:
+            ids.setdefault(el.get("id", ""), el)
+
+    def deps(el: etree._Element) -> list[etree._Element]:
+        out = [c for c in el if isinstance(c.tag, str)]
+        for key, value in el.attrib.items():
+            if etree.QName(key).localname == "href" and value.strip().startswith("#"):
+                out += [ids[value.strip()[1:]]] if value.strip()[1:] in ids else []
+            out += [ids[r] for r in _REF.findall(value) if r in ids]
+        return out
+
+    size: dict[etree._Element, int] = {}
+    busy: set[etree._Element] = set()
+    stack: list[tuple[etree._Element, list[etree._Element]]] = [(root, deps(root))]
+    busy.add(root)
+    while stack:
+        el, todo = stack[-1]
+        while todo and todo[-1] in size:
+            todo.pop()
+        if todo:
+            nxt = todo.pop()
+            if nxt in busy:
+                raise _svg_refuse(shown, "có thẻ <use> (hoặc url(#…)) dẫn vòng về chính nó")
+            todo.append(nxt)  # counted once its size is known
+            busy.add(nxt)
+            stack.append((nxt, deps(nxt)))
+            continue
+        stack.pop()
+        busy.discard(el)
+        total = 1 + sum(size[d] for d in deps(el))
+        if total > MAX_SVG_EXPANDED:
+            raise _svg_refuse(shown, f"có thẻ <use> lồng nhau, bung ra hơn {MAX_SVG_EXPANDED} "
+                              "phần tử khi vẽ")
+        size[el] = total
 
 
 def _external_urls(text: str) -> bool:

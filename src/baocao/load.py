@@ -710,6 +710,36 @@ def _read_image(target: str, report_folder: str, root: str) -> ImageFile:
     return read_image(Path(root), report_folder, target)
 
 
+#: A caption that numbers its figure: "Hình 2.", "Biểu đồ 1:", "Sơ đồ 3 -" (each kind counted
+#: on its own, as reports number them).
+_FIGURE_NUMBER = re.compile(r"^\s*(Hình|Biểu đồ|Sơ đồ|Ảnh)\s+(\d+)(?=[\s.:\-–]|$)", re.IGNORECASE)
+
+
+#: The errors of an image written in a body (the file, an unsafe SVG, written wrong).
+_IMAGE_ERRORS = frozenset({"E504", "E508", "E509", "E510"})
+
+
+def _check_figure_numbers(report: Report, problems: Problems) -> None:
+    """W513 where a caption's typed number is not its figure's place in the report (document
+    order, each kind of figure counted on its own): "Hình 2" shown before "Hình 1"."""
+    folder = report.folder.rstrip("/") + "/"
+    if any(p.code in _IMAGE_ERRORS and p.path.startswith(folder) for p in problems):
+        return  # a refused image is not in the count: the numbers would be judged wrongly
+    seen: dict[str, int] = {}
+    for section in report.sections:
+        for img in section.images:
+            m = _FIGURE_NUMBER.match(unicodedata.normalize("NFC", img.caption))
+            if m is None:
+                continue
+            kind = m.group(1).capitalize()
+            seen[kind] = seen.get(kind, 0) + 1
+            if int(m.group(2)) != seen[kind]:
+                problems.add(section.src.path, img.line, img.col, "W513",
+                             f"chú thích ghi \"{kind} {m.group(2)}\" nhưng đây là "
+                             f"{kind.lower()} thứ {seen[kind]} của báo cáo (theo thứ tự trong văn "
+                             f"bản); hãy đánh số lại: {kind} {seen[kind]}")
+
+
 def _check_svg_glyphs(img: ImageFile, item: BodyCheck, root: Path, problems: Problems) -> None:
     """W503 for the characters of an SVG's text that the documents' font lacks: typst draws
     an SVG's text with the project's fonts only (PDF, and the DOCX's PNG of it)."""
@@ -1240,6 +1270,8 @@ def _load_repository(root: Path) -> tuple[Repository, Problems]:
             sections=tuple(sorted(sections, key=lambda s: s.order)),
             index_src=SourceRef(rel_index, 1),
         ))
+    for report in reports:
+        _check_figure_numbers(report, problems)
     load_site_settings(root, problems)
     repo = Repository(root=str(root), organization=orgs, tasks=tasks, reports=tuple(reports),
                       status_labels=status_labels)

@@ -78,6 +78,7 @@ CODES: dict[str, str] = {
     "E507": "nội dung không đọc được (chuỗi ký tự [ < ` bất thường)",
     "E508": "tệp ảnh không dùng được (không có, ngoài thư mục báo cáo, không phải PNG/JPEG/SVG, quá lớn)",
     "E509": "ảnh SVG có mã lệnh, nội dung nhúng hoặc dẫn ra ngoài",
+    "W513": "số hình ghi trong chú thích không theo thứ tự của hình trong báo cáo",
     "E510": "ảnh viết sai cách (không đứng riêng một đoạn, thiếu chú thích, thuộc tính khác width)",
     # the report's own shape (issue 16): signature forms, Kính gửi, Nơi nhận
     "E511": "quyền hạn ký không đúng Nghị định 30 (TM., KT., TL., TUQ., Q.)",

@@ -100,8 +100,10 @@ def too_large(rel: str, size: int | None) -> RefusedFile:
     return RefusedFile(rel, "E102", f"tệp quá lớn ({shown}; tối đa {limit} MB)")
 
 
-def _refusal(rel: str, mode: int, link_target: str | None, *, folder: bool) -> RefusedFile | None:
-    """Why the entry *rel* of type *mode* (lstat) is not read, or None when it may be."""
+def _refusal(rel: str, mode: int, link_target: str | None, *, folder: bool,
+             noun: str = "tệp văn bản") -> RefusedFile | None:
+    """Why the entry *rel* of type *mode* (lstat) is not read, or None when it may be (*noun*:
+    what the file should be, "tệp văn bản" or "tệp ảnh")."""
     if stat.S_ISLNK(mode):
         what = "thư mục" if folder else "tệp"
         target = f" tới \"{shown_target(link_target)}\"" if link_target is not None else ""
@@ -119,8 +121,8 @@ def _refusal(rel: str, mode: int, link_target: str | None, *, folder: bool) -> R
         kind = "tệp thiết bị (device)"
     else:
         kind = "tệp đặc biệt"
-    return RefusedFile(rel, "E108", f"đây là {kind}, không phải tệp văn bản thường; công cụ chỉ "
-                       "đọc tệp thường nằm trong kho: hãy xóa và thay bằng tệp văn bản")
+    return RefusedFile(rel, "E108", f"đây là {kind}, không phải {noun} thường; công cụ chỉ "
+                       f"đọc tệp thường nằm trong kho: hãy xóa và thay bằng {noun}")
 
 
 def _link_target(name: str, dir_fd: int) -> str | None:
@@ -130,14 +132,14 @@ def _link_target(name: str, dir_fd: int) -> str | None:
         return None
 
 
-def _open_step(fd: int, name: str, here: str, last: bool) -> int:
+def _open_step(fd: int, name: str, here: str, last: bool, noun: str = "tệp văn bản") -> int:
     """The descriptor of *name* inside the folder *fd* (*here*: its repository path): a folder,
     or with *last* the regular file read. Refused as a link or special file (RefusedFile)."""
     # Look first (never open a device: opening one can act), then open without following and
     # check what was opened (it may have been swapped in between).
     mode = os.stat(name, dir_fd=fd, follow_symlinks=False).st_mode
     target = _link_target(name, fd) if stat.S_ISLNK(mode) else None
-    refused = _refusal(here, mode, target, folder=not last)
+    refused = _refusal(here, mode, target, folder=not last, noun=noun)
     if refused is not None:
         raise refused
     if stat.S_ISDIR(mode) == last:  # a folder where the file is, or the reverse
@@ -149,12 +151,12 @@ def _open_step(fd: int, name: str, here: str, last: bool) -> int:
         if err.errno not in (errno.ELOOP, errno.ENXIO):
             raise
         mode = stat.S_IFLNK if err.errno == errno.ELOOP else stat.S_IFSOCK
-        raise _refusal(here, mode, None, folder=not last) or err from None
+        raise _refusal(here, mode, None, folder=not last, noun=noun) or err from None
     try:
         mode = os.fstat(nxt).st_mode
         if not (stat.S_ISREG(mode) if last else stat.S_ISDIR(mode)):
             code = errno.EISDIR if last else errno.ENOTDIR
-            raise _refusal(here, mode, None, folder=not last) or OSError(
+            raise _refusal(here, mode, None, folder=not last, noun=noun) or OSError(
                 code, os.strerror(code), here)
     except BaseException:
         os.close(nxt)
@@ -217,7 +219,7 @@ def reading(root: Path) -> Iterator[None]:
         folders.close()
 
 
-def open_repo_file(root: Path, rel: str) -> int:
+def open_repo_file(root: Path, rel: str, noun: str = "tệp văn bản") -> int:
     """A read-only descriptor of the regular file *rel* (``/``-separated) inside *root*.
 
     No component of *rel* may be a link or a special file (:class:`RefusedFile`, E108); a
@@ -226,14 +228,14 @@ def open_repo_file(root: Path, rel: str) -> int:
     if any(p in ("", ".", "..") for p in parts):
         raise ValueError(f"not a plain repository path: {rel!r}")
     if not _AT:
-        return _open_by_path(root, parts)
+        return _open_by_path(root, parts, noun)
     folders = _SCOPE.get()
     if folders is not None and folders.root == os.fspath(root):
-        return _open_step(folders.folder(parts[:-1]), parts[-1], rel, last=True)
+        return _open_step(folders.folder(parts[:-1]), parts[-1], rel, last=True, noun=noun)
     fd = _open_root(root)
     try:
         for i, name in enumerate(parts):
-            nxt = _open_step(fd, name, "/".join(parts[: i + 1]), i == len(parts) - 1)
+            nxt = _open_step(fd, name, "/".join(parts[: i + 1]), i == len(parts) - 1, noun)
             os.close(fd)
             fd = nxt
         return fd
@@ -242,14 +244,14 @@ def open_repo_file(root: Path, rel: str) -> int:
         raise
 
 
-def _open_by_path(root: Path, parts: list[str]) -> int:
+def _open_by_path(root: Path, parts: list[str], noun: str = "tệp văn bản") -> int:
     """:func:`open_repo_file` where descriptors of folders cannot be opened from (Windows)."""
     path = root
     for i, name in enumerate(parts):
         path, here, last = path / name, "/".join(parts[: i + 1]), i == len(parts) - 1
         mode = os.lstat(path).st_mode
         target = os.readlink(path) if stat.S_ISLNK(mode) else None
-        refused = _refusal(here, mode, target, folder=not last)
+        refused = _refusal(here, mode, target, folder=not last, noun=noun)
         if refused is not None:
             raise refused
         if stat.S_ISDIR(mode) == last:
@@ -259,17 +261,19 @@ def _open_by_path(root: Path, parts: list[str]) -> int:
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)
-        raise _refusal("/".join(parts), mode, None, folder=False) or IsADirectoryError(
+        raise _refusal("/".join(parts), mode, None, folder=False, noun=noun) or IsADirectoryError(
             errno.EISDIR, os.strerror(errno.EISDIR), "/".join(parts))
     return fd
 
 
-def read_repo_bytes(root: Path, rel: str, limit: int = MAX_FILE_BYTES) -> bytes:
-    """The bytes of the repository file *rel*, read safely (:func:`open_repo_file`).
+def read_repo_bytes(root: Path, rel: str, limit: int = MAX_FILE_BYTES,
+                    noun: str = "tệp văn bản") -> bytes:
+    """The bytes of the repository file *rel*, read safely (:func:`open_repo_file`; *noun*
+    names what it should be in a refusal).
 
     The size is taken from the opened file (``fstat``), and at most *limit* + 1 bytes are read:
     a larger file raises :class:`RefusedFile` (E102) without being read into memory."""
-    fd = open_repo_file(root, rel)
+    fd = open_repo_file(root, rel, noun)
     try:
         size = os.fstat(fd).st_size
         if size > limit:
@@ -396,7 +400,9 @@ def _refuse_entry(entry: os.DirEntry[str], rel: str, *, folder: bool) -> Refused
     return _refusal(rel, mode, target, folder=folder)
 
 
-#: How deep below a month folder its asset files are listed (content/2025/05/hinh/2025/a.png).
+#: How deep below a month folder its asset files are listed (content/2025/05/hinh/2025/a.png);
+#: an image deeper than this is refused (baocao.images.image_rel), so the build's change
+#: detection sees every image the loader reads.
 ASSET_DEPTH = 4
 
 

@@ -36,6 +36,12 @@ def _span(lines: list[str]) -> tuple[int, int]:
     raise FrontMatterEditError("phần thông tin đầu tệp không có dòng --- kết thúc")
 
 
+def compose(text: str) -> yaml.Node | None:
+    """The node tree of *text* for a line edit, from PyYAML's safe composer (it builds no
+    object; the one place editing code reads YAML). Raises ``yaml.YAMLError``."""
+    return yaml.compose(text, Loader=yaml.SafeLoader)  # noqa: S506 - compose builds nothing
+
+
 def _keys(lines: list[str]) -> tuple[dict[str, _Key], int, int]:
     first, last = _span(lines)
     text = "".join(lines[first:last])

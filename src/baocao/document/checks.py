@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..images import ImageFile, ImageRefused
@@ -211,7 +211,8 @@ def findings(item: BodyCheck, parsed: Parsed,
                         "liên kết không nhận thuộc tính {…} (như {.lop} hay {onclick=…}); hãy "
                         "bỏ phần {…} sau liên kết")
                 continue
-            where = loc.find(raw, f"[{label}]" if label else "")
+            caption_at = loc.find(f"[{label}]") if label else None
+            where = loc.find(raw) or caption_at
             why = width_problem(c[0])
             if why is None and not label.strip():
                 why = ("ảnh chưa có chú thích: ghi chú thích trong ngoặc vuông, ví dụ "
@@ -229,7 +230,12 @@ def findings(item: BodyCheck, parsed: Parsed,
                     add(where, err.code, err.message)
                     continue
                 if images is not None:
-                    images.append(found)
+                    # the caption's place (where its number is written), for the numbering check
+                    line, col = (caption_at or where or (0, 0))
+                    col += 1 if caption_at else 0
+                    images.append(replace(
+                        found, caption=label, line=item.body_line + line, col=col + 1,
+                        shown_width=str(dict(c[0][2]).get("width", "")).strip()))
         elif t == "Str" and "[^" in c:
             label = c[c.index("[^"):].split("]", 1)[0] + "]"
             add(loc.find(label), "E505",

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +50,17 @@ def image_entry(name: str, kind: str, width: int, height: int, data: bytes) -> d
             "default_cm": natural, "data": base64.b64encode(data).decode("ascii")}
 
 
+def printed_cm(shown_width: str, default_cm: float) -> float:
+    """The width in cm an image is printed at in the documents (as ``splice.lua`` places it):
+    a width in % is a share of the text width, in cm itself, none its *default_cm*; at most
+    the text width."""
+    m = re.fullmatch(r"\s*([0-9.]+)\s*(%|cm)\s*", shown_width or "")
+    width = default_cm
+    if m is not None:
+        width = float(m.group(1)) * (TEXT_WIDTH_CM / 100 if m.group(2) == "%" else 1)
+    return min(width, TEXT_WIDTH_CM)
+
+
 def make_bundle(skeleton: str, bodies: Sequence[str], marker: str,
                 images: dict[str, dict[str, Any]] | None = None) -> str:
     """The bundle's JSON text; *images* (target as the bodies write it → :func:`image_entry`)
@@ -67,6 +79,14 @@ def bundle_images(source: str) -> dict[str, bytes]:
         return {}
     return {entry["name"]: base64.b64decode(entry["data"])
             for entry in bundle.get("images", {}).values()}
+
+
+def bundle_image_targets(source: str) -> dict[str, str]:
+    """The image files of an official input: name → the target as the bodies write it."""
+    bundle = read_bundle(source)
+    if bundle is None:
+        return {}
+    return {entry["name"]: target for target, entry in sorted(bundle.get("images", {}).items())}
 
 
 def read_bundle(source: str) -> dict[str, Any] | None:
@@ -117,7 +137,8 @@ class PandocInput:
 
 def official_pandoc_input(source: str, prepare_skeleton: Callable[[str], str],
                           folder: Path,
-                          raster: Callable[[bytes, int, int], bytes] | None = None) -> PandocInput:
+                          raster: Callable[[bytes, int, int, float, str], bytes] | None = None,
+                          ) -> PandocInput:
     """The pandoc input of an official input *source*. For a bundle, the skeleton is read by
     :data:`DOCUMENT_READER` and each body, prepared by the dialect (:func:`prepare`), by
     ``pandoc.read`` with the dialect's reader inside the same run (``splice.lua``; the bodies
@@ -128,7 +149,8 @@ def official_pandoc_input(source: str, prepare_skeleton: Callable[[str], str],
     The bundle's images are written to *folder* too; the filter puts each in pandoc's media bag
     under its name (the DOCX embeds it from there; the PDF's typst reads the file of that name).
     An SVG goes into the DOCX as the PNG *raster* makes of it (bytes, width and height in
-    pixels → PNG bytes): Word before 2016 and LibreOffice's older versions show no SVG."""
+    pixels, the widest width in cm it is printed at, the target as the body writes it → PNG
+    bytes): Word before 2016 and LibreOffice's older versions show no SVG."""
     bundle = read_bundle(source)
     if bundle is None:  # a hand-written input: read whole, exactly as a body would be
         text = prepare_skeleton(source)
@@ -143,7 +165,9 @@ def official_pandoc_input(source: str, prepare_skeleton: Callable[[str], str],
         docx_file.write_bytes(data)
         if entry["kind"] == "svg" and raster is not None:
             docx_file = folder / f"media-{entry['name']}.png"
-            docx_file.write_bytes(raster(data, entry["width"], entry["height"]))
+            docx_file.write_bytes(raster(data, entry["width"], entry["height"],
+                                         float(entry.get("print_cm", entry["default_cm"])),
+                                         target))
             mime = "image/png"
         images[target] = {"name": entry["name"], "file": str(docx_file), "mime": mime,
                           "default_cm": entry["default_cm"]}

@@ -14,7 +14,7 @@ import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from ..errors import FrontMatterEditError
-from ..yamledit import quote
+from ..yamledit import compose, quote
 
 #: Header of a register the importer creates.
 NEW_REGISTER = (
@@ -42,7 +42,7 @@ class _Item:
 
 def _items(text: str) -> tuple[dict[str, _Item], SequenceNode | None]:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)  # noqa: S506 - compose builds nothing
+        node = compose(text)
     except yaml.YAMLError as exc:
         raise FrontMatterEditError(f"directives.yaml có lỗi cú pháp YAML: {exc}") from None
     if not isinstance(node, MappingNode):

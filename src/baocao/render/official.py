@@ -10,7 +10,7 @@ import json
 import re
 from typing import Any
 
-from ..document.tree import image_entry, make_bundle, slot_marker
+from ..document.tree import image_entry, make_bundle, printed_cm, slot_marker
 from ..model import Report, Repository
 from .facts import (
     TEN_LOAI,
@@ -175,6 +175,12 @@ def render_official_input(repo: Repository, report: Report) -> str:
     skeleton = _SLOT_WORD.sub(lambda m: f"{marker}{m.group(1)}", skeleton)
     images = {img.target: image_entry(img.name, img.kind, img.width, img.height, img.data)
               for section in report.sections for img in section.images}
+    for section in report.sections:  # an SVG's PNG (DOCX) is drawn for its widest print
+        for img in section.images:
+            if img.kind == "svg":
+                entry = images[img.target]
+                entry["print_cm"] = max(entry.get("print_cm", 0.0),
+                                        round(printed_cm(img.shown_width, entry["default_cm"]), 3))
     return make_bundle(skeleton, bodies, marker, images)
 
 

@@ -322,7 +322,7 @@ def build_docx(
         metrics = FontMetrics(fonts.resolve())
         pin = official_pandoc_input(
             text, lambda s: break_titles(keep_draft_blanks(s), metrics), Path(tmp),
-            lambda svg, w, h: svg_to_png(svg, w, h, templates=templates))
+            lambda svg, w, h, cm, shown: svg_to_png(svg, w, h, cm, shown, templates=templates))
         meta = read_metadata(pin.meta_text, epoch=epoch)
         layout = compute_layout(meta, metrics)
         variables = [f"--variable={key}={value}" for key, value in sorted(layout.items())]

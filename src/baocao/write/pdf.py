@@ -23,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..document.tree import bundle_images, official_pandoc_input
+from ..document.tree import bundle_image_targets, bundle_images, official_pandoc_input
 from ..errors import DocumentError as DocumentError
 from .blanks import keep_draft_blanks
 from .docx_layout import FontMetrics
@@ -155,17 +155,39 @@ def _typst_fonts(templates: Path) -> object:
                        font_paths=[str(fonts_dir)])
 
 
-#: Pixels per inch of the PNG that stands for an SVG in the DOCX (print quality at its size).
+#: Pixels per inch of the PNG that stands for an SVG in the DOCX, at the size it is printed.
 SVG_RASTER_PPI = 200
+#: Most pixels of that PNG (a very tall drawing is drawn at a lower ppi): memory stays bounded
+#: whatever size the SVG declares.
+MAX_RASTER_PIXELS = 6_000_000
 
 
-def svg_to_png(svg: bytes, width: int, height: int, *, templates: Path) -> bytes:
-    """A PNG of the SVG *svg* (*width* x *height* pixels as it declares), drawn by typst with
-    the project's fonts only, at :data:`SVG_RASTER_PPI` for its size at 96 ppi (the DOCX shows
-    it at that size or smaller). Deterministic: the same SVG gives the same bytes."""
+def _svg_failed(shown: str, where: str) -> DocumentError:
+    return DocumentError(f"Không vẽ được ảnh SVG \"{shown}\" {where}: chương trình vẽ (typst) "
+                         "không đọc được ảnh này. Hãy xuất lại ảnh ở dạng SVG đơn giản hơn "
+                         "(SVG thuần, ít phần tử lồng nhau) hoặc lưu thành PNG.")
+
+
+def raster_ppi(width: int, height: int, print_cm: float) -> float:
+    """The ppi at which an SVG of *width* x *height* (its proportions) printed *print_cm* wide
+    is drawn: :data:`SVG_RASTER_PPI`, lower when the PNG would exceed :data:`MAX_RASTER_PIXELS`."""
+    px_w = print_cm / 2.54 * SVG_RASTER_PPI
+    pixels = px_w * px_w * height / width
+    if pixels <= MAX_RASTER_PIXELS:
+        return float(SVG_RASTER_PPI)
+    return SVG_RASTER_PPI * (MAX_RASTER_PIXELS / pixels) ** 0.5
+
+
+def svg_to_png(svg: bytes, width: int, height: int, print_cm: float, shown: str = "",
+               *, templates: Path) -> bytes:
+    """A PNG of the SVG *svg* (*width* x *height* pixels as it declares: its proportions) for
+    the DOCX, drawn by typst with the project's fonts only, *print_cm* wide (the widest it is
+    printed, at most the text width) at :func:`raster_ppi`: the declared size never decides the
+    cost. *shown* names the image in a failure. Deterministic: the same SVG gives the same
+    bytes."""
     import typst  # noqa: PLC0415 - heavy native module, only needed here
 
-    width_pt = width * 72 / 96
+    width_pt = print_cm / 2.54 * 72
     source = ("#set page(width: auto, height: auto, margin: 0pt, fill: white)\n"
               f"#image(\"i.svg\", width: {width_pt:.3f}pt)\n")
     with tempfile.TemporaryDirectory(prefix="baocao-svg-") as root:
@@ -173,17 +195,36 @@ def svg_to_png(svg: bytes, width: int, height: int, *, templates: Path) -> bytes
         try:
             png = typst.compile(  # type: ignore[call-overload]
                 source.encode("utf-8"), root=root, font_paths=_typst_fonts(templates),
-                ignore_system_fonts=True, format="png", ppi=SVG_RASTER_PPI)
+                ignore_system_fonts=True, format="png",
+                ppi=round(raster_ppi(width, height, print_cm), 3))
         except (typst.TypstError, RuntimeError) as exc:
-            raise DocumentError(f"Không vẽ được ảnh SVG thành PNG cho văn bản DOCX: "
-                                f"{_format_diagnostic(exc)}") from exc
+            raise _svg_failed(shown or "ảnh", "thành PNG cho văn bản DOCX") from exc
     if not isinstance(png, bytes):  # pragma: no cover - one page gives one PNG
         raise DocumentError("typst không trả về ảnh PNG.")
     return png
 
 
+def _failing_svg(images: dict[str, bytes], fonts: object) -> str | None:
+    """The name of the first SVG of *images* that typst cannot draw (None: they all draw)."""
+    import typst  # noqa: PLC0415 - heavy native module, only needed here
+
+    for name, data in sorted(images.items()):
+        if not name.endswith(".svg"):
+            continue
+        with tempfile.TemporaryDirectory(prefix="baocao-svg-") as root:
+            Path(root, "i.svg").write_bytes(data)
+            try:
+                typst.compile(b'#image("i.svg", width: 1cm)\n',  # type: ignore[call-overload]
+                              root=root, font_paths=fonts, ignore_system_fonts=True,
+                              format="svg")
+            except (typst.TypstError, RuntimeError):
+                return name
+    return None
+
+
 def compile_typst(source: str, *, templates: Path, epoch: int | None = None,
-                  images: dict[str, bytes] | None = None) -> TypstResult:
+                  images: dict[str, bytes] | None = None,
+                  shown: dict[str, str] | None = None) -> TypstResult:
     """Compile typst source to PDF bytes with the project's fonts only.
 
     Arguments:
@@ -193,6 +234,7 @@ def compile_typst(source: str, *, templates: Path, epoch: int | None = None,
             or baocao's fixed default).
         images: the report's image files (name → bytes, checked by the loader), the only files
             the document may read.
+        shown: the images' names as the bodies write them (name → target), for a failure.
 
     Raises:
         DocumentError: typst failed to compile the document.
@@ -226,6 +268,9 @@ def compile_typst(source: str, *, templates: Path, epoch: int | None = None,
                 timestamp=timestamp,
             )
         except typst.TypstError as exc:
+            bad = _failing_svg(images or {}, fonts)
+            if bad is not None:  # an SVG that the check let through but typst refuses
+                raise _svg_failed((shown or {}).get(bad, bad), "trong bản PDF") from exc
             raise DocumentError(f"{_FAILED} {_format_diagnostic(exc)}") from exc
         except RuntimeError as exc:  # older typst-py versions raise plain RuntimeError
             raise DocumentError(f"{_FAILED} {exc}") from exc
@@ -250,18 +295,20 @@ def write_pdf(pandoc_input: str, out: Path, *, templates: Path, epoch: int | Non
     """
     source = render_typst_source(pandoc_input, templates=templates, epoch=epoch)
     write_pdf_from_typst(source, out, templates=templates, epoch=epoch,
-                         images=bundle_images(pandoc_input))
+                         images=bundle_images(pandoc_input),
+                         shown=bundle_image_targets(pandoc_input))
 
 
 def write_pdf_from_typst(source: str, out: Path, *, templates: Path, epoch: int | None = None,
-                         images: dict[str, bytes] | None = None) -> None:
+                         images: dict[str, bytes] | None = None,
+                         shown: dict[str, str] | None = None) -> None:
     """Compile typst ``source`` (from :func:`render_typst_source`, or from the same pandoc run as
     the DOCX, :func:`baocao.write.docx.build_docx`) and write the PDF to ``out`` atomically.
 
     Raises:
         DocumentError: typst failed (the message is Vietnamese).
     """
-    result = compile_typst(source, templates=templates, epoch=epoch, images=images)
+    result = compile_typst(source, templates=templates, epoch=epoch, images=images, shown=shown)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     try:
