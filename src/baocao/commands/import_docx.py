@@ -18,7 +18,7 @@ import yaml
 from lxml import etree
 
 from ..errors import BaocaoError, ImportRefused, PandocError, describe_os_error
-from ..importing.docx_read import read_docx
+from ..importing.docx_read import read_docx_images
 from ..importing.existing import previous_cutoff, read_repo_text
 from ..importing.plan import build_plan, replace_repo_file, repo_path
 from ..importing.report import ReadReport, read_report
@@ -33,7 +33,7 @@ def read_file(path: Path) -> ReadReport:
     """The report recognised in one DOCX; ImportRefused when it cannot be read or has no
     report structure."""
     try:
-        items, legacy, dropped = read_docx(path)
+        items, legacy, dropped, images = read_docx_images(path)
     except (PandocError, zipfile.BadZipFile, etree.XMLSyntaxError, zlib.error, EOFError,
             KeyError, NotImplementedError, RuntimeError):  # RuntimeError: an encrypted zip part
         raise ImportRefused(f"{path.name}: không đọc được tệp Word (tệp hỏng, có mật khẩu hoặc "
@@ -41,6 +41,7 @@ def read_file(path: Path) -> ReadReport:
     except OSError as exc:
         raise ImportRefused(f"{path.name}: không đọc được: {describe_os_error(exc)}") from None
     rep = read_report(items)
+    rep.images = images
     rep.notes.extend(Note("guess", "toàn văn bản", text) for text in legacy)
     rep.notes.extend(Note("unmapped", where, text) for where, text in dropped)
     if not rep.sections:
@@ -84,6 +85,12 @@ def import_file(root: Path, path: Path, *, month: str | None = None, cutoff: dat
         target.parent.mkdir(parents=True, exist_ok=True)
         with open(target, "x", encoding="utf-8") as fh:
             fh.write(text)
+        result.written.append(rel)
+    for rel, data in plan.images.items():
+        target = repo_path(root, rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "xb") as fh:
+            fh.write(data)
         result.written.append(rel)
     if plan.directives is not None:
         replace_repo_file(root, DIRECTIVES_FILE, plan.directives)

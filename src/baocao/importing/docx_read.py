@@ -8,12 +8,17 @@ Markdown in the editors' dialect (for the section bodies).
 
 from __future__ import annotations
 
+import io
 import json
+import posixpath
+import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import ImportRefused
+from ..images import MAX_IMAGE_BYTES, ImageRefused, identify
 from ..vietnamese import decode_legacy, detect_legacy_encoding, has_legacy_sign
 from ..write.pandoc import run_pandoc
 from .legacy_fonts import recode
@@ -67,14 +72,42 @@ class Table:
 
 Item = Para | Table
 
+#: The text width of the official documents (16.5 cm) in inches: a figure's printed width in
+#: the DOCX becomes a share of it (``{width=…%}``).
+_TEXT_WIDTH_IN = 16.5 / 2.54
+_LENGTH = re.compile(r"^\s*([0-9.]+)\s*(in|cm|mm|pt|px)?\s*$")
+_PER_INCH = {"in": 1.0, "cm": 2.54, "mm": 25.4, "pt": 72.0, "px": 96.0, None: 96.0}
+
+
+def _media(data: bytes) -> dict[str, bytes]:
+    """The images stored in a DOCX (``word/media/…``), by the path pandoc names them with
+    (``media/…``); each at most the size a report image may have (larger ones are left out and
+    reported where they are shown)."""
+    out: dict[str, bytes] = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for info in z.infolist():
+            name = info.filename
+            if name.startswith("word/media/") and 0 < info.file_size <= MAX_IMAGE_BYTES:
+                out[name.removeprefix("word/")] = z.read(info)
+    return out
+
 
 def read_docx(path: Path) -> tuple[list[Item], list[str], list[tuple[str, str]]]:
+    """:func:`read_docx_images` without the figures' files."""
+    items, said, dropped, _ = read_docx_images(path)
+    return items, said, dropped
+
+
+def read_docx_images(path: Path) -> tuple[list[Item], list[str], list[tuple[str, str]],
+                                          dict[str, bytes]]:
     """The paragraphs and tables of *path* in document order, and what was converted from a
     legacy encoding (Vietnamese messages for the import report). Runs in a TCVN3 or VNI font
     are converted by their font (:mod:`.legacy_fonts`); text in such an encoding left without its
     font (pasted, or the font set by a style) is found by :func:`detect_legacy_encoding` and
     converted paragraph by paragraph. Last, what the content format cannot hold (an image, a
-    formula): (where, message) for the import report."""
+    formula): (where, message) for the import report. Last, the figures carried over: their
+    path in the report folder (``hinh/hinh-1.png``) and their bytes (a PNG or JPEG that
+    ``check`` accepts; other images are reported)."""
     if path.stat().st_size > MAX_DOCX_BYTES:
         raise ImportRefused(f"{path.name}: tệp lớn hơn {MAX_DOCX_BYTES >> 20} MB, không nhập")
     data, fonts = recode(path.read_bytes())
@@ -97,9 +130,10 @@ def read_docx(path: Path) -> tuple[list[Item], list[str], list[tuple[str, str]]]
         said.append(f"chữ gõ bằng bảng mã {legacy.encoding} (không rõ phông) đã được chuyển sang "
                     f"Unicode theo từng đoạn (ví dụ \"{legacy.word}\" thành \"{legacy.reading}\"): "
                     "đọc lại các đoạn này")
-    flat = Flattener()
+    flat = Flattener(_media(data))
     items = flat.blocks(doc["blocks"])
-    return items, said, flat.dropped
+    said.extend(f"{where}: {text}" for where, text in flat.guesses)
+    return items, said, flat.dropped, flat.images
 
 
 def _paragraphs(node: Any) -> list[list[dict[str, Any]]]:
@@ -178,10 +212,16 @@ def _number_label(n: int, style: str, delim: str) -> str:
 class Flattener:
     """Walks pandoc's blocks; numbers the paragraphs."""
 
-    def __init__(self) -> None:
+    def __init__(self, media: dict[str, bytes] | None = None) -> None:
         self.count = 0
         #: What could not be kept: (where, message).
         self.dropped: list[tuple[str, str]] = []
+        #: The DOCX's stored images by pandoc's name for them (``media/rId26.png``).
+        self.media = media or {}
+        #: The figures carried over: path in the report folder -> bytes.
+        self.images: dict[str, bytes] = {}
+        #: What was carried over by a guess: (where, message).
+        self.guesses: list[tuple[str, str]] = []
 
     # ---- inlines -------------------------------------------------------------------------
     def plain(self, inlines: list[dict[str, Any]]) -> str:
@@ -285,7 +325,7 @@ class Flattener:
         for b in blocks:
             t = b["t"]
             if t in ("Para", "Plain"):
-                out.append(self.para(b["c"]))
+                out.append(self.lone_picture(b["c"]) or self.para(b["c"]))
             elif t == "Header":
                 out.append(self.para(b["c"][2], heading=b["c"][0]))
             elif t == "BulletList":
@@ -303,12 +343,66 @@ class Flattener:
             elif t == "Table":
                 out.append(self.table(b["c"]))
             elif t == "Figure":
-                out.extend(self.blocks(b["c"][2], depth))
+                figure = self.figure(b)
+                out.extend([figure] if figure is not None else self.blocks(b["c"][2], depth))
             elif t in ("CodeBlock", "RawBlock"):
                 text = b["c"][1]
                 self.dropped.append((f"sau đoạn {self.count}", f"khối \"{text[:40]}\" không "
                                      "nhập được"))
         return out
+
+    def figure(self, block: dict[str, Any]) -> Para | None:
+        """A figure (an image with its caption, as Word's caption style or the DOCX baocao
+        writes gives it) as a paragraph ``![caption](hinh/hinh-N.png){width=…%}``, its image
+        kept in :attr:`images`; None when it is not one image or its file cannot be kept (the
+        caller then reads its blocks, which reports the image)."""
+        caption = " ".join(" ".join(self.plain(c["c"]) for c in block["c"][1][1]
+                                    if c["t"] in ("Para", "Plain")).split())
+        inner = [il for b in block["c"][2] if b["t"] in ("Para", "Plain") for il in b["c"]
+                 if il["t"] not in ("Space", "SoftBreak")]
+        if not caption:
+            return None
+        return self.picture(inner, caption)
+
+    def lone_picture(self, inlines: list[dict[str, Any]]) -> Para | None:
+        """A paragraph holding only an image and no caption (pasted into Word): carried over
+        with its alternative text, or "Ảnh N", as its caption (a guess the import report
+        names)."""
+        inner = [il for il in inlines if il["t"] not in ("Space", "SoftBreak")]
+        if len(inner) != 1 or inner[0]["t"] != "Image":
+            return None
+        alt = " ".join(self.plain(inner[0]["c"][1]).split())
+        caption = alt or f"Ảnh {sum(g[1].startswith('ảnh không') for g in self.guesses) + 1}"
+        para = self.picture(inner, caption)
+        if para is not None:
+            self.guesses.append((f"đoạn {para.index}", f"ảnh không có chú thích: ghi tạm chú "
+                                 f"thích \"{caption}\"; sửa lại (ví dụ \"Hình 1. …\")"))
+        return para
+
+    def picture(self, inner: list[dict[str, Any]], caption: str) -> Para | None:
+        if len(inner) != 1 or inner[0]["t"] != "Image":
+            return None
+        attr, _alt, (src, _title) = inner[0]["c"]
+        data = self.media.get(posixpath.normpath(src))
+        if data is None:
+            return None
+        try:
+            kind, _w, _h = identify(data, src)
+        except ImageRefused:
+            return None
+        if kind == "svg":
+            return None
+        name = f"hinh/hinh-{len(self.images) + 1}.{'png' if kind == 'png' else 'jpg'}"
+        self.images[name] = data
+        width = ""
+        m = _LENGTH.match(dict(attr[2]).get("width", ""))
+        if m:
+            inches = float(m.group(1)) / _PER_INCH[m.group(2)]
+            share = max(1, min(100, round(100 * inches / _TEXT_WIDTH_IN)))
+            width = f"{{width={share}%}}"
+        self.count += 1
+        text = "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in caption)
+        return Para(text=caption, md=f"![{text}]({name}){width}", index=self.count)
 
     def _items(self, items: list[list[dict[str, Any]]], label: Any, depth: int) -> list[Item]:
         out: list[Item] = []

@@ -64,6 +64,7 @@ class Plan:
     month: tuple[int, int]
     folder: str  # content/<yyyy>/<mm>
     files: dict[str, str] = field(default_factory=dict)  # repository path -> text
+    images: dict[str, bytes] = field(default_factory=dict)  # repository path -> image bytes
     directives: str | None = None  # the new register text (None: unchanged)
     organization: str | None = None  # a new organization.yaml (None: unchanged)
     notes: list[Note] = field(default_factory=list)
@@ -342,6 +343,7 @@ def build_plan(rep: ReadReport, *, name: str, month: str | None, cutoff: date | 
         _check_groups(apx.groups, _values(summarize(apx_rows)), notes)
 
     # -- files
+    plan.images = {f"{plan.folder}/{name}": data for name, data in rep.images.items()}
     plan.files = _report_files(rep, plan, cutoff, include, exclude, per_apx,
                                use_counts=bool(rep.appendices))
     if org_text is None and rep.agency_lines:

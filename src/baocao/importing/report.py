@@ -87,6 +87,8 @@ class ReadReport:
     notes: list[Note] = field(default_factory=list)
     #: Every paragraph's text (tables too), for finding how a name is written in the document.
     text: str = ""
+    #: The figures carried over: path in the report folder (``hinh/hinh-1.png``) -> bytes.
+    images: dict[str, bytes] = field(default_factory=dict)
 
 
 def _where(item: Item) -> str:
