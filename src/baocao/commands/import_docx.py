@@ -19,12 +19,12 @@ from lxml import etree
 
 from ..errors import BaocaoError, ImportRefused, PandocError, describe_os_error
 from ..importing.docx_read import read_docx_images
-from ..importing.existing import previous_cutoff, read_repo_text
+from ..importing.existing import current_register, previous_cutoff, read_repo_text
 from ..importing.plan import build_plan, replace_repo_file, repo_path
 from ..importing.report import ReadReport, read_report
 from ..importing.summary import FileResult
 from ..importing.tasks import Note
-from ..load import load_organization, organization_on, tasks_from_text
+from ..load import load_organization, organization_on
 from ..problems import Problems
 from ..repofiles import DIRECTIVES_FILE, ORG_FILE
 
@@ -53,12 +53,7 @@ def import_file(root: Path, path: Path, *, month: str | None = None, cutoff: dat
                 dry_run: bool = False, rep: ReadReport | None = None) -> FileResult:
     """Import one DOCX into *root*; raises ImportRefused for a month that exists."""
     rep = rep if rep is not None else read_file(path)
-    directives_text = read_repo_text(root, DIRECTIVES_FILE) or ""
-    problems = Problems()
-    tasks = tasks_from_text(directives_text, problems) if directives_text.strip() else ()
-    if problems.items:
-        raise ImportRefused(f"{DIRECTIVES_FILE} đang có lỗi ({problems.items[0].format()}): "
-                            "hãy sửa trước khi nhập")
+    directives_text, tasks = current_register(root)
     org_text = read_repo_text(root, ORG_FILE)
     org = None
     try:

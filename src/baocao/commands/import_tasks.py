@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import ImportRefused, describe_os_error
-from ..importing.existing import read_repo_text
+from ..importing.existing import current_register
 from ..importing.plan import replace_repo_file, repo_path
 from ..importing.spreadsheet import MAPPABLE, SheetDiff, diff_sheet, read_rows
 from ..importing.tasks import FIELD_NAMES
@@ -23,12 +23,7 @@ def import_register(root: Path, path: Path, overrides: dict[str, str], *,
     if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv", ".txt"):
         raise ImportRefused(f"{path.name}: chỉ nhập được tệp .xlsx hoặc .csv")
     repo_path(root, DIRECTIVES_FILE)  # no link, no special file (E108), as check reads it
-    text = read_repo_text(root, DIRECTIVES_FILE) or ""
-    problems = Problems()
-    tasks = tasks_from_text(text, problems) if text.strip() else ()
-    if problems.errors:
-        raise ImportRefused(f"{DIRECTIVES_FILE} đang có lỗi ({problems.errors[0].format()}): "
-                            "hãy sửa trước khi nhập")
+    text, tasks = current_register(root)
     try:
         rows = read_rows(path)
         diff = diff_sheet(rows, path.name, overrides, text, tasks)

@@ -8,7 +8,10 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import ContentError, ImportRefused
-from ..repofiles import read_setting_text
+from ..load import tasks_from_text
+from ..model import Task
+from ..problems import Problems
+from ..repofiles import DIRECTIVES_FILE, read_setting_text
 
 
 def read_repo_text(root: Path, rel: str) -> str | None:
@@ -21,6 +24,18 @@ def read_repo_text(root: Path, rel: str) -> str | None:
         raise ImportRefused(f"{exc.problems[0].format()}; không nhập") from None
     except UnicodeDecodeError:
         raise ImportRefused(f"{rel}: không phải chữ UTF-8; hãy sửa trước khi nhập") from None
+
+
+def current_register(root: Path) -> tuple[str, tuple[Task, ...]]:
+    """The text of the repository's ``directives.yaml`` ("" when there is none) and its tasks;
+    ImportRefused when it has errors (an import adds to a register that checks clean)."""
+    text = read_repo_text(root, DIRECTIVES_FILE) or ""
+    problems = Problems()
+    tasks = tasks_from_text(text, problems) if text.strip() else ()
+    if problems.errors:
+        raise ImportRefused(f"{DIRECTIVES_FILE} đang có lỗi ({problems.errors[0].format()}): "
+                            "hãy sửa trước khi nhập")
+    return text, tuple(tasks)
 
 
 def previous_cutoff(root: Path, year: int, month: int) -> date | None:
