@@ -6,17 +6,20 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 from rich.table import Table
 
 from .errors import ImportRefused, RefusedError, RepoNotFound
-from .importing.summary import FileResult
 from .months import year_problem
 from .repo import find_root
 from .terminal import err_console
 from .vietnamese import DateParseError, parse_date
+
+if TYPE_CHECKING:  # the importing package loads only when a command of this file runs
+    from .importing.summary import FileResult
 
 
 def _import_root(start: Path) -> Path:

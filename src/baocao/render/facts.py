@@ -9,6 +9,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property, lru_cache
 
 from ..appendices import RowGroup, appendix_heading, appendix_rows, group_rows, spec_of
 from ..directives import (
@@ -72,7 +73,9 @@ class AppendixFacts:
     Attributes: section (its file); heading ("Phụ lục" or "Phụ lục II", R45/R46); title;
     kem_theo ("(Kèm theo Báo cáo số … ngày … tháng … năm … của …)", R47, or "" when the
     declaration turns it off); columns
-    (keys, headers, widths scaled to 100); table (group and task rows); rows (its tasks).
+    (keys, headers, widths scaled to 100); table (group and task rows); rows (its tasks);
+    widths (the columns' from their content, computed when an output asks: only the official
+    documents use them).
     """
 
     section: Section
@@ -80,9 +83,12 @@ class AppendixFacts:
     title: str
     kem_theo: str
     columns: tuple[AppendixColumn, ...]
-    widths: tuple[int | float, ...]
     table: tuple[GroupRow | TaskTableRow, ...]
     rows: tuple[TaskRow, ...]
+
+    @cached_property
+    def widths(self) -> tuple[int | float, ...]:
+        return content_widths(self.columns, self.table)
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -140,9 +146,7 @@ def compute_facts(repo: Repository, report: Report) -> ReportFacts:
             title=section.title,
             kem_theo=kem_theo if spec.kem_theo else "",
             columns=spec.columns,
-            widths=content_widths(spec.columns, (table_rows := _table(mine, spec, labels,
-                                                                          report.cutoff))),
-            table=table_rows,
+            table=_table(mine, spec, labels, report.cutoff),
             rows=mine,
         ))
     if appendices:
@@ -210,6 +214,7 @@ _WIDTHS = {bold: {ch: w / glyph_widths.UNITS_PER_EM for w, chars in table.items(
            for bold, table in ((False, glyph_widths.REGULAR), (True, glyph_widths.BOLD))}
 
 
+@lru_cache(maxsize=1 << 16)  # the same words fill the tables of every month
 def text_em(text: str, bold: bool = False) -> float:
     """The printed width of *text* (em) in Liberation Serif, the metrics of Times New Roman (no
     kerning, as Word and the PDF set it); a character the table lacks counts as 0.6 em."""
@@ -295,24 +300,52 @@ def content_widths(columns: tuple[AppendixColumn, ...],
     else:
         width = dict(low)
         steps = int((total_em - sum(low.values())) // STEP_EM)
-        # lines[i][r][k]: lines of row r's cell in column i, k steps wider than its minimum
-        lines = {i: [[_lines(cell, low[i] + k * STEP_EM - pad) for k in range(steps + 1)]
-                     for cell in words[i]] for i in rest}
-        row_weight = [HEADER_WEIGHT, *([1] * len(rows))]
+        # by_step[i][k]: the lines of each row's cell in column i (header row first), k steps
+        # wider than its minimum; floor[i][k]: each row's fewest lines at k steps or more
+        by_step: dict[int, list[tuple[int, ...]]] = {}
+        floor: dict[int, list[tuple[int, ...]]] = {}
+        for i in rest:
+            seen: dict[tuple[float, ...], list[int]] = {}  # cells alike are counted once
+            per_cell = []
+            for cell in words[i]:
+                key = tuple(cell)
+                if key not in seen:
+                    seen[key] = []
+                    for k in range(steps + 1):
+                        n = _lines(cell, low[i] + k * STEP_EM - pad)
+                        seen[key].append(n)
+                        if n == 1:  # it fits one line: it does in any wider column too
+                            seen[key].extend([1] * (steps - k))
+                            break
+                per_cell.append(seen[key])
+            by_step[i] = list(zip(*per_cell, strict=True))
+            least = list(by_step[i][steps])
+            floor[i] = [()] * (steps + 1)
+            for k in range(steps, -1, -1):
+                least = list(map(min, least, by_step[i][k]))
+                floor[i][k] = tuple(least)
+        extra = HEADER_WEIGHT - 1  # the header row (row 0) counts HEADER_WEIGHT times
+
+        def table_lines(others: list[int], mine: tuple[int, ...]) -> int:
+            """The weighted lines of the table: each row as tall as its fullest cell."""
+            return sum(map(max, others, mine)) + extra * max(others[0], mine[0])
+
         at = dict.fromkeys(rest, 0)
         free = steps
         while free > 0:
             best: tuple[float, int, int] | None = None
             for i in rest:
-                others = [max([lines[j][r][at[j]] for j in rest if j != i], default=1)
-                          for r in range(len(row_weight))]
-                now = sum(row_weight[r] * max(o, lines[i][r][at[i]])
-                          for r, o in enumerate(others))
+                # each row's fullest cell in the other columns (1 line without any)
+                cols = [by_step[j][at[j]] for j in rest if j != i]
+                others = (list(map(max, *cols)) if len(cols) > 1 else
+                          list(cols[0]) if cols else [1] * (len(rows) + 1))
+                now = table_lines(others, by_step[i][at[i]])
+                if at[i] + 1 > steps or table_lines(others, floor[i][at[i] + 1]) >= now:
+                    continue  # no width within reach saves a line
                 for d in range(1, free + 1):
                     if low[i] + (at[i] + d) * STEP_EM > cap:
                         break
-                    saved = now - sum(row_weight[r] * max(o, lines[i][r][at[i] + d])
-                                      for r, o in enumerate(others))
+                    saved = now - table_lines(others, by_step[i][at[i] + d])
                     if saved > 0:
                         if best is None or saved / d > best[0]:
                             best = (saved / d, i, d)

@@ -9,6 +9,7 @@ DOCX writer (it writes 1970/1980 stamps), so ``baocao.write.docx`` re-stamps and
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import subprocess
@@ -34,12 +35,13 @@ def pandoc_path() -> Path:
     if override:
         path = Path(override)
     else:
-        try:
-            import pypandoc  # noqa: PLC0415
-        except ImportError as exc:  # pragma: no cover - dependency is required
-            raise PandocError("Thiếu gói pypandoc-binary: hãy chạy 'pip install -e .'") from exc
+        # the package's folder, found without importing pypandoc (its import loads urllib,
+        # http and ssl: a tenth of a second of every build)
+        spec = importlib.util.find_spec("pypandoc")
+        if spec is None or spec.origin is None:  # pragma: no cover - dependency is required
+            raise PandocError("Thiếu gói pypandoc-binary: hãy chạy 'pip install -e .'")
         exe = "pandoc.exe" if os.name == "nt" else "pandoc"
-        path = Path(pypandoc.__file__).parent / "files" / exe
+        path = Path(spec.origin).parent / "files" / exe
     if not path.is_file():
         raise PandocError(
             f"Không tìm thấy chương trình pandoc tại {path}. "
